@@ -1,0 +1,54 @@
+# ctflow: `make run` serves the app on SQLite with demo data; `make test` runs lint and every test.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ctflow needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+.PHONY: install
+install: $(VENV)/.installed ## create .venv and install ctflow
+
+.PHONY: run
+run: $(VENV)/.installed ## set up and serve on http://127.0.0.1:5000 (SQLite, demo councils and users)
+	$(BIN)/ctflow db upgrade
+	$(BIN)/ctflow seed-demo
+	$(BIN)/ctflow serve --host $(HOST) --port $(PORT)
+
+.PHONY: lint
+lint: $(VENV)/.installed-dev ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: test
+test: lint ## lint, then every test on SQLite and PostgreSQL (127.0.0.1:5432)
+	$(BIN)/pytest -n auto
+
+.PHONY: bench
+bench: $(VENV)/.installed-dev ## print the benchmark figures
+	$(BIN)/python bench/bench_rules.py
+
+.PHONY: format
+format: $(VENV)/.installed-dev ## format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,105 @@
+"""The ctflow Flask application: ``create_app`` and nothing else."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import ConfigError, config_class, config_name_from_env, read_environment
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the app for ``config_name`` (default: ``CTFLOW_ENV``), then apply ``overrides``.
+
+    Raises ``ConfigError`` or ``CouncilConfigError`` with a message fit for an operator when the
+    configuration cannot work; nothing is started in that case.
+    """
+    name = config_name or config_name_from_env()
+    app = Flask(__name__, instance_path=overrides.pop("INSTANCE_PATH", None))
+    app.config.from_object(config_class(name))
+    app.config.update(read_environment())
+    app.config.update(overrides)
+
+    _configure_database_url(app)
+    _configure_secret_key(app)
+    _configure_clock(app)
+    _load_councils(app)
+
+    from app import models  # noqa: F401  (registers every table with the metadata)
+    from app.extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Imported here so that importing a blueprint never needs a half-built app.
+    from app.api import api_bp
+
+    app.register_blueprint(api_bp)
+
+
+def _configure_database_url(app: Flask) -> None:
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        os.makedirs(app.instance_path, exist_ok=True)
+        url = f"sqlite:///{Path(app.instance_path) / 'ctflow.sqlite3'}"
+    elif url.startswith(("postgresql://", "postgres://")):
+        # We ship psycopg 3; a bare postgresql:// URL would ask SQLAlchemy for psycopg2.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        # sqlite3's timeout is its busy timeout: wait for a writer instead of failing at once.
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        from app import sqlite
+
+        sqlite.install_pragmas()
+
+
+def _configure_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise ConfigError("CTFLOW_SECRET_KEY must be set in production.")
+    # Development and tests keep one generated key in the instance folder, so tokens survive a restart.
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        os.makedirs(app.instance_path, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_clock(app: Flask) -> None:
+    from app.clock import Clock
+
+    clock = Clock()
+    if app.config.get("NOW"):
+        if app.config["ENV_NAME"] == "production":
+            raise ConfigError("CTFLOW_NOW freezes the clock and is refused when CTFLOW_ENV=production.")
+        try:
+            clock.freeze(app.config["NOW"])
+        except ValueError as exc:
+            raise ConfigError(f"CTFLOW_NOW: {exc}") from None
+    app.extensions["ctflow.clock"] = clock
+
+
+def _load_councils(app: Flask) -> None:
+    from app.councils import DEFAULT_COUNCILS_PATH, load_councils
+
+    app.extensions["ctflow.councils"] = load_councils(
+        app.config.get("COUNCILS_FILE") or DEFAULT_COUNCILS_PATH
+    )

@@ -1,0 +1,99 @@
+"""Configuration classes, picked by ``CTFLOW_ENV``, and the ``CTFLOW_*`` environment variables.
+
+Each setting has its default on ``Config`` and, where it can be set from the environment, one
+line in ``ENVIRONMENT``. The environment is read when the app is created, not at import time,
+so tests and the CLI see the values of the moment. The README lists the variables.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+class Config:
+    ENV_NAME = "development"
+    TESTING = False
+    # None means "SQLite in the instance folder"; create_app fills it in.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # None: development and test keep a generated key in the instance folder; production refuses to start.
+    SECRET_KEY: str | None = None
+    # An ISO timestamp that freezes the app clock (tests, demonstrations). Refused in production.
+    NOW: str | None = None
+    COUNCILS_FILE: str | None = None
+    # Request bodies above this many bytes are refused with 413.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    TOKEN_TTL_SECONDS = 8 * 3600
+    # Failed sign-ins for one e-mail address allowed before each further attempt must wait.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_MAX_DELAY_SECONDS = 15 * 60
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+    # werkzeug's default (scrypt) unless a config makes it cheaper.
+    PASSWORD_HASH_METHOD = "scrypt"
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    # Cheap hashing keeps the suite fast; never used outside tests.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+# environment variable -> (config key, parser)
+ENVIRONMENT: dict[str, tuple[str, type]] = {
+    "CTFLOW_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "CTFLOW_SECRET_KEY": ("SECRET_KEY", str),
+    "CTFLOW_NOW": ("NOW", str),
+    "CTFLOW_COUNCILS_FILE": ("COUNCILS_FILE", str),
+    "CTFLOW_MAX_BODY_BYTES": ("MAX_CONTENT_LENGTH", int),
+    "CTFLOW_TOKEN_TTL_SECONDS": ("TOKEN_TTL_SECONDS", int),
+    "CTFLOW_LOGIN_FREE_FAILURES": ("LOGIN_FREE_FAILURES", int),
+    "CTFLOW_LOGIN_MAX_DELAY_SECONDS": ("LOGIN_MAX_DELAY_SECONDS", int),
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unusable; the message says which setting and why."""
+
+
+def config_name_from_env() -> str:
+    return os.getenv("CTFLOW_ENV") or "development"
+
+
+def config_class(name: str) -> type[Config]:
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"CTFLOW_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None
+
+
+def read_environment(environ: os._Environ[str] | dict[str, str] = os.environ) -> dict[str, Any]:
+    """The settings given by CTFLOW_* variables, parsed; empty values are ignored."""
+    settings: dict[str, Any] = {}
+    for variable, (key, parse) in ENVIRONMENT.items():
+        raw = environ.get(variable, "")
+        if raw == "":
+            continue
+        try:
+            settings[key] = parse(raw)
+        except ValueError:
+            raise ConfigError(f"{variable} must be {parse.__name__}, not {raw!r}") from None
+    return settings

@@ -1,0 +1,119 @@
+"""One error type and one JSON envelope for the API.
+
+Every API error is ``{"error": {"code", "message", "fields"?}}`` (spec/API.md). Errors raised
+anywhere under ``/api/`` – our own, marshmallow's, werkzeug's for unknown routes, wrong methods
+and oversized bodies, and finally anything unexpected – are turned into that envelope here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+# HTTP status -> our error code, for errors werkzeug raises itself.
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str | None = None,
+        fields: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code or HTTP_CODES.get(status, "error")
+        self.fields = fields
+        self.headers = headers or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields is not None:
+            error["fields"] = self.fields
+        return {"error": error}
+
+
+class NotFound(ApiError):
+    def __init__(self, what: str = "resource"):
+        super().__init__(404, f"No such {what}.", "not_found")
+
+
+def error_response(error: ApiError) -> Response:
+    response = jsonify(error.to_dict())
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def _is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX) or request.path.rstrip("/") == API_PREFIX.rstrip("/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        return error_response(error)
+
+    @app.errorhandler(ValidationError)
+    def handle_validation_error(error: ValidationError):
+        return error_response(validation_error(error.messages))
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        if not _is_api_request():
+            return error
+        status = error.code or 500
+        api_error = ApiError(status, _http_message(error), HTTP_CODES.get(status, "error"))
+        response = error_response(api_error)
+        if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[attr-defined]
+        return response
+
+    # Registered last on purpose: anything unexpected is logged with its traceback and the
+    # caller gets the envelope without internals.
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if not _is_api_request():
+            return Response("Something went wrong. Please try again later.", status=500)
+        return error_response(ApiError(500, "Something went wrong on our side; nothing was changed."))
+
+
+def validation_error(messages: Any) -> ApiError:
+    fields = messages if isinstance(messages, dict) else {"_schema": messages}
+    return ApiError(422, "The request has invalid fields.", "validation_failed", fields=fields)
+
+
+def _http_message(error: HTTPException) -> str:
+    if error.code == 404:
+        return "No such resource."
+    if error.code == 405:
+        return f"Method {request.method} is not allowed here."
+    if error.code == 413:
+        return "The request body is too large."
+    return error.description or "The request could not be handled."

@@ -1,0 +1,102 @@
+"""Users, their council memberships and roles, and sign-in throttling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from app.extensions import db
+from app.models.types import UTCDateTime
+
+
+class Role(StrEnum):
+    COMMUNITY_SAFETY_OFFICER = "community_safety_officer"
+    COMMUNITY_SAFETY_MANAGER = "community_safety_manager"
+    PROCESS_OWNER = "process_owner"
+    PARTNER_AGENCY = "partner_agency"
+    PANEL_CHAIR = "panel_chair"
+    APPEAL_BODY = "appeal_body"
+    ADMIN = "admin"
+
+
+class PartnerAgency(StrEnum):
+    POLICE = "police"
+    HOUSING_PROVIDER = "housing_provider"
+    ICB = "icb"
+    YOUTH_OFFENDING = "youth_offending"
+    OTHER = "other"
+
+
+def _in_check(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class User(db.Model):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+    __table_args__ = (CheckConstraint(_in_check("agency", PartnerAgency), name="agency_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    agency: Mapped[str | None] = mapped_column(String(32))  # partner users only
+    # Bumped on logout: every token carries the generation it was issued under.
+    token_generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    @validates("email")
+    def _normalise_email(self, _key: str, email: str) -> str:
+        return normalise_email(email)
+
+    @property
+    def council_ids(self) -> list[str]:
+        return sorted({m.council_id for m in self.memberships})
+
+    def roles_in(self, council_id: str) -> set[Role]:
+        return {Role(m.role) for m in self.memberships if m.council_id == council_id}
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(db.Model):
+    """A user holds a role at a council; a user may hold several, at several councils."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("user_id", "council_id", "role", name="uq_membership_user_council_role"),
+        CheckConstraint(_in_check("role", Role), name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    council_id: Mapped[str] = mapped_column(ForeignKey("council.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+    @validates("role")
+    def _validate_role(self, _key: str, role: str) -> str:
+        return Role(role).value
+
+
+class LoginThrottle(db.Model):
+    """Consecutive failed sign-ins for one e-mail address (known to us or not)."""
+
+    __tablename__ = "login_throttle"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()

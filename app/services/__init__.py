@@ -1,0 +1,1 @@
+"""Use cases. A service owns its transaction: views and store functions never commit."""

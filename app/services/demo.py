@@ -1,0 +1,57 @@
+"""Demo data for `ctflow seed-demo`: every council, and a user for every role at three of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.models import PartnerAgency, Role
+from app.services import councils
+from app.services.users import create_user
+from app.store import users as user_store
+
+DEMO_COUNCILS = ("derby-city", "east-herts", "kensington-and-chelsea")
+DEMO_PASSWORD = "demo-password"
+DEMO_ROLES: dict[Role, tuple[str, str | None]] = {
+    # role -> (login name, partner agency)
+    Role.COMMUNITY_SAFETY_OFFICER: ("officer", None),
+    Role.COMMUNITY_SAFETY_MANAGER: ("manager", None),
+    Role.PROCESS_OWNER: ("owner", None),
+    Role.PARTNER_AGENCY: ("police", PartnerAgency.POLICE),
+    Role.PANEL_CHAIR: ("chair", None),
+    Role.APPEAL_BODY: ("appeals", None),
+    Role.ADMIN: ("admin", None),
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    council: str
+    role: str
+    email: str
+    password: str
+    created: bool
+
+
+def demo_email(login: str, council_id: str) -> str:
+    return f"{login}.{council_id}@example.org"
+
+
+def seed_demo() -> list[DemoLogin]:
+    """Load the councils and the demo users; running it again changes nothing."""
+    councils.sync_council_rows()
+    logins = []
+    for council_id in DEMO_COUNCILS:
+        for role, (login, agency) in DEMO_ROLES.items():
+            email = demo_email(login, council_id)
+            exists = user_store.get_user_by_email(email) is not None
+            if not exists:
+                create_user(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    councils=[council_id],
+                    role=role,
+                    agency=agency,
+                    name=f"Demo {login} ({council_id})",
+                )
+            logins.append(DemoLogin(council_id, role.value, email, DEMO_PASSWORD, created=not exists))
+    return logins

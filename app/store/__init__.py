@@ -1,0 +1,1 @@
+"""Queries. Store functions read and write through the session but never commit."""

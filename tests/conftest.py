@@ -1,0 +1,113 @@
+"""Test fixtures.
+
+Database tests run once per backend: SQLite always, and PostgreSQL (127.0.0.1:5432, database
+``test``, user ``postgres``) when it can be reached, in a schema of its own per xdist worker.
+The schema is made by the Alembic migrations, exactly as ``ctflow db upgrade`` makes it.
+Each test starts from empty tables plus the configured councils, with the clock frozen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.services.councils import sync_council_rows
+
+POSTGRES_DSN = os.getenv("CTFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = [b for b in os.getenv("CTFLOW_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+FROZEN_AT = "2026-11-23T10:00:00+00:00"  # a Monday
+
+
+def _worker() -> str:
+    return os.getenv("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        with psycopg.connect(POSTGRES_DSN, connect_timeout=3):
+            return None
+    except psycopg.Error as exc:
+        return str(exc).strip().splitlines()[0]
+
+
+def _postgres_schema_url(schema: str) -> tuple[str, dict]:
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = "postgresql+psycopg://" + POSTGRES_DSN.split("://", 1)[1]
+    return url, {"connect_args": {"options": f"-c search_path={schema}"}, "pool_pre_ping": True}
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory) -> Iterator[Flask]:
+    backend = request.param
+    instance = tmp_path_factory.mktemp(f"instance-{backend}")
+    engine_options: dict = {}
+    if backend == "sqlite":
+        url = f"sqlite:///{instance / 'ctflow.sqlite3'}"
+    elif backend == "postgresql":
+        problem = _postgres_reachable()
+        if problem:
+            pytest.skip(f"PostgreSQL at {POSTGRES_DSN} is not reachable: {problem}")
+        schema = f"ctflow_test_{_worker()}"
+        url, engine_options = _postgres_schema_url(schema)
+    else:
+        raise pytest.UsageError(f"unknown backend {backend!r} in CTFLOW_TEST_BACKENDS")
+    app = create_app(
+        "test",
+        INSTANCE_PATH=str(instance),
+        SQLALCHEMY_DATABASE_URI=url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options,
+        SECRET_KEY="test-secret-key",
+        NOW=FROZEN_AT,
+    )
+    app.config["BACKEND"] = backend
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(request) -> Iterator[None]:
+    """Empty tables, the councils loaded and the clock frozen, before every database test."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if app.config["BACKEND"] == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.commit()
+        sync_council_rows()
+    app.extensions["ctflow.clock"].freeze(FROZEN_AT)
+    app.extensions.pop("ctflow.openapi", None)
+    yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def clock(app):
+    return app.extensions["ctflow.clock"]
