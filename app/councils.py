@@ -1,0 +1,538 @@
+"""The councils that run the Community Trigger here, and the policy each one follows.
+
+The configuration lives in ``processes/councils.toml`` (its header documents the keys).
+``load_councils`` reads it, checks all of it with the marshmallow schemas below and returns
+an immutable ``CouncilRegistry``; any problem raises ``CouncilConfigError`` listing every
+problem, one line each, naming the file, the council (or county, or guidance) and the key, so
+the app can refuse to start with a message a process owner can act on.
+
+Pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from app.domain.calendar import NATIONS, ClosureDays, WorkingCalendar, calendar_for
+from app.domain.threshold import AGENCIES, METHODS, SENIOR_ROLES, ReportLimit, ThresholdPolicy
+
+DEFAULT_COUNCILS_PATH = Path(__file__).resolve().parent.parent / "processes" / "councils.toml"
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MESSAGE = "Must be a slug: lower-case letters and digits, separated by single hyphens."
+PROCESS_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+REFERENCE_PREFIX_RE = re.compile(r"^[A-Z]{2,6}$")
+
+# Tables of a [guidance.*] entry that a council naming it inherits key by key.
+GUIDANCE_TABLES = ("threshold", "not_met_review", "appeal")
+
+
+# --- What the rest of the app uses ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contacts:
+    team: str
+    email: str
+    phone: str
+    address: str
+    website: str
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    """Review, on the applicant's request, of a "threshold not met" decision."""
+
+    offered: bool
+    within_days: int | None  # None: no time limit stated; the diagram decides
+    reviewer: str
+
+
+@dataclass(frozen=True)
+class AppealPolicy:
+    """Appeal of the outcome of a case review, lodged within ``within_days`` of notification."""
+
+    body: str
+    within_days: int
+
+
+@dataclass(frozen=True)
+class Council:
+    id: str
+    name: str
+    nation: str
+    county: str
+    reference_prefix: str
+    closures: ClosureDays
+    process_key: str
+    threshold: ThresholdPolicy
+    not_met_review: ReviewPolicy
+    appeal: AppealPolicy
+    contacts: Contacts
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return calendar_for(self.nation, self.closures)
+
+
+@dataclass(frozen=True)
+class County:
+    id: str
+    name: str
+    council_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class CouncilRegistry:
+    """Every configured council and county, in file order. Read-only."""
+
+    councils: Mapping[str, Council] = field(default_factory=dict)
+    counties: Mapping[str, County] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Copy, then expose read-only views, so nobody can change the registry underneath
+        # a running app.
+        object.__setattr__(self, "councils", MappingProxyType(dict(self.councils)))
+        object.__setattr__(self, "counties", MappingProxyType(dict(self.counties)))
+
+    def get(self, council_id: str) -> Council | None:
+        return self.councils.get(council_id)
+
+    def county(self, county_id: str) -> County | None:
+        return self.counties.get(county_id)
+
+    def councils_in(self, county_id: str) -> list[Council]:
+        county = self.counties.get(county_id)
+        return [self.councils[c] for c in county.council_ids] if county else []
+
+    def __iter__(self) -> Iterator[Council]:
+        return iter(self.councils.values())
+
+    def __len__(self) -> int:
+        return len(self.councils)
+
+    def __contains__(self, council_id: object) -> bool:
+        return council_id in self.councils
+
+
+class CouncilConfigError(Exception):
+    """The council configuration cannot be used. ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+# --- Schemas of the file -------------------------------------------------------------------
+
+
+class StrictInteger(fields.Integer):
+    """An integer written as one: not 1.5, not "1", not true (bool is an int in Python)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false only (marshmallow's Boolean also takes "yes", 1, "on"...)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class ClosureDay(fields.Field):
+    """ "MM-DD" (every year) -> (month, day); "YYYY-MM-DD" or a TOML date (once) -> date."""
+
+    default_error_messages = {
+        "invalid": 'Not a closure day: {value!r}. Use "MM-DD" for every year or "YYYY-MM-DD" for once.'
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date | tuple[int, int]:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                try:
+                    return date.fromisoformat(value)
+                except ValueError:
+                    pass
+            elif re.fullmatch(r"\d{2}-\d{2}", value):
+                month, day = int(value[:2]), int(value[3:])
+                try:
+                    date(2000, month, day)  # a leap year, so "02-29" is allowed
+                except ValueError:
+                    pass
+                else:
+                    return (month, day)
+        raise self.make_error("invalid", value=value)
+
+
+def non_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def text(**kwargs: Any) -> fields.String:
+    return fields.String(validate=non_blank, **kwargs)
+
+
+def positive(**kwargs: Any) -> StrictInteger:
+    return StrictInteger(validate=validate.Range(min=1), **kwargs)
+
+
+def one_of_list(choices: Iterable[str], **kwargs: Any) -> fields.List:
+    return fields.List(fields.String(validate=validate.OneOf(tuple(choices))), **kwargs)
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ReportLimitSchema(StrictSchema):
+    months = positive()
+    days = positive()
+
+    @validates_schema
+    def exactly_one(self, data: dict, **kwargs: Any) -> None:
+        if ("months" in data) == ("days" in data):
+            raise ValidationError("Must have exactly one of months or days.")
+
+
+class ThresholdSchema(StrictSchema):
+    """RULES.md section 2. A key left out takes the default of ThresholdPolicy."""
+
+    min_qualifying = positive()
+    window_months = positive()
+    report_within = fields.Nested(ReportLimitSchema)
+    eligible_agencies = one_of_list(AGENCIES, validate=validate.Length(min=1))
+    eligible_methods = one_of_list(METHODS, validate=validate.Length(min=1))
+    police_only_methods = one_of_list(METHODS)
+    community_min_reporters = positive()
+    discretionary_activation = StrictBoolean()
+    discretionary_roles = one_of_list(SENIOR_ROLES)
+
+    @validates_schema
+    def someone_can_activate(self, data: dict, partial: Any = None, **kwargs: Any) -> None:
+        if partial:
+            return  # a [guidance] entry: the council may still complete it
+        if data.get("discretionary_activation", True) and data.get("discretionary_roles") == []:
+            raise ValidationError(
+                "Must name at least one role while discretionary_activation is true.",
+                "discretionary_roles",
+            )
+
+
+class ReviewPolicySchema(StrictSchema):
+    offered = StrictBoolean(required=True)
+    within_days = positive()
+    reviewer = text()
+
+    @validates_schema
+    def consistent(self, data: dict, partial: Any = None, **kwargs: Any) -> None:
+        if partial or "offered" not in data:
+            return
+        if data["offered"] and "reviewer" not in data:
+            raise ValidationError("Required when offered is true.", "reviewer")
+        if not data["offered"] and "within_days" in data:
+            raise ValidationError("Must be left out when offered is false.", "within_days")
+
+
+class AppealPolicySchema(StrictSchema):
+    body = text(required=True)
+    within_days = positive(required=True)
+
+
+class ContactsSchema(StrictSchema):
+    team = text(required=True)
+    email = fields.Email(required=True)
+    phone = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\+?[0-9][0-9 ()-]{5,}$", error="Not a valid phone number."),
+    )
+    address = text(required=True)
+    website = fields.Url(required=True, schemes={"http", "https"})
+
+
+class PolicySchema(StrictSchema):
+    """What a [guidance.*] entry may set for the councils that name it."""
+
+    process = fields.String(
+        required=True,
+        validate=validate.Regexp(PROCESS_KEY_RE, error="Must be lower-case letters, digits and underscores."),
+    )
+    threshold = fields.Nested(ThresholdSchema, load_default=dict)
+    not_met_review = fields.Nested(ReviewPolicySchema, required=True)
+    appeal = fields.Nested(AppealPolicySchema, required=True)
+
+
+class GuidanceSchema(PolicySchema):
+    name = text()
+
+
+class CouncilSchema(PolicySchema):
+    name = text(required=True)
+    nation = fields.String(required=True, validate=validate.OneOf(NATIONS))
+    county = fields.String(required=True, validate=validate.Regexp(SLUG_RE, error=SLUG_MESSAGE))
+    reference_prefix = fields.String(
+        required=True,
+        validate=validate.Regexp(REFERENCE_PREFIX_RE, error="Must be 2 to 6 capital letters."),
+    )
+    guidance = fields.String()
+    closure_days = fields.List(ClosureDay(), load_default=list)
+    contacts = fields.Nested(ContactsSchema, required=True)
+
+
+class CountySchema(StrictSchema):
+    name = text(required=True)
+
+
+# --- Loading -------------------------------------------------------------------------------
+
+
+def load_councils(path: str | os.PathLike[str]) -> CouncilRegistry:
+    """Read, check and return the council configuration, or raise CouncilConfigError."""
+    label = _display_name(path)
+    try:
+        document = tomllib.loads(Path(path).read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise CouncilConfigError([f"{label}: cannot read the file: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise CouncilConfigError([f"{label}: not UTF-8 text: {exc}"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise CouncilConfigError([f"{label}: TOML syntax error: {exc}"]) from exc
+
+    loader = _Loader(label)
+    registry = loader.load(document)
+    if loader.problems:
+        raise CouncilConfigError(loader.problems)
+    return registry
+
+
+def _display_name(path: str | os.PathLike[str]) -> str:
+    """The path relative to the working directory when it is inside it, else as given."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except (OSError, ValueError):
+        return os.fspath(path)
+
+
+class _Loader:
+    """Collects every problem of one file instead of stopping at the first."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.problems: list[str] = []
+
+    def problem(self, where: str, path: str, message: str) -> None:
+        parts = [self.label, where, path, message]
+        self.problems.append(": ".join(p for p in parts if p))
+
+    def load(self, document: dict[str, Any]) -> CouncilRegistry:
+        for key in document:
+            if key not in ("councils", "counties", "guidance"):
+                self.problem("", key, "Unknown field.")
+        counties = self._load_entries(document, "counties", "county", CountySchema)
+        guidance = self._load_entries(document, "guidance", "guidance", GuidanceSchema, partial=True)
+        raw_councils = self._tables(document, "councils", "council")
+        if not document.get("councils"):
+            self.problem("", "councils", "No councils defined: add a [councils.<id>] table.")
+
+        councils: dict[str, dict[str, Any]] = {}
+        for council_id, raw in raw_councils.items():
+            data = self._load_council(council_id, raw, document.get("guidance"), guidance)
+            if data is not None:
+                councils[council_id] = data
+        self._check_across(raw_councils, defined_counties=document.get("counties", {}))
+        if self.problems:
+            return CouncilRegistry()
+        registry = self._build(councils, counties)
+        return CouncilRegistry() if self.problems else registry
+
+    def _tables(self, document: dict[str, Any], key: str, kind: str) -> dict[str, dict[str, Any]]:
+        """The [key.<id>] tables of the document, with their ids checked."""
+        section = document.get(key, {})
+        if not isinstance(section, dict):
+            self.problem("", key, "Must be a table of tables, e.g. [councils.derby-city].")
+            return {}
+        tables = {}
+        for entry_id, raw in section.items():
+            where = f"{kind} {entry_id!r}"
+            if not SLUG_RE.match(entry_id):
+                self.problem(where, "id", SLUG_MESSAGE)
+            if not isinstance(raw, dict):
+                self.problem(where, "", "Must be a table.")
+                continue
+            tables[entry_id] = raw
+        return tables
+
+    def _load_entries(
+        self, document: dict[str, Any], key: str, kind: str, schema: type[Schema], partial: bool = False
+    ) -> dict[str, dict[str, Any]]:
+        loaded = {}
+        for entry_id, raw in self._tables(document, key, kind).items():
+            data = self._validate(f"{kind} {entry_id!r}", schema(), raw, partial)
+            if data is not None:
+                loaded[entry_id] = data
+        return loaded
+
+    def _load_council(
+        self,
+        council_id: str,
+        raw: dict[str, Any],
+        raw_guidance: Any,
+        valid_guidance: dict[str, dict[str, Any]],
+    ) -> dict[str, Any] | None:
+        where = f"council {council_id!r}"
+        guidance_id = raw.get("guidance")
+        if guidance_id is None:
+            return self._validate(where, CouncilSchema(), raw)
+        if isinstance(guidance_id, str) and guidance_id in valid_guidance:
+            return self._validate(where, CouncilSchema(), _merge(raw_guidance[guidance_id], raw))
+        known = (
+            isinstance(raw_guidance, dict) and isinstance(guidance_id, str) and guidance_id in raw_guidance
+        )
+        if not known:
+            self.problem(
+                where, "guidance", f"Unknown guidance {guidance_id!r}; define it as [guidance.<id>]."
+            )
+        # Without usable guidance, still report the council's own mistakes, but not the keys
+        # it expected the guidance to supply.
+        self._validate(where, CouncilSchema(), raw, partial=True)
+        return None
+
+    def _validate(self, where: str, schema: Schema, raw: dict[str, Any], partial: bool = False) -> Any:
+        try:
+            return schema.load(raw, partial=partial)
+        except ValidationError as err:
+            for path, message in _flatten(err.messages):
+                self.problem(where, path, message)
+            return None
+
+    def _check_across(self, raw_councils: dict[str, dict[str, Any]], defined_counties: Any) -> None:
+        prefix_owner: dict[str, str] = {}
+        for council_id, raw in raw_councils.items():
+            where = f"council {council_id!r}"
+            prefix = raw.get("reference_prefix")
+            if isinstance(prefix, str):
+                if prefix in prefix_owner:
+                    self.problem(
+                        where,
+                        "reference_prefix",
+                        f"{prefix!r} is already used by council {prefix_owner[prefix]!r}.",
+                    )
+                else:
+                    prefix_owner[prefix] = council_id
+            county = raw.get("county")
+            if (
+                isinstance(county, str)
+                and isinstance(defined_counties, dict)
+                and county not in defined_counties
+            ):
+                self.problem(where, "county", f"Unknown county {county!r}; define it as [counties.{county}].")
+
+    def _build(
+        self, councils: dict[str, dict[str, Any]], counties: dict[str, dict[str, Any]]
+    ) -> CouncilRegistry:
+        built = {}
+        for council_id, data in councils.items():
+            try:
+                built[council_id] = _council(council_id, data)
+            except (TypeError, ValueError) as exc:  # the domain types' own checks
+                self.problem(f"council {council_id!r}", "", str(exc))
+        built_counties = {
+            county_id: County(
+                id=county_id,
+                name=data["name"],
+                council_ids=tuple(c.id for c in built.values() if c.county == county_id),
+            )
+            for county_id, data in counties.items()
+        }
+        return CouncilRegistry(councils=built, counties=built_counties)
+
+
+def _council(council_id: str, data: dict[str, Any]) -> Council:
+    review = data["not_met_review"]
+    return Council(
+        id=council_id,
+        name=data["name"],
+        nation=data["nation"],
+        county=data["county"],
+        reference_prefix=data["reference_prefix"],
+        closures=_closure_days(data["closure_days"]),
+        process_key=data["process"],
+        threshold=_threshold_policy(data["threshold"]),
+        not_met_review=ReviewPolicy(
+            offered=review["offered"],
+            within_days=review.get("within_days"),
+            reviewer=review.get("reviewer", ""),
+        ),
+        appeal=AppealPolicy(**data["appeal"]),
+        contacts=Contacts(**data["contacts"]),
+    )
+
+
+def _merge(guidance: dict[str, Any], council: dict[str, Any]) -> dict[str, Any]:
+    """The council's keys over its guidance's; the policy tables merge key by key."""
+    merged = {k: v for k, v in guidance.items() if k != "name"}
+    for key, value in council.items():
+        base = merged.get(key)
+        if key in GUIDANCE_TABLES and isinstance(base, dict) and isinstance(value, dict):
+            merged[key] = {**base, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _threshold_policy(data: dict[str, Any]) -> ThresholdPolicy:
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "report_within":
+            kwargs[key] = ReportLimit(**value)
+        elif isinstance(value, list):
+            kwargs[key] = frozenset(value)
+        else:
+            kwargs[key] = value
+    return ThresholdPolicy(**kwargs)
+
+
+def _closure_days(days: list[date | tuple[int, int]]) -> ClosureDays:
+    return ClosureDays(
+        dates=frozenset(d for d in days if isinstance(d, date)),
+        annual=frozenset(d for d in days if isinstance(d, tuple)),
+    )
+
+
+def _flatten(messages: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """marshmallow's nested error dict as (dotted.path[index], message) pairs."""
+    if isinstance(messages, dict):
+        for key, sub in messages.items():
+            if key == "_schema":
+                sub_path = path
+            elif isinstance(key, int):
+                sub_path = f"{path}[{key}]"
+            else:
+                sub_path = f"{path}.{key}" if path else str(key)
+            yield from _flatten(sub, sub_path)
+    elif isinstance(messages, list):
+        for message in messages:
+            yield from _flatten(message, path)
+    else:
+        yield path, str(messages)
