@@ -39,6 +39,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     register_error_handlers(app)
     _register_blueprints(app)
+
+    from app.commands import register_commands
+
+    register_commands(app)
     return app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 
 from app.errors import ApiError
-from app.services import auth
+from app.services import auth as auth_service
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -22,7 +22,7 @@ def require_token() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthenticated("Sign in first: send Authorization: Bearer <token>.")
-    user = auth.user_for_token(token.strip())
+    user = auth_service.user_for_token(token.strip())
     if user is None:
         raise _unauthenticated("The token is invalid, expired or revoked; get a new one.")
     g.user = user

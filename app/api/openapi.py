@@ -8,7 +8,6 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import current_app, jsonify
 
 from app.api import api_bp
-from app.schemas.common import ErrorSchema
 
 
 def build_spec() -> dict:
@@ -24,7 +23,6 @@ def build_spec() -> dict:
         security=[{"bearerAuth": []}],
     )
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    spec.components.schema("ErrorSchema", schema=ErrorSchema)
     for endpoint, view in current_app.view_functions.items():
         if endpoint.startswith(f"{api_bp.name}.") and view.__doc__ and "---" in view.__doc__:
             spec.path(view=view, app=current_app)

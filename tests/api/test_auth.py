@@ -1,0 +1,127 @@
+from datetime import timedelta
+
+import pytest
+
+from tests.factories.users import PASSWORD, create_user, token_for
+
+
+def test_token_is_issued_for_the_right_password_and_expires_after_its_lifetime(app, client, clock):
+    email = create_user(app)
+    response = client.post("/api/v1/auth/token", json={"email": email.upper(), "password": PASSWORD})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) == {"token", "expires_at"}
+    assert body["expires_at"] == "2026-11-23T18:00:00+00:00"  # frozen 10:00 + 8 hours
+
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    clock.freeze(clock.now() + timedelta(hours=8))
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("known", "wrong password"), ("nobody@example.org", PASSWORD)],
+    ids=["wrong-password", "unknown-email"],
+)
+def test_wrong_credentials_get_the_same_401_without_saying_which_part(app, client, email, password):
+    known = create_user(app)
+    response = client.post(
+        "/api/v1/auth/token", json={"email": known if email == "known" else email, "password": password}
+    )
+    assert response.status_code == 401
+    assert response.get_json() == {
+        "error": {"code": "unauthenticated", "message": "The e-mail address or password is not correct."}
+    }
+
+
+def test_repeated_failures_for_one_email_are_slowed_down_then_released(app, client, clock):
+    email = create_user(app)
+    wrong = {"email": email, "password": "not it at all"}
+    right = {"email": email, "password": PASSWORD}
+    for _ in range(app.config["LOGIN_FREE_FAILURES"]):
+        assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
+    # After the free failures every attempt must wait, even with the right password.
+    response = client.post("/api/v1/auth/token", json=right)
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "too_many_requests"
+    # The wait doubles with each further failure.
+    clock.freeze(clock.now() + timedelta(seconds=1))
+    assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
+    assert client.post("/api/v1/auth/token", json=wrong).headers["Retry-After"] == "2"
+    clock.freeze(clock.now() + timedelta(seconds=2))
+    assert client.post("/api/v1/auth/token", json=right).status_code == 200
+    # Success resets the count: a failure is a plain 401 again and the next try is not held back.
+    assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
+    assert client.post("/api/v1/auth/token", json=right).status_code == 200
+
+
+def test_throttling_one_email_does_not_affect_another(app, client):
+    throttled, other = create_user(app), create_user(app)
+    for _ in range(app.config["LOGIN_FREE_FAILURES"] + 1):
+        client.post("/api/v1/auth/token", json={"email": throttled, "password": "nope nope nope"})
+    assert (
+        client.post("/api/v1/auth/token", json={"email": throttled, "password": PASSWORD}).status_code == 429
+    )
+    assert client.post("/api/v1/auth/token", json={"email": other, "password": PASSWORD}).status_code == 200
+
+
+def test_logout_revokes_the_users_tokens(app, client):
+    email = create_user(app)
+    first, second = token_for(client, email), token_for(client, email)
+    assert client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {first}"}).status_code == 204
+    for token in (first, second):
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    fresh = token_for(client, email)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
+def test_rotating_the_secret_revokes_every_token(app, client):
+    token = token_for(client, create_user(app))
+    original = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "a rotated secret"
+    try:
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    finally:
+        app.config["SECRET_KEY"] = original
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer not.a.token", "Bearer " + "x" * 5000],
+    ids=["missing", "no-token", "blank-token", "basic-scheme", "garbage", "huge"],
+)
+def test_protected_routes_need_a_valid_bearer_token(client, header):
+    headers = {"Authorization": header} if header is not None else {}
+    response = client.get("/api/v1/councils", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.get_json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_token_of_a_deleted_user_is_refused(app, client):
+    from app.extensions import db
+    from app.models import User
+
+    email = create_user(app)
+    token = token_for(client, email)
+    with app.app_context():
+        db.session.delete(db.session.query(User).filter_by(email=email).one())
+        db.session.commit()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_me_lists_memberships(app, client):
+    email = create_user(app, councils=("derby-city", "erewash"), role="partner_agency", agency="police")
+    body = client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {token_for(client, email)}"}
+    ).get_json()
+    assert body["agency"] == "police"
+    assert body["memberships"] == [
+        {"council": "derby-city", "role": "partner_agency"},
+        {"council": "erewash", "role": "partner_agency"},
+    ]
