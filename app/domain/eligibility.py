@@ -1,0 +1,130 @@
+"""Applications that are not eligible for a review, and third-party consent (RULES.md §3).
+
+Only ``anonymous`` can be seen by the system itself (``automatic_ineligibility``); the other
+reasons are an officer's judgement in the ``screen_eligibility`` task. Each reason has a
+plain-English description and a signposting text for the letter that tells the applicant
+where to go instead.
+"""
+
+from collections.abc import Sequence
+
+APPLICANT_TYPES = ("victim", "third_party", "agency")
+CONSENT_EVIDENCE = ("written_consent", "power_of_attorney", "other")
+
+# In RULES.md §3 order, which is also the order the screening form offers them.
+INELIGIBILITY_REASONS: dict[str, str] = {
+    "anonymous": "The application is anonymous: there is no identifiable victim or applicant.",
+    "cps_decision": (
+        "The application asks for a review of a Crown Prosecution Service decision "
+        "to prosecute or not to prosecute."
+    ),
+    "court_decision": "The application is about a decision made by a civil or criminal court.",
+    "service_complaint": (
+        "The complaint is about the service an organisation provided, "
+        "not about the response to anti-social behaviour."
+    ),
+    "officer_conduct": "The complaint is about the conduct or behaviour of one officer.",
+    "repeat_without_material_change": (
+        "The application is about the same matter as an earlier one that has been decided, "
+        "and there has been no material change in the circumstances since."
+    ),
+    "vexatious": "The application has been judged vexatious: repeated requests without good cause.",
+}
+
+SIGNPOSTING: dict[str, str] = {
+    "anonymous": (
+        "You can apply again giving your name and how to contact you; we will not share your details "
+        "with the people causing the anti-social behaviour. To report crime anonymously, "
+        "contact Crimestoppers on 0800 555 111."
+    ),
+    "cps_decision": (
+        "You can ask the Crown Prosecution Service to look at its decision again under the "
+        "Victims' Right to Review scheme (www.cps.gov.uk)."
+    ),
+    "court_decision": (
+        "A court's decision can be challenged only through the courts, for example by an appeal. "
+        "A solicitor or Citizens Advice can explain your options."
+    ),
+    "service_complaint": (
+        "Please use the complaints procedure of the organisation concerned (the council, the police "
+        "or your housing provider). If you are still unhappy after its final response, it will tell "
+        "you which ombudsman can look at your complaint."
+    ),
+    "officer_conduct": (
+        "A complaint about a police officer's conduct goes to the force's Professional Standards "
+        "Department, and may be referred to the Independent Office for Police Conduct (IOPC). "
+        "For an officer of another organisation, use that organisation's complaints procedure."
+    ),
+    "repeat_without_material_change": (
+        "We can consider a new application if your circumstances change, for example if there are new "
+        "incidents. Please keep reporting anti-social behaviour to the council, the police or your "
+        "housing provider. If you disagree with the earlier decision, use the review or appeal route "
+        "explained in our decision letter."
+    ),
+    "vexatious": (
+        "If you are unhappy with how your reports have been handled, please use the complaints procedure "
+        "of the organisation concerned. We will continue to respond to new reports of anti-social behaviour."
+    ),
+}
+
+
+def automatic_ineligibility(
+    applicant_type: str, applicant_name: str | None, victim_names: Sequence[str | None]
+) -> tuple[str, ...]:
+    """The reasons for ineligibility the system can see itself: ``("anonymous",)`` or ``()``.
+
+    An application is anonymous when there is no identifiable victim or applicant:
+    - ``victim``: neither a named victim nor a named applicant (the applicant is the victim);
+    - ``third_party`` and ``agency``: no named victim (whose consent or interests the review
+      is about), or no named applicant (who must be answered and held to account).
+    """
+    _check_applicant_type(applicant_type)
+    if isinstance(victim_names, str):
+        raise ValueError("victim_names must be a sequence of names, not one string")
+    named_victim = any(_named(name) for name in victim_names)
+    named_applicant = _named(applicant_name)
+    if applicant_type == "victim":
+        identifiable = named_victim or named_applicant
+    else:
+        identifiable = named_victim and named_applicant
+    return () if identifiable else ("anonymous",)
+
+
+def consent_required(applicant_type: str) -> bool:
+    """A third-party application waits at acknowledgement until the victim's consent is recorded."""
+    _check_applicant_type(applicant_type)
+    return applicant_type == "third_party"
+
+
+def consent_recorded(given: bool, evidence: str | None) -> bool:
+    """Consent counts only when ``given`` is True (not merely truthy) and the evidence is known."""
+    return given is True and evidence in CONSENT_EVIDENCE
+
+
+def describe_ineligibility(code: str) -> str:
+    """The plain-English description of an ineligibility code; ValueError for unknown codes."""
+    return INELIGIBILITY_REASONS[_check_code(code)]
+
+
+def signposting_for(code: str) -> str:
+    """Where to go instead, for the signposting letter; ValueError for unknown codes."""
+    return SIGNPOSTING[_check_code(code)]
+
+
+def _check_code(code: str) -> str:
+    if not isinstance(code, str) or code not in INELIGIBILITY_REASONS:
+        raise ValueError(
+            f"unknown ineligibility reason {code!r}; expected one of {list(INELIGIBILITY_REASONS)}"
+        )
+    return code
+
+
+def _check_applicant_type(applicant_type: str) -> None:
+    if applicant_type not in APPLICANT_TYPES:
+        raise ValueError(
+            f"unknown applicant type {applicant_type!r}; expected one of {list(APPLICANT_TYPES)}"
+        )
+
+
+def _named(name: str | None) -> bool:
+    return isinstance(name, str) and bool(name.strip())
