@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from app.config import ConfigError, config_class, config_name_from_env, read_environment
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -18,6 +19,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     Raises ``ConfigError`` or ``CouncilConfigError`` with a message fit for an operator when the
     configuration cannot work; nothing is started in that case.
     """
+    # Imported here so that `import app.domain` (the BPMN script environment, letters, reports)
+    # does not load Flask.
+    from flask import Flask
+
     name = config_name or config_name_from_env()
     app = Flask(__name__, instance_path=overrides.pop("INSTANCE_PATH", None))
     app.config.from_object(config_class(name))

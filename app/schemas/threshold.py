@@ -25,7 +25,7 @@ class ReportSchema(BaseSchema):
 
 class IncidentSchema(BaseSchema):
     id = fields.String(
-        validate=validate.Length(min=1, max=64),
+        validate=[validate.Length(min=1, max=64), validate.Regexp(r"\S", error="Must not be blank.")],
         metadata={"description": "optional client id; defaults to the incident's position, 1-based"},
     )
     occurred_on = IsoDate(required=True)

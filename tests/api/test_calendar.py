@@ -69,3 +69,11 @@ def test_calendar_needs_a_token(client):
     assert (
         client.get("/api/v1/calendar/working-days?from=2026-12-21&days=5&nation=england").status_code == 401
     )
+
+
+def test_the_far_edge_of_the_calendar_still_answers(client, headers):
+    response = client.get(
+        "/api/v1/calendar/working-days?from=2199-12-31&days=2000&council=derby-city", headers=headers
+    )
+    assert response.status_code == 200
+    assert response.get_json()["due_on"].startswith("2207-")

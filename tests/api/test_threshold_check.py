@@ -94,13 +94,14 @@ def test_a_discretionary_activation_meets_it_for_a_senior_officer(client, header
         ({"incidents": [], "discretionary": {"by": "x", "role": "y"}}, ["discretionary", "reason"]),
         ({"incidents": [], "discretionary": {"by": "  ", "role": "y", "reason": "z"}}, ["discretionary", "by"]),
         ({"incidents": "none"}, ["incidents"]),
+        ({"incidents": [{"id": "   ", "occurred_on": "2026-11-01"}]}, ["incidents", "0", "id"]),
         ({"incidents": [{"occurred_on": "2026-11-01", "reports": [{}]}]},
          ["incidents", "0", "reports", "0", "reported_on"]),
     ],
     ids=[
         "no-incidents-field", "received-in-future", "unknown-field", "incident-without-date",
         "unknown-agency", "unknown-method", "duplicate-id", "clash-with-positional-id",
-        "discretionary-without-reason", "discretionary-blank-by", "incidents-not-a-list", "empty-report",
+        "discretionary-without-reason", "discretionary-blank-by", "incidents-not-a-list", "blank-incident-id", "empty-report",
     ],
 )  # fmt: skip
 def test_invalid_bodies_are_422_with_the_field_path(client, headers, body, field_path):
