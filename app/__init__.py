@@ -28,6 +28,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config_class(name))
     app.config.update(read_environment())
     app.config.update(overrides)
+    app.json.sort_keys = False  # keep fields in the order the schemas give them
 
     _configure_database_url(app)
     _configure_secret_key(app)
