@@ -1,0 +1,79 @@
+"""The choices the forms offer, with the labels the pages show.
+
+Codes the domain already defines (ineligibility reasons, consent evidence, threshold routes,
+the agencies a complaint can be reported to) come from ``app.domain``; only the form-specific
+lists are defined here.
+"""
+
+from app.domain.eligibility import CONSENT_EVIDENCE, INELIGIBILITY_REASONS
+from app.domain.threshold import AGENCIES, ROUTES
+
+__all__ = [
+    "ACKNOWLEDGEMENT_METHODS",
+    "CONSENT_EVIDENCE",
+    "CONSENT_EVIDENCE_LABELS",
+    "INELIGIBILITY_REASONS",
+    "OUTCOME_METHODS",
+    "PANEL_AGENCIES",
+    "PANEL_AGENCY_LABELS",
+    "REQUEST_AGENCIES",
+    "REQUEST_AGENCY_LABELS",
+    "ROUTES",
+    "ROUTE_LABELS",
+]
+
+ACKNOWLEDGEMENT_METHODS = {"email": "Email", "post": "Post", "phone": "Phone"}
+
+CONSENT_EVIDENCE_LABELS = {
+    "written_consent": "Written consent from the victim",
+    "power_of_attorney": "Power of attorney",
+    "other": "Other authority",
+}
+
+ROUTE_LABELS = {
+    "qualifying_complaints": "Enough qualifying complaints",
+    "community": "Complaints from enough different people (community rule)",
+    "discretionary": "Activated by a senior officer for a vulnerable victim",
+}
+
+_AGENCY_LABELS = {
+    "police": "Police",
+    "housing_provider": "Housing provider",
+    "icb": "Integrated care board (ICB)",
+    "council": "Council",
+    "youth_offending": "Youth offending team",
+    "victim_support": "Victim support service",
+    "mental_health": "Mental health service",
+    "probation": "Probation service",
+    "fire_and_rescue": "Fire and rescue service",
+    "health": "Other health service",
+    "education": "Education",
+    "social_care": "Social care",
+    "independent": "Independent (no agency)",
+    "other": "Other",
+}
+
+# The agencies asked for information: those a complaint can be reported to (threshold.AGENCIES),
+# plus the youth offending team; "other" last, as GOV.UK lists put it.
+REQUEST_AGENCIES = (*(a for a in AGENCIES if a != "other"), "youth_offending", "other")
+# A panel may also include bodies that hold no information about the complaints.
+PANEL_AGENCIES = (
+    *(a for a in REQUEST_AGENCIES if a != "other"),
+    "victim_support",
+    "mental_health",
+    "probation",
+    "fire_and_rescue",
+    "health",
+    "education",
+    "social_care",
+    "independent",
+    "other",
+)
+REQUEST_AGENCY_LABELS = {code: _AGENCY_LABELS[code] for code in REQUEST_AGENCIES}
+PANEL_AGENCY_LABELS = {code: _AGENCY_LABELS[code] for code in PANEL_AGENCIES}
+
+OUTCOME_METHODS = {
+    "phone_and_letter": "Phone call, then a letter",
+    "letter": "Letter",
+    "email": "Email",
+}
