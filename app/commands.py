@@ -16,8 +16,11 @@ def seed_demo_command() -> None:
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo creates users with a published password; not in production.")
     from app.services.demo import seed_demo
+    from app.services.processes import load_shipped_diagrams
 
     logins = seed_demo()
+    versions = load_shipped_diagrams()
+    click.echo("Diagrams: " + ", ".join(f"{key} v{v.number}" for key, v in sorted(versions.items())))
     click.echo(f"Councils loaded: {len(current_app.extensions['ctflow.councils'])}")
     click.echo("Demo logins (password for all: " + logins[0].password + "):")
     for login in logins:
@@ -61,11 +64,42 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the web app and API with waitress."""
     from waitress import serve
 
+    from app.services.timers import start_background_sweep
+
     app = current_app._get_current_object()
+    start_background_sweep(app)
     click.echo(f"ctflow serving on http://{host}:{port}/ (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=threads, ident="ctflow")
 
 
+@click.command("timers")
+@click.option("--now", "now_text", help="Fire what is due at this ISO instant (default: the clock).")
+@with_appcontext
+def timers_command(now_text: str | None) -> None:
+    """Fire every workflow timer due now, print what fired, and exit."""
+    from app import clock
+    from app.clock import parse_instant
+    from app.services.timers import fire_due_timers
+
+    if now_text:
+        if current_app.config["ENV_NAME"] == "production":
+            raise click.ClickException("--now moves the clock and is refused in production.")
+        try:
+            clock.clock().freeze(parse_instant(now_text))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--now") from None
+    report = fire_due_timers(clock.now())
+    click.echo(f"Timers due at {clock.now().isoformat()}: fired on {len(report.fired)} case(s).")
+    for reference in report.fired:
+        click.echo(f"  fired    {reference}")
+    for reference in report.skipped:
+        click.echo(f"  skipped  {reference} (changed by someone else at the same time)")
+    for reference, error in report.failed:
+        click.echo(f"  FAILED   {reference}: {error}")
+    if report.failed:
+        raise SystemExit(1)
+
+
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo_command, users_group, serve_command):
+    for command in (seed_demo_command, users_group, serve_command, timers_command):
         app.cli.add_command(command)

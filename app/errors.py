@@ -83,6 +83,8 @@ def register_error_handlers(app: Flask) -> None:
     def handle_validation_error(error: ValidationError):
         return error_response(validation_error(error.messages))
 
+    _register_domain_errors(app)
+
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):
         if not _is_api_request():
@@ -102,6 +104,33 @@ def register_error_handlers(app: Flask) -> None:
         if not _is_api_request():
             return Response("Something went wrong. Please try again later.", status=500)
         return error_response(ApiError(500, "Something went wrong on our side; nothing was changed."))
+
+
+def _register_domain_errors(app: Flask) -> None:
+    """Services raise their own exceptions; the API answers them with the envelope's codes."""
+    from app.services.cases import CaseBroken, CaseConflict, CaseForbidden, CaseNotFound
+    from app.services.tasks import TaskForbidden, TaskNotFound
+    from forms import FormError
+
+    def respond(status: int, code: str, message_of=str):
+        return lambda error: error_response(ApiError(status, message_of(error), code))
+
+    app.register_error_handler(CaseNotFound, respond(404, "not_found", lambda e: "No such case."))
+    app.register_error_handler(TaskNotFound, respond(404, "not_found", lambda e: "No such task."))
+    app.register_error_handler(CaseForbidden, respond(403, "forbidden"))
+    app.register_error_handler(TaskForbidden, respond(403, "forbidden"))
+    app.register_error_handler(CaseConflict, respond(409, "conflict"))
+
+    @app.errorhandler(CaseBroken)
+    def handle_broken(error: CaseBroken):
+        logger.error("Case diagram failed: %s", error)
+        return error_response(
+            ApiError(409, f"The case's process diagram failed: {error}. Nothing was saved.", "process_error")
+        )
+
+    @app.errorhandler(FormError)
+    def handle_form_error(error: FormError):
+        return error_response(validation_error(error.messages))
 
 
 def validation_error(messages: Any) -> ApiError:

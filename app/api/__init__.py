@@ -35,6 +35,8 @@ def _unauthenticated(message: str) -> ApiError:
 # Views register themselves on api_bp; imported last because they import api_bp.
 from app.api import auth as _auth  # noqa: E402,F401
 from app.api import calendar as _calendar  # noqa: E402,F401
+from app.api import cases as _cases  # noqa: E402,F401
 from app.api import councils as _councils  # noqa: E402,F401
 from app.api import health as _health  # noqa: E402,F401
 from app.api import openapi as _openapi  # noqa: E402,F401
+from app.api import tasks as _tasks  # noqa: E402,F401

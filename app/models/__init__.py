@@ -1,6 +1,23 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
+from app.models.case import (
+    Appeal,
+    Case,
+    CaseAgency,
+    CaseStatus,
+    CaseTask,
+    Deadline,
+    HistoryEntry,
+    Milestone,
+    ReferenceCounter,
+    TaskStatus,
+)
 from app.models.council import Council
+from app.models.process import CouncilProcess, ProcessVersion
 from app.models.user import LoginThrottle, Membership, PartnerAgency, Role, User
 
-__all__ = ["Council", "LoginThrottle", "Membership", "PartnerAgency", "Role", "User"]
+__all__ = [
+    "Appeal", "Case", "CaseAgency", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
+    "HistoryEntry", "LoginThrottle", "Membership", "Milestone", "PartnerAgency", "ProcessVersion",
+    "ReferenceCounter", "Role", "TaskStatus", "User",
+]  # fmt: skip

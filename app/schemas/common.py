@@ -52,13 +52,14 @@ def text(max_length: int = 2000, required: bool = False, **kwargs) -> fields.Str
     """A free-text field with a length limit; blank is allowed unless required."""
     validators = [validate.Length(max=max_length)]
     if required:
+        # Length gives JSON Schema its minLength; _not_blank catches what is only spaces.
         validators.append(validate.Length(min=1, error="Must not be blank."))
         validators.append(_not_blank)
     return fields.String(required=required, validate=validators, **kwargs)
 
 
 def _not_blank(value: str) -> None:
-    if not value.strip():
+    if value and not value.strip():
         raise ValidationError("Must not be blank.")
 
 

@@ -1,3 +1,6 @@
+import re
+
+
 def test_openapi_documents_every_api_route_from_the_schemas(app, client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
@@ -5,7 +8,7 @@ def test_openapi_documents_every_api_route_from_the_schemas(app, client):
     assert spec["openapi"].startswith("3.")
     documented = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
     routed = {
-        (method, rule.rule.replace("<", "{").replace(">", "}"))
+        (method, re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.")
         for method in rule.methods - {"HEAD", "OPTIONS"}

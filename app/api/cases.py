@@ -1,0 +1,124 @@
+from flask import g
+
+from app.api import api_bp
+from app.api.inputs import load_body, load_query
+from app.errors import ApiError, NotFound
+from app.models import Role
+from app.schemas.cases import (
+    AppealRequestSchema,
+    ApplicationSchema,
+    CasePageSchema,
+    CaseQuerySchema,
+    CaseSchema,
+    normalise_application,
+)
+from app.services import cases, councils
+from app.services.cases import CREATE_ROLES
+
+application_schema = ApplicationSchema()
+case_schema = CaseSchema()
+case_page_schema = CasePageSchema()
+case_query_schema = CaseQuerySchema()
+appeal_request_schema = AppealRequestSchema()
+
+
+@api_bp.post("/councils/<council_id>/cases")
+def create_case(council_id: str):
+    """Open a case from an application.
+    ---
+    post:
+      tags: [cases]
+      parameters:
+        - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: ApplicationSchema}
+      responses:
+        201: {description: The new case, content: {application/json: {schema: CaseSchema}}}
+        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
+        403: {description: The caller's role cannot open cases, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such council among the caller's, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: Invalid application, content: {application/json: {schema: ErrorSchema}}}
+    """
+    if councils.visible_council(g.user, council_id) is None:
+        raise NotFound("council")
+    if not g.user.roles_in(council_id) & CREATE_ROLES:
+        raise ApiError(403, "Only community safety officers and managers open cases.", "forbidden")
+    application = normalise_application(load_body(application_schema))
+    case = cases.open_case(council_id, application, actor=g.user.email)
+    return case_schema.dump(case), 201
+
+
+@api_bp.get("/cases")
+def list_cases():
+    """Cases the caller may see.
+    ---
+    get:
+      tags: [cases]
+      parameters:
+        - {in: query, name: council, schema: {type: string}}
+        - {in: query, name: status, schema: {type: string, enum: [open, closed]}}
+        - {in: query, name: stage, schema: {type: string}}
+        - {in: query, name: overdue, schema: {type: boolean}}
+        - {in: query, name: page, schema: {type: integer, minimum: 1}}
+        - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
+      responses:
+        200: {description: A page of cases, content: {application/json: {schema: CasePageSchema}}}
+        422: {description: Bad filters, content: {application/json: {schema: ErrorSchema}}}
+    """
+    query = load_query(case_query_schema)
+    items, total = cases.list_cases(
+        g.user,
+        council=query.get("council"),
+        status=query.get("status"),
+        stage=query.get("stage"),
+        overdue=query["overdue"],
+        page=query["page"],
+        per_page=query["per_page"],
+    )
+    return case_page_schema.dump(
+        {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+    )
+
+
+@api_bp.get("/cases/<int:case_id>")
+def get_case(case_id: int):
+    """One case, with deadlines, milestones, open tasks, threshold and history.
+    ---
+    get:
+      tags: [cases]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The case, content: {application/json: {schema: CaseSchema}}}
+        404: {description: No such case among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
+    """
+    return case_schema.dump(cases.visible_case(g.user, case_id))
+
+
+@api_bp.post("/cases/<int:case_id>/appeals")
+def lodge_appeal(case_id: int):
+    """Ask for a review of a "threshold not met" decision, or appeal the outcome.
+    ---
+    post:
+      tags: [cases]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: AppealRequestSchema}
+      responses:
+        201: {description: The case with the appeal, content: {application/json: {schema: CaseSchema}}}
+        404: {description: No such case, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: No appeal can be made at this stage, or the window has closed, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: Invalid fields, content: {application/json: {schema: ErrorSchema}}}
+    """
+    cases.visible_case(g.user, case_id)
+    body = load_body(appeal_request_schema)
+    case = cases.lodge_appeal(g.user, case_id, body["received_on"], body["grounds"])
+    return case_schema.dump(case), 201
+
+
+__all__ = ["Role"]

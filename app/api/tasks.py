@@ -1,0 +1,118 @@
+from flask import g
+
+from app.api import api_bp
+from app.api.inputs import json_body, load_query
+from app.schemas.cases import CaseSchema
+from app.schemas.tasks import InboxQuerySchema, TaskDetailSchema, TaskPageSchema, TaskSchema
+from app.services import tasks
+
+inbox_query_schema = InboxQuerySchema()
+task_page_schema = TaskPageSchema()
+task_schema = TaskSchema()
+task_detail_schema = TaskDetailSchema()
+case_schema = CaseSchema()
+
+
+@api_bp.get("/tasks")
+def list_tasks():
+    """The inbox: open tasks, overdue first, then by due date.
+    ---
+    get:
+      tags: [tasks]
+      parameters:
+        - {in: query, name: scope, schema: {type: string, enum: [mine, team, all], default: mine},
+           description: "mine: mine and unclaimed tasks of my roles; team: all of my roles' tasks; all: every task I may see"}
+        - {in: query, name: council, schema: {type: string}}
+        - {in: query, name: overdue, schema: {type: boolean}}
+        - {in: query, name: page, schema: {type: integer, minimum: 1}}
+        - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
+      responses:
+        200: {description: A page of tasks, content: {application/json: {schema: TaskPageSchema}}}
+        422: {description: Bad filters, content: {application/json: {schema: ErrorSchema}}}
+    """
+    query = load_query(inbox_query_schema)
+    items, total = tasks.inbox(
+        g.user,
+        scope=query["scope"],
+        council=query.get("council"),
+        overdue=query["overdue"],
+        page=query["page"],
+        per_page=query["per_page"],
+    )
+    return task_page_schema.dump(
+        {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+    )
+
+
+@api_bp.get("/tasks/<int:task_id>")
+def get_task(task_id: int):
+    """One task, with its form as JSON Schema under `form`.
+    ---
+    get:
+      tags: [tasks]
+      parameters:
+        - {in: path, name: task_id, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The task, content: {application/json: {schema: TaskDetailSchema}}}
+        404: {description: No such task among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
+    """
+    return task_detail_schema.dump(tasks.visible_task(g.user, task_id))
+
+
+@api_bp.post("/tasks/<int:task_id>/claim")
+def claim_task(task_id: int):
+    """Claim a task.
+    ---
+    post:
+      tags: [tasks]
+      parameters:
+        - {in: path, name: task_id, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The task, now the caller's, content: {application/json: {schema: TaskSchema}}}
+        403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: Claimed by someone else, or no longer open, content: {application/json: {schema: ErrorSchema}}}
+    """
+    return task_schema.dump(tasks.claim_task(g.user, task_id))
+
+
+@api_bp.post("/tasks/<int:task_id>/unclaim")
+def unclaim_task(task_id: int):
+    """Give a task back to the team.
+    ---
+    post:
+      tags: [tasks]
+      parameters:
+        - {in: path, name: task_id, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The task, unclaimed, content: {application/json: {schema: TaskSchema}}}
+        403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: Claimed by someone else, or no longer open, content: {application/json: {schema: ErrorSchema}}}
+    """
+    return task_schema.dump(tasks.unclaim_task(g.user, task_id))
+
+
+@api_bp.post("/tasks/<int:task_id>/complete")
+def complete_task(task_id: int):
+    """Complete a task with its form's data.
+    ---
+    post:
+      tags: [tasks]
+      parameters:
+        - {in: path, name: task_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {type: object, description: "the form's fields (see the task's form)"}}
+      responses:
+        200: {description: The updated case, content: {application/json: {schema: CaseSchema}}}
+        403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: The task is no longer open, is claimed by someone else, or the case changed, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: Field errors, content: {application/json: {schema: ErrorSchema}}}
+    """
+    tasks.visible_task(g.user, task_id)
+    body = json_body()
+    case = tasks.complete_task(g.user, task_id, body)
+    return case_schema.dump(case)

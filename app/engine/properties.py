@@ -1,0 +1,25 @@
+"""Reading our properties off SpiffWorkflow task specs (``spiffworkflow:properties`` in the XML)."""
+
+from __future__ import annotations
+
+import re
+
+ROLE_KEYS = {
+    "community_safety_officer",
+    "community_safety_manager",
+    "partner_agency",
+    "panel_chair",
+    "appeal_body",
+}
+
+
+def task_properties(spec) -> dict[str, str]:
+    extensions = getattr(spec, "extensions", None) or {}
+    return extensions.get("properties", {}) or {}
+
+
+def role_for_lane(lane: str | None) -> str | None:
+    """'Community safety officer' -> 'community_safety_officer'."""
+    if not lane:
+        return None
+    return re.sub(r"[^a-z0-9]+", "_", lane.strip().lower()).strip("_")

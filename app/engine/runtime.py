@@ -1,0 +1,340 @@
+"""Running one case's workflow: start it, complete a user task, deliver a message, fire timers.
+
+Nothing here touches the database. Each operation runs under the app clock and records what
+happened (milestones, deadlines met, letters due, escalations, history) as ``Effects``; after
+it, ``snapshot`` describes the open tasks, pending deadlines and next timer, which the case
+service writes into the rows the product queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine import clock as engine_clock
+from app.engine.functions import diagram_functions, to_date
+from app.engine.properties import role_for_lane, task_properties
+from app.engine.sandbox import ScriptError
+from app.engine.scripting import CaseScriptEngine
+from app.engine.specs import ParsedProcess
+
+_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+APPEAL_MESSAGE = "appeal_lodged"
+
+
+class WorkflowError(Exception):
+    """The diagram failed while running (a bad expression, no gateway condition true, ...)."""
+
+
+class TaskNotReady(Exception):
+    """The task is not (or no longer) waiting for input."""
+
+
+class NotWaitingForMessage(Exception):
+    """The case is not waiting for this message now."""
+
+
+@dataclass
+class Effects:
+    milestones: list[tuple[str, date, str]] = field(default_factory=list)  # key, on, element
+    deadlines_done: list[tuple[str, date]] = field(default_factory=list)  # key, done on
+    letters: list[tuple[str, str]] = field(default_factory=list)  # letter kind, element
+    escalations: list[tuple[str, str]] = field(default_factory=list)  # escalated task's spiff id, role
+    history: list[tuple[str, str]] = field(default_factory=list)  # event, detail
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    spiff_id: str
+    element: str
+    name: str
+    form_key: str
+    role: str
+    stage: str
+    due_on: date | None
+    deadline: str | None
+    agency: str | None
+
+
+@dataclass(frozen=True)
+class PendingDeadline:
+    key: str
+    label: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    open_tasks: list[OpenTask]
+    pending_deadlines: list[PendingDeadline]
+    waiting_stage: str | None
+    completed: bool
+    next_timer_at: datetime | None
+    waiting_for_appeal: bool
+    data: dict[str, Any]
+
+
+@dataclass
+class CaseRun:
+    """One operation on one case's workflow, under one instant of the app clock."""
+
+    parsed: ParsedProcess
+    calendar: Any  # app.domain.calendar.WorkingCalendar
+    now: datetime
+    today: date
+    handler_context: dict[str, Any]
+    effects: Effects = field(default_factory=Effects)
+
+    def __post_init__(self) -> None:
+        from handlers import HANDLERS
+
+        self._handlers = HANDLERS
+        self.engine = CaseScriptEngine(
+            diagram_functions(self.calendar, lambda: self.today), self._call_handler
+        )
+
+    # -- the operations -------------------------------------------------------------------
+
+    def start(self, data: dict[str, Any]) -> BpmnWorkflow:
+        workflow = BpmnWorkflow(self.parsed.spec, self.parsed.subprocess_specs, script_engine=self.engine)
+        workflow.get_tasks(state=TaskState.READY)[0].data.update(data)
+        self._advance(workflow)
+        return workflow
+
+    def load(self, serialized: str) -> BpmnWorkflow:
+        workflow = _serializer.deserialize_json(serialized)
+        workflow.script_engine = self.engine  # the engine is never serialized
+        return workflow
+
+    @staticmethod
+    def dump(workflow: BpmnWorkflow) -> str:
+        return _serializer.serialize_json(workflow)
+
+    def complete_user_task(self, workflow: BpmnWorkflow, spiff_id: str, form_data: dict[str, Any]) -> None:
+        task = self._ready_user_task(workflow, spiff_id)
+        task.data.update(form_data)
+        element = task.task_spec.bpmn_id
+        task.data[f"{element}_done_on"] = self._done_on(task).isoformat()
+        with engine_clock.workflow_time(self.now):
+            try:
+                task.run()
+            except (SpiffWorkflowException, ScriptError) as exc:
+                raise WorkflowError(_describe(exc)) from exc
+        self._on_completed(task)
+        self._advance(workflow)
+
+    def deliver_appeal(self, workflow: BpmnWorkflow, payload: dict[str, Any]) -> None:
+        waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING) if _waits_for(t, APPEAL_MESSAGE)]
+        if not waiting:
+            raise NotWaitingForMessage(APPEAL_MESSAGE)
+        for task in waiting:
+            # The payload is merged into the data the catching branch carries on with.
+            task.data.update(payload)
+        with engine_clock.workflow_time(self.now):
+            workflow.catch(BpmnEvent(MessageEventDefinition(APPEAL_MESSAGE), payload=payload))
+        self._advance(workflow)
+
+    def fire_timers(self, workflow: BpmnWorkflow) -> None:
+        self._advance(workflow)
+
+    # -- what the case looks like now --------------------------------------------------------
+
+    def snapshot(self, workflow: BpmnWorkflow) -> Snapshot:
+        open_tasks = [self._open_task(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+        pending = [
+            PendingDeadline(t.deadline, t.name, t.due_on)
+            for t in open_tasks
+            if t.deadline and t.due_on is not None
+        ]
+        waiting_stage = None
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            pending.extend(self._waiting_deadlines(task))
+            waiting_stage = waiting_stage or self._waiting_stage(task)
+        data = _latest_data(workflow)
+        return Snapshot(
+            open_tasks=open_tasks,
+            pending_deadlines=pending,
+            waiting_stage=waiting_stage,
+            completed=workflow.is_completed(),
+            next_timer_at=next_timer_at(workflow),
+            waiting_for_appeal=any(
+                _waits_for(t, APPEAL_MESSAGE) for t in workflow.get_tasks(state=TaskState.WAITING)
+            ),
+            data=data,
+        )
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _advance(self, workflow: BpmnWorkflow) -> None:
+        with engine_clock.workflow_time(self.now):
+            try:
+                workflow.refresh_timers()
+                workflow.do_engine_steps(did_complete_task=self._on_completed)
+            except (SpiffWorkflowException, ScriptError) as exc:
+                raise WorkflowError(_describe(exc)) from exc
+
+    def _ready_user_task(self, workflow: BpmnWorkflow, spiff_id: str):
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+            if str(task.id) == spiff_id:
+                return task
+        raise TaskNotReady(spiff_id)
+
+    def _on_completed(self, task) -> None:
+        spec = task.task_spec
+        props = task_properties(spec)
+        if not props:
+            return
+        done_on = self._done_on(task)
+        if props.get("milestone"):
+            self.effects.milestones.append((props["milestone"], done_on, spec.bpmn_id or spec.name))
+        if props.get("deadline") and getattr(spec, "manual", False):
+            self.effects.deadlines_done.append((props["deadline"], done_on))
+        # An event behind an event-based gateway that beats the gateway's timer meets that timer's window.
+        parent = task.parent
+        if (
+            parent is not None
+            and type(parent.task_spec).__name__ == "EventBasedGateway"
+            and not _is_timer_spec(spec)
+        ):
+            for sibling in parent.task_spec.outputs:
+                key = task_properties(sibling).get("deadline")
+                if key and sibling is not spec:
+                    self.effects.deadlines_done.append((key, done_on))
+
+    def _done_on(self, task) -> date:
+        expression = task_properties(task.task_spec).get("doneOn")
+        if not expression:
+            return self.today
+        try:
+            return to_date(self.engine.environment.evaluate(expression, task.data))
+        except (ScriptError, ValueError) as exc:
+            raise WorkflowError(f"{task.task_spec.bpmn_id}: doneOn {expression!r}: {exc}") from exc
+
+    def _due_on(self, task, spec) -> date | None:
+        try:
+            value = self.engine.due_on_for(task, spec)
+        except ScriptError as exc:
+            raise WorkflowError(f"{spec.bpmn_id}: dueOn: {exc}") from exc
+        return to_date(value) if value is not None else None
+
+    def _open_task(self, task) -> OpenTask:
+        spec = task.task_spec
+        props = task_properties(spec)
+        agency = task.data.get("agency") if isinstance(task.data.get("agency"), str) else None
+        return OpenTask(
+            spiff_id=str(task.id),
+            element=spec.bpmn_id,
+            name=spec.bpmn_name or spec.bpmn_id,
+            form_key=props.get("formKey", ""),
+            role=role_for_lane(spec.lane) or "",
+            stage=props.get("stage", ""),
+            due_on=self._due_on(task, spec),
+            deadline=props.get("deadline"),
+            agency=agency,
+        )
+
+    def _waiting_deadlines(self, task) -> list[PendingDeadline]:
+        specs = (
+            task.task_spec.outputs
+            if type(task.task_spec).__name__ == "EventBasedGateway"
+            else [task.task_spec]
+        )
+        result = []
+        for spec in specs:
+            props = task_properties(spec)
+            if props.get("deadline") and props.get("dueOn") and _is_timer_spec(spec, task):
+                due = self._due_on(task, spec)
+                if due is not None:
+                    result.append(PendingDeadline(props["deadline"], spec.bpmn_name or spec.bpmn_id, due))
+        return result
+
+    @staticmethod
+    def _waiting_stage(task) -> str | None:
+        specs = [task.task_spec, *getattr(task.task_spec, "outputs", [])]
+        for spec in specs:
+            stage = task_properties(spec).get("stage")
+            if stage:
+                return stage
+        return None
+
+    def _call_handler(self, task, name: str, params: dict[str, Any]) -> Any:
+        handler = self._handlers[name]
+        return handler(HandlerCall(run=self, task=task, data=task.data, params=params))
+
+
+@dataclass
+class HandlerCall:
+    """What a service-task handler is given: the run (clock, calendar, effects), the task and its data."""
+
+    run: CaseRun
+    task: Any
+    data: dict[str, Any]
+    params: dict[str, Any]
+
+    @property
+    def element(self) -> str:
+        return self.task.task_spec.bpmn_id
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.run.handler_context
+
+
+def _is_timer_spec(spec, task=None) -> bool:
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        return True
+    # Behind an event-based gateway the event's definition has moved to the gateway; the
+    # spec's own timer properties still say what it was.
+    return bool(task_properties(spec).get("dueOn")) and not getattr(spec, "manual", False)
+
+
+def _waits_for(task, message_name: str) -> bool:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if definition is None:
+        return False
+    inner = getattr(definition, "event_definitions", [definition])
+    return any(isinstance(d, MessageEventDefinition) and d.name == message_name for d in inner)
+
+
+def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
+    dues = []
+    for event in workflow.waiting_events():
+        values = event.value if isinstance(event.value, list) else [event.value]
+        for value in values:
+            if isinstance(value, str):
+                try:
+                    dues.append(TimerEventDefinition.parse_time_or_duration(value))
+                except (ValueError, TypeError):
+                    continue
+    return min(dues) if dues else None
+
+
+def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The case data as it stands: the finished workflow's data, or the newest task's."""
+    if workflow.is_completed():
+        return dict(workflow.data)
+    tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED)
+    newest = max(tasks, key=lambda t: t.last_state_change, default=None)
+    return dict(newest.data) if newest else {}
+
+
+def _describe(exc: Exception) -> str:
+    task_spec = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
+    element = getattr(task_spec, "bpmn_id", None)
+    message = str(exc)
+    return f"{element}: {message}" if element else message
+
+
+TimerCallback = Callable[[Any], None]

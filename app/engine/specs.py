@@ -1,0 +1,202 @@
+"""Parsing a diagram safely, checking it against our conventions, and caching the parsed spec.
+
+Every problem is collected (not just the first), each with the id of the element at fault, so
+a process owner can fix a diagram in one pass. A diagram is parsed once per content: the cache
+is keyed by its checksum, so no request re-parses a version after warm-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import fromstring as safe_fromstring
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from app.engine import sandbox
+from app.engine.properties import ROLE_KEYS, role_for_lane, task_properties
+from forms import FORMS
+
+MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
+BPMN_NAMESPACE = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+STAGES = ("acknowledgement", "threshold", "review", "outcome", "appeal")
+MILESTONES = (
+    "received", "acknowledged", "consent_confirmed", "ineligible", "threshold_met", "threshold_not_met",
+    "information_requested", "information_returned", "victim_contacted", "review_held",
+    "recommendations_made", "outcome_notified", "appeal_lodged", "appeal_decided", "closed",
+)  # fmt: skip
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+# Names an expression may read besides case data fields; used to dry-run expressions at load.
+SAMPLE_DATE = "2026-11-02"
+
+
+@dataclass(frozen=True)
+class Problem:
+    element: str | None
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"element": self.element, "message": self.message}
+
+
+class DiagramInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.element or 'diagram'}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class ParsedProcess:
+    process_id: str
+    spec: object
+    subprocess_specs: dict
+    checksum: str
+    user_tasks: dict[str, dict] = field(default_factory=dict)  # element id -> properties + role
+
+
+def checksum_of(xml: bytes) -> str:
+    return hashlib.sha256(xml).hexdigest()
+
+
+def parse_process(xml: bytes | str, checksum: str | None = None) -> ParsedProcess:
+    """Parse and check a diagram; raises DiagramInvalid listing every problem found."""
+    data = xml.encode() if isinstance(xml, str) else xml
+    checksum = checksum or checksum_of(data)
+    cached = _PARSED.get(checksum)
+    if cached is None:
+        cached = _PARSED[checksum] = _parse(data, checksum)
+    return cached
+
+
+# checksum -> parsed process; versions are immutable, so entries never go stale.
+_PARSED: dict[str, ParsedProcess] = {}
+
+
+def _parse(xml: bytes, checksum: str) -> ParsedProcess:
+    root = _safe_root(xml)
+    process_ids = _executable_processes(root)
+    parser = SpiffBpmnParser()
+    try:
+        parser.add_bpmn_xml(root)
+        spec = parser.get_spec(process_ids[0])
+        subprocess_specs = parser.get_subprocess_specs(process_ids[0])
+    except (SpiffWorkflowException, etree.LxmlError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        element = getattr(exc, "id", None) or getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
+        raise DiagramInvalid([Problem(element, f"SpiffWorkflow cannot read the diagram: {exc}")]) from None
+    parsed = ParsedProcess(process_ids[0], spec, subprocess_specs, checksum)
+    problems = _check_conventions(parsed)
+    if problems:
+        raise DiagramInvalid(problems)
+    return parsed
+
+
+def _safe_root(xml: bytes):
+    if len(xml) > MAX_DIAGRAM_BYTES:
+        raise DiagramInvalid([Problem(None, f"The diagram is larger than {MAX_DIAGRAM_BYTES // 1024} KB.")])
+    try:
+        # defusedxml first: it refuses DTDs, entity declarations and external references.
+        safe_fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+        raise DiagramInvalid(
+            [Problem(None, "DTDs, entities and external references are not allowed.")]
+        ) from None
+    except (ParseError, ValueError) as exc:
+        raise DiagramInvalid([Problem(None, f"Not well-formed XML: {exc}")]) from None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    return etree.fromstring(xml, parser=parser)
+
+
+def _executable_processes(root) -> list[str]:
+    if etree.QName(root).namespace != BPMN_NAMESPACE or etree.QName(root).localname != "definitions":
+        raise DiagramInvalid([Problem(None, "Not a BPMN 2.0 diagram (expected bpmn:definitions).")])
+    ids = [p.get("id") for p in root.findall(f"{{{BPMN_NAMESPACE}}}process")]
+    if len(ids) != 1 or not ids[0]:
+        raise DiagramInvalid([Problem(None, f"A diagram must hold exactly one process; found {len(ids)}.")])
+    return ids
+
+
+def _check_conventions(parsed: ParsedProcess) -> list[Problem]:
+    from handlers import HANDLERS
+
+    problems: list[Problem] = []
+    for spec in parsed.spec.task_specs.values():
+        element = getattr(spec, "bpmn_id", None) or spec.name
+        if element is None or spec.name.startswith(parsed.process_id + "."):
+            continue  # engine-internal specs (start/end joins)
+        props = task_properties(spec)
+        problems += _check_expressions(element, spec, props)
+        if getattr(spec, "manual", False):
+            problems += _check_user_task(parsed, element, spec, props)
+        if "milestone" in props and props["milestone"] not in MILESTONES:
+            problems.append(Problem(element, f"Unknown milestone {props['milestone']!r}."))
+        operation = getattr(spec, "operation_name", None)
+        if operation is not None and operation not in HANDLERS:
+            problems.append(
+                Problem(element, f"Unknown handler {operation!r}; known: {', '.join(sorted(HANDLERS))}.")
+            )
+    return problems
+
+
+def _check_user_task(parsed: ParsedProcess, element: str, spec, props: dict) -> list[Problem]:
+    problems = []
+    role = role_for_lane(spec.lane)
+    if role is None:
+        problems.append(Problem(element, "A user task must be in a lane (the lane is the role)."))
+    elif role not in ROLE_KEYS:
+        problems.append(
+            Problem(element, f"Lane {spec.lane!r} is not a role; lanes are: {', '.join(sorted(ROLE_KEYS))}.")
+        )
+    form_key = props.get("formKey")
+    if not form_key:
+        problems.append(Problem(element, "A user task needs a formKey property."))
+    elif form_key not in FORMS:
+        problems.append(Problem(element, f"Unknown form {form_key!r}."))
+    if props.get("stage") not in STAGES:
+        problems.append(Problem(element, f"A user task needs a stage property, one of: {', '.join(STAGES)}."))
+    if "deadline" in props and not _KEY.match(props["deadline"]):
+        problems.append(Problem(element, f"Deadline key {props['deadline']!r} must be lower_snake_case."))
+    if "deadline" in props and "dueOn" not in props:
+        problems.append(Problem(element, "A task with a deadline needs a dueOn expression."))
+    parsed.user_tasks[element] = {**props, "role": role, "name": spec.bpmn_name or element}
+    return problems
+
+
+def _check_expressions(element: str, spec, props: dict) -> list[Problem]:
+    """Every piece of code the element carries must compile under the sandbox's policy."""
+    sources: list[tuple[str, str, bool]] = []  # (what, source, is_script)
+    for key in ("dueOn", "doneOn"):
+        if props.get(key):
+            sources.append((key, props[key], False))
+    for condition, _target in getattr(spec, "cond_task_specs", []) or []:
+        if condition is not None:
+            sources.append(("condition", condition.args[0], False))
+    for timer in _timers(spec):
+        sources.append(("timer", timer.expression, False))
+    for name, param in (getattr(spec, "operation_params", None) or {}).items():
+        sources.append((f"parameter {name}", param["value"], False))
+    script = getattr(spec, "script", None)
+    if script:
+        sources.append(("script", script, True))
+    for attribute in ("prescript", "postscript"):
+        if getattr(spec, attribute, None):
+            sources.append((attribute, getattr(spec, attribute), True))
+    problems = []
+    for what, source, is_script in sources:
+        reason = sandbox.check_script(source) if is_script else sandbox.check_expression(source)
+        if reason:
+            problems.append(Problem(element, f"{what} {source!r}: {reason}"))
+    return problems
+
+
+def _timers(spec) -> list[TimerEventDefinition]:
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        return [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
+    return [definition] if isinstance(definition, TimerEventDefinition) else []

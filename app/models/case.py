@@ -1,0 +1,167 @@
+"""A case: its workflow (serialized SpiffWorkflow state) and the rows the product queries.
+
+Tasks, deadlines, milestones, history and agencies are written from the workflow after every
+step, in the same transaction, so the inbox and the reports never deserialize a workflow.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Case(db.Model):
+    __tablename__ = "case_file"  # "case" is an SQL keyword
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council_id: Mapped[str] = mapped_column(ForeignKey("council.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN, index=True)
+    stage: Mapped[str] = mapped_column(String(32), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    application: Mapped[dict[str, Any]] = mapped_column(JSON)
+    workflow: Mapped[str] = mapped_column(Text)
+    threshold: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # When the workflow's earliest timer is due; the sweep looks only at cases due by now.
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # A write that raced another one fails with StaleDataError instead of overwriting it.
+    __mapper_args__ = {"version_id_col": version}
+
+    process_version = relationship("ProcessVersion", lazy="joined")
+    tasks: Mapped[list[CaseTask]] = relationship(back_populates="case", order_by="CaseTask.id")
+    deadlines: Mapped[list[Deadline]] = relationship(order_by="(Deadline.due_on, Deadline.id)")
+    milestones: Mapped[list[Milestone]] = relationship(order_by="(Milestone.on, Milestone.id)")
+    history: Mapped[list[HistoryEntry]] = relationship(order_by="HistoryEntry.id")
+    agencies: Mapped[list[CaseAgency]] = relationship(order_by="CaseAgency.agency")
+    appeals: Mapped[list[Appeal]] = relationship(order_by="Appeal.id")
+
+
+class CaseTask(db.Model):
+    """A user task of a case, as the inbox sees it."""
+
+    __tablename__ = "case_task"
+    __table_args__ = (
+        UniqueConstraint("case_id", "spiff_id", name="uq_case_task_case_spiff"),
+        # The inbox: open tasks of a council, by role, soonest due first.
+        Index("ix_case_task_inbox", "council_id", "status", "role", "due_on"),
+        Index("ix_case_task_assignee", "assignee_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    council_id: Mapped[str] = mapped_column(ForeignKey("council.id"))
+    spiff_id: Mapped[str] = mapped_column(String(36))
+    element: Mapped[str] = mapped_column(String(100))
+    form_key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(40))
+    agency: Mapped[str | None] = mapped_column(String(32))  # partner tasks: the agency asked
+    stage: Mapped[str] = mapped_column(String(32))
+    deadline: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.OPEN)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship(back_populates="tasks")
+    assignee = relationship("User", foreign_keys=[assignee_id], lazy="joined")
+
+
+class Deadline(db.Model):
+    __tablename__ = "deadline"
+    __table_args__ = (UniqueConstraint("case_id", "key", name="uq_deadline_case_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Milestone(db.Model):
+    __tablename__ = "milestone"
+    __table_args__ = (Index("ix_milestone_report", "council_id", "key", "on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    council_id: Mapped[str] = mapped_column(ForeignKey("council.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    on: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    element: Mapped[str] = mapped_column(String(100))
+
+
+class HistoryEntry(db.Model):
+    __tablename__ = "history_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(254))
+    event: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseAgency(db.Model):
+    """An agency asked for information on a case; its partner users may see the case."""
+
+    __tablename__ = "case_agency"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Appeal(db.Model):
+    __tablename__ = "appeal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # review_request (of "not met") | appeal (of the outcome)
+    received_on: Mapped[date] = mapped_column(Date)
+    grounds: Mapped[str] = mapped_column(Text)
+    lodged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lodged_by: Mapped[str] = mapped_column(String(254))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    upheld: Mapped[bool | None] = mapped_column()
+    reasons: Mapped[str | None] = mapped_column(Text)
+
+
+class ReferenceCounter(db.Model):
+    """The last case number given out per council and year (DER-2026-0017)."""
+
+    __tablename__ = "reference_counter"
+
+    council_id: Mapped[str] = mapped_column(ForeignKey("council.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)

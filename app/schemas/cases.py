@@ -1,0 +1,215 @@
+"""The application (case creation), the case as the API shows it, and appeals."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from app import clock
+from app.domain.deadlines import deadline_status
+from app.domain.eligibility import APPLICANT_TYPES, CONSENT_EVIDENCE
+from app.schemas.common import BaseSchema, IsoDate, PageQuerySchema, PageSchema, StrictBoolean, text
+from app.schemas.tasks import TaskSchema
+from app.schemas.threshold import (
+    MAX_INCIDENTS,
+    DiscretionarySchema,
+    IncidentSchema,
+    ThresholdResultSchema,
+    check_incident_ids,
+    check_not_future,
+    incident_id,
+    received_on_field,
+)
+
+CHANNELS = ("online", "email", "phone", "letter", "in_person")
+MAX_VICTIMS = 20
+
+
+class PersonSchema(BaseSchema):
+    name = text(200)
+    email = fields.Email(validate=validate.Length(max=254))
+    phone = text(40)
+    address = text(500)
+
+
+class ApplicantSchema(PersonSchema):
+    organisation = text(200)
+    relationship_to_victim = text(200)
+
+
+class VictimSchema(PersonSchema):
+    vulnerable = StrictBoolean(load_default=False)
+
+
+class ConsentSchema(BaseSchema):
+    given = StrictBoolean(required=True)
+    evidence = fields.String(validate=validate.OneOf(CONSENT_EVIDENCE), allow_none=True)
+    received_on = IsoDate(allow_none=True)
+
+    @validates("received_on")
+    def _not_future(self, value, **kwargs):
+        check_not_future(value, "consent date")
+
+    @validates_schema
+    def _evidence_with_consent(self, data, **kwargs):
+        if data.get("given") and not data.get("evidence"):
+            raise ValidationError(
+                "Say what the consent is (written_consent, power_of_attorney or other).", "evidence"
+            )
+
+
+class ApplicationSchema(BaseSchema):
+    received_on = received_on_field()
+    channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS))
+    applicant_type = fields.String(required=True, validate=validate.OneOf(APPLICANT_TYPES))
+    applicant = fields.Nested(ApplicantSchema, allow_none=True, load_default=None)
+    victims = fields.List(
+        fields.Nested(VictimSchema), load_default=list, validate=validate.Length(max=MAX_VICTIMS)
+    )
+    consent = fields.Nested(ConsentSchema, allow_none=True, load_default=None)
+    summary = text(5000, load_default="")
+    incidents = fields.List(
+        fields.Nested(IncidentSchema), load_default=list, validate=validate.Length(max=MAX_INCIDENTS)
+    )
+    impact = text(10000, load_default="")
+    actions_taken = text(10000, load_default="")
+    outcome_sought = text(10000, load_default="")
+    special_circumstances = text(10000, load_default="")
+    other_information = text(10000, load_default="")
+    discretionary = fields.Nested(DiscretionarySchema, allow_none=True, load_default=None)
+    declaration = StrictBoolean(load_default=True)
+
+    @validates("received_on")
+    def _received_not_future(self, value, **kwargs):
+        check_not_future(value, "received date")
+
+    @validates("declaration")
+    def _declared(self, value, **kwargs):
+        if value is not True:
+            raise ValidationError("The applicant must confirm the declaration.")
+
+    @validates_schema
+    def _who_applies(self, data, **kwargs):
+        errors: dict[str, list[str]] = {}
+        kind = data.get("applicant_type")
+        named_victims = [v for v in data.get("victims", []) if (v.get("name") or "").strip()]
+        if kind == "victim" and not named_victims:
+            errors["victims"] = ["A victim's application needs at least one victim with a name."]
+        if kind in ("third_party", "agency"):
+            applicant = data.get("applicant") or {}
+            who = applicant.get("organisation") if kind == "agency" else applicant.get("name")
+            if not (who or "").strip():
+                field = "organisation" if kind == "agency" else "name"
+                errors["applicant"] = [
+                    f"An application by a {kind.replace('_', ' ')} needs the applicant's {field}."
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+    @validates_schema
+    def _incident_ids(self, data, **kwargs):
+        check_incident_ids(data.get("incidents", []))
+
+
+def normalise_application(data: dict) -> dict:
+    """Fill defaults the schema cannot (positional incident ids); dates stay date objects."""
+    for index, incident in enumerate(data["incidents"]):
+        incident["id"] = incident_id(incident, index)
+    return data
+
+
+class AppealRequestSchema(BaseSchema):
+    received_on = IsoDate(required=True)
+    grounds = text(10000, required=True)
+
+    @validates("received_on")
+    def _not_future(self, value, **kwargs):
+        check_not_future(value, "received date")
+
+
+class DeadlineSchema(Schema):
+    key = fields.String()
+    label = fields.String()
+    due_on = fields.Date()
+    done_on = fields.Date(allow_none=True)
+    status = fields.Function(
+        lambda d: deadline_status(d.due_on, d.done_on, clock.today()),
+        metadata={"enum": ["pending", "met", "missed"]},
+    )
+
+
+class MilestoneSchema(Schema):
+    key = fields.String()
+    on = fields.Date()
+    at = fields.AwareDateTime(format="iso")
+
+
+class HistorySchema(Schema):
+    at = fields.AwareDateTime(format="iso")
+    actor = fields.String()
+    event = fields.String()
+    detail = fields.String()
+
+
+class AppealSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": ["review_request", "appeal"]})
+    received_on = fields.Date()
+    grounds = fields.String()
+    decided_on = fields.Date(allow_none=True)
+    upheld = fields.Boolean(allow_none=True)
+
+
+class ThresholdDecisionSchema(Schema):
+    met = fields.Boolean()
+    route = fields.String(allow_none=True)
+    by = fields.String()
+    on = fields.Date()
+    reasons = fields.String()
+
+
+class CaseThresholdSchema(Schema):
+    evaluation = fields.Nested(ThresholdResultSchema, allow_none=True)
+    decision = fields.Nested(ThresholdDecisionSchema, allow_none=True)
+
+
+class ProcessRefSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+
+
+class CaseQuerySchema(PageQuerySchema):
+    council = fields.String(validate=validate.Length(max=64))
+    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+    stage = fields.String(
+        validate=validate.OneOf(["acknowledgement", "threshold", "review", "outcome", "appeal", "closed"])
+    )
+    overdue = fields.Boolean(load_default=False, truthy={"true", "1"}, falsy={"false", "0"})
+
+
+class CaseSummarySchema(Schema):
+    id = fields.Integer()
+    reference = fields.String()
+    council = fields.String(attribute="council_id")
+    status = fields.String()
+    stage = fields.String()
+    received_on = fields.Date()
+    process = fields.Function(
+        lambda c: {"key": c.process_version.process_key, "version": c.process_version.number}
+    )
+
+
+class CaseSchema(CaseSummarySchema):
+    deadlines = fields.List(fields.Nested(DeadlineSchema))
+    milestones = fields.List(fields.Nested(MilestoneSchema))
+    open_tasks = fields.Function(
+        lambda c: TaskSchema(many=True).dump([t for t in c.tasks if t.status == "open"])
+    )
+    threshold = fields.Function(lambda c: {"evaluation": c.threshold, "decision": c.decision})
+    outcome = fields.Dict(allow_none=True)
+    appeals = fields.List(fields.Nested(AppealSchema))
+    history = fields.List(fields.Nested(HistorySchema))
+    version = fields.Integer(metadata={"description": "changes with every change to the case"})
+
+
+class CasePageSchema(PageSchema):
+    items = fields.List(fields.Nested(CaseSummarySchema))

@@ -1,0 +1,52 @@
+from marshmallow import Schema, fields, validate
+
+from app import clock
+from app.schemas.common import PageQuerySchema, PageSchema
+
+
+class InboxQuerySchema(PageQuerySchema):
+    scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "team", "all"]))
+    council = fields.String(validate=validate.Length(max=64))
+    overdue = fields.Boolean(load_default=False, truthy={"true", "1"}, falsy={"false", "0"})
+
+
+def is_overdue(task) -> bool:
+    return task.status == "open" and task.due_on is not None and task.due_on < clock.today()
+
+
+class TaskSchema(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    case_reference = fields.Function(lambda t: t.case.reference)
+    council = fields.String(attribute="council_id")
+    form = fields.String(attribute="form_key", metadata={"description": "the form key"})
+    name = fields.String()
+    role = fields.String()
+    agency = fields.String(allow_none=True)
+    stage = fields.String()
+    assignee = fields.Function(lambda t: t.assignee.email if t.assignee else None)
+    status = fields.String(metadata={"enum": ["open", "completed", "cancelled"]})
+    created_at = fields.AwareDateTime(format="iso")
+    completed_at = fields.AwareDateTime(format="iso", allow_none=True)
+    due_on = fields.Date(allow_none=True)
+    overdue = fields.Function(is_overdue)
+    escalated = fields.Function(lambda t: t.escalated_at is not None)
+
+
+class TaskDetailSchema(TaskSchema):
+    form_key = fields.String()
+    form = fields.Function(
+        lambda t: _form_json_schema(t.form_key),
+        metadata={"type": "object", "description": "the form as JSON Schema"},
+    )
+    data = fields.Dict(allow_none=True, metadata={"description": "what was entered, once completed"})
+
+
+def _form_json_schema(form_key: str) -> dict:
+    from forms import form_json_schema
+
+    return form_json_schema(form_key)
+
+
+class TaskPageSchema(PageSchema):
+    items = fields.List(fields.Nested(TaskSchema))

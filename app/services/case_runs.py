@@ -1,0 +1,150 @@
+"""Running a case's workflow and writing what happened into the case's rows, in one transaction.
+
+Every operation on a case goes through ``run_case``: load the workflow under the case's council
+calendar and the app clock, do the operation, then write the workflow, tasks, deadlines,
+milestones, history, agencies and next timer. The caller commits; a concurrent change to the
+same case makes that commit fail (optimistic version), and nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from app import clock
+from app.clock import LOCAL_TIMEZONE
+from app.engine.runtime import CaseRun, Effects, Snapshot
+from app.extensions import db
+from app.models import (
+    Case,
+    CaseAgency,
+    CaseStatus,
+    CaseTask,
+    Deadline,
+    HistoryEntry,
+    Milestone,
+    TaskStatus,
+)
+from app.services import councils
+from app.services.processes import parsed
+
+
+def new_run(case: Case, now: datetime | None = None) -> CaseRun:
+    council = councils.policy_for(case.council_id)
+    instant = now or clock.now()
+    return CaseRun(
+        parsed=parsed(case.process_version),
+        calendar=council.calendar,
+        now=instant,
+        today=instant.astimezone(LOCAL_TIMEZONE).date(),
+        handler_context={"council": council, "case_reference": case.reference},
+    )
+
+
+def run_case(
+    case: Case, actor: str, operation: Callable[[CaseRun, Any], None], now: datetime | None = None
+) -> Snapshot:
+    """Load the case's workflow, apply ``operation(run, workflow)``, and write the result."""
+    run = new_run(case, now)
+    workflow = run.load(case.workflow)
+    operation(run, workflow)
+    snapshot = run.snapshot(workflow)
+    case.workflow = run.dump(workflow)
+    apply_run(case, run.effects, snapshot, actor, run.now)
+    return snapshot
+
+
+def apply_run(case: Case, effects: Effects, snapshot: Snapshot, actor: str, now: datetime) -> None:
+    case.updated_at = now
+    _apply_effects(case, effects, actor, now)
+    _sync_tasks(case, snapshot, now)
+    _sync_deadlines(case, snapshot)
+    data = snapshot.data
+    if isinstance(data.get("threshold"), dict):
+        case.threshold = data["threshold"]
+    if snapshot.completed:
+        case.status, case.stage, case.closed_at, case.next_timer_at = CaseStatus.CLOSED, "closed", now, None
+    else:
+        case.stage = _stage(snapshot) or case.stage
+        case.next_timer_at = snapshot.next_timer_at
+    db.session.add(case)
+
+
+def _stage(snapshot: Snapshot) -> str | None:
+    stages = [t.stage for t in snapshot.open_tasks if t.stage]
+    return stages[-1] if stages else snapshot.waiting_stage
+
+
+def _apply_effects(case: Case, effects: Effects, actor: str, now) -> None:
+    for key, on, element in effects.milestones:
+        db.session.add(
+            Milestone(case_id=case.id, council_id=case.council_id, key=key, on=on, at=now, element=element)
+        )
+        add_history(case, actor, "milestone", key.replace("_", " "), now)
+    done = dict(effects.deadlines_done)
+    if done:
+        for deadline in case.deadlines:
+            if deadline.key in done and deadline.done_on is None:
+                deadline.done_on = done[deadline.key]
+    for event, detail in effects.history:
+        add_history(case, actor, event, detail, now)
+    escalated = {spiff_id for spiff_id, _role in effects.escalations}
+    for task in case.tasks:
+        if task.spiff_id in escalated and task.escalated_at is None:
+            task.escalated_at = now
+
+
+def _sync_tasks(case: Case, snapshot: Snapshot, now) -> None:
+    known = {t.spiff_id: t for t in case.tasks}
+    open_ids = {t.spiff_id for t in snapshot.open_tasks}
+    for task in case.tasks:
+        if task.status == TaskStatus.OPEN and task.spiff_id not in open_ids:
+            task.status = TaskStatus.CANCELLED  # the workflow moved on without it
+    for open_task in snapshot.open_tasks:
+        if open_task.spiff_id in known:
+            continue
+        row = CaseTask(
+            case_id=case.id,
+            council_id=case.council_id,
+            spiff_id=open_task.spiff_id,
+            element=open_task.element,
+            form_key=open_task.form_key,
+            name=open_task.name,
+            role=open_task.role,
+            agency=open_task.agency,
+            stage=open_task.stage,
+            deadline=open_task.deadline,
+            status=TaskStatus.OPEN,
+            due_on=open_task.due_on,
+            created_at=now,
+        )
+        case.tasks.append(row)
+        db.session.add(row)
+
+
+def _sync_deadlines(case: Case, snapshot: Snapshot) -> None:
+    existing = {d.key for d in case.deadlines}
+    for pending in snapshot.pending_deadlines:
+        if pending.key in existing:
+            continue  # computed once, when the step became due; a repeated step keeps its first limit
+        row = Deadline(case_id=case.id, key=pending.key, label=pending.label, due_on=pending.due_on)
+        case.deadlines.append(row)
+        db.session.add(row)
+        existing.add(pending.key)
+
+
+def add_history(case: Case, actor: str, event: str, detail: str = "", at=None) -> None:
+    entry = HistoryEntry(case_id=case.id, at=at or clock.now(), actor=actor, event=event, detail=detail)
+    case.history.append(entry)
+    db.session.add(entry)
+
+
+def add_agencies(case: Case, agencies: list[str]) -> None:
+    have = {a.agency for a in case.agencies}
+    for agency in agencies:
+        if agency not in have:
+            row = CaseAgency(case_id=case.id, agency=agency)
+            case.agencies.append(row)
+            db.session.add(row)
+            have.add(agency)

@@ -1,0 +1,205 @@
+"""Use cases on cases: open one from an application, read it, list them, lodge an appeal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import clock
+from app.engine.runtime import CaseRun, NotWaitingForMessage, WorkflowError
+from app.extensions import db
+from app.models import Appeal, Case, CaseStatus, Role, User
+from app.services import councils
+from app.services.case_runs import add_history, apply_run, new_run, run_case
+from app.store import cases as case_store
+from app.store import processes as process_store
+
+# Roles that may open a case on behalf of an applicant, and see every case of their council.
+CASE_ROLES = {
+    Role.COMMUNITY_SAFETY_OFFICER, Role.COMMUNITY_SAFETY_MANAGER, Role.PANEL_CHAIR,
+    Role.APPEAL_BODY, Role.PROCESS_OWNER, Role.ADMIN,
+}  # fmt: skip
+CREATE_ROLES = {Role.COMMUNITY_SAFETY_OFFICER, Role.COMMUNITY_SAFETY_MANAGER, Role.ADMIN}
+
+
+class CaseNotFound(Exception):
+    pass
+
+
+class CaseForbidden(Exception):
+    pass
+
+
+class CaseConflict(Exception):
+    """The case changed underneath the request, or the request does not fit the case's state."""
+
+
+class CaseBroken(Exception):
+    """The case's diagram failed while running; nothing was saved."""
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    return value
+
+
+def workflow_data(application: dict[str, Any], council) -> dict[str, Any]:
+    """What the diagram sees of an application: facts for its conditions, no personal details."""
+    consent = application.get("consent") or {}
+    return {
+        "council": council.id,
+        "received_on": application["received_on"],
+        "channel": application["channel"],
+        "applicant_type": application["applicant_type"],
+        "consent_given": bool(consent.get("given")),
+        "victim_vulnerable": any(v.get("vulnerable") for v in application.get("victims", [])),
+        "incidents": application.get("incidents", []),
+        "discretionary": application.get("discretionary"),
+        "review_offered": council.not_met_review.offered,
+        "review_within_days": council.not_met_review.within_days or 0,
+        "appeal_within_days": council.appeal.within_days,
+    }
+
+
+def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
+    """Open a case from a validated application (dates as date objects); commits."""
+    council = councils.policy_for(council_id)
+    version = process_store.active_version_for(council_id)
+    if council is None or version is None:
+        raise CaseNotFound(council_id)
+    stored = _iso(application)
+    now = clock.now()
+    received_on = application["received_on"]
+    number = case_store.next_case_number(council_id, received_on.year)
+    case = Case(
+        council_id=council_id,
+        reference=f"{council.reference_prefix}-{received_on.year}-{number:04d}",
+        process_version=version,
+        process_version_id=version.id,
+        status=CaseStatus.OPEN,
+        stage="acknowledgement",
+        received_on=received_on,
+        application=stored,
+        workflow="",
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(case)
+    db.session.flush()
+    add_history(case, actor, "case_opened", f"Application received by {stored['channel']}")
+    run = new_run(case)
+    try:
+        workflow = run.start(workflow_data(stored, council))
+    except WorkflowError as exc:
+        db.session.rollback()
+        raise CaseBroken(str(exc)) from exc
+    snapshot = run.snapshot(workflow)
+    case.workflow = run.dump(workflow)
+    apply_run(case, run.effects, snapshot, actor, run.now)
+    db.session.commit()
+    return case
+
+
+def visible_case(user: User, case_id: int) -> Case:
+    """The case if the user may see it; CaseNotFound otherwise (never saying it exists)."""
+    staff_councils = [c for c in user.council_ids if user.roles_in(c) & CASE_ROLES]
+    case = case_store.get_case_in(case_id, staff_councils) if staff_councils else None
+    if case is None and user.agency:
+        partner_councils = [c for c in user.council_ids if Role.PARTNER_AGENCY in user.roles_in(c)]
+        case = case_store.get_case_for_agency(case_id, partner_councils, user.agency)
+    if case is None:
+        raise CaseNotFound(case_id)
+    return case
+
+
+def list_cases(user: User, *, council: str | None, status: str | None, stage: str | None, overdue: bool,
+               page: int, per_page: int) -> tuple[list[Case], int]:  # fmt: skip
+    overdue_on = clock.today() if overdue else None
+    staff = [
+        c for c in user.council_ids if user.roles_in(c) & CASE_ROLES and (council is None or c == council)
+    ]
+    if staff:
+        query = case_store.cases_query(staff, status=status, stage=stage, overdue_on=overdue_on)
+    else:
+        partner = [
+            c for c in user.council_ids if Role.PARTNER_AGENCY in user.roles_in(c) and council in (None, c)
+        ]
+        if not partner or not user.agency:
+            return [], 0
+        query = case_store.cases_query(
+            partner, status=status, stage=stage, overdue_on=overdue_on, agency=user.agency
+        )
+    return case_store.page_of(query, page, per_page)
+
+
+def lodge_appeal(
+    user: User, case_id: int, received_on: date, grounds: str, expected_version: int | None = None
+) -> Case:
+    case = visible_case(user, case_id)
+    if Role.PARTNER_AGENCY in user.roles_in(case.council_id) and not (
+        user.roles_in(case.council_id) & CASE_ROLES
+    ):
+        raise CaseForbidden("Partner agencies cannot lodge appeals.")
+    if case.status != CaseStatus.OPEN:
+        raise CaseConflict("The case is closed; no appeal can be made now.")
+    window = next((d for d in case.deadlines if d.done_on is None and d.key in _APPEAL_WINDOWS), None)
+    if window is not None and received_on > window.due_on:
+        raise CaseConflict(f"The window for this appeal closed on {window.due_on.isoformat()}.")
+    kind = (
+        "review_request"
+        if case.stage in ("threshold",) or window and window.key == "review_request_window"
+        else "appeal"
+    )
+
+    def deliver(run: CaseRun, workflow) -> None:
+        run.deliver_appeal(
+            workflow, {"appeal_received_on": received_on.isoformat(), "appeal_grounds": grounds}
+        )
+
+    _run_or_conflict(case, user.email, deliver, expected_version)
+    appeal = Appeal(case_id=case.id, kind=kind, received_on=received_on, grounds=grounds,
+                    lodged_at=clock.now(), lodged_by=user.email)  # fmt: skip
+    case.appeals.append(appeal)
+    db.session.add(appeal)
+    commit_case()
+    return case
+
+
+_APPEAL_WINDOWS = {"appeal_window", "review_request_window"}
+
+
+def _run_or_conflict(case: Case, actor: str, operation, expected_version: int | None = None) -> None:
+    if expected_version is not None and expected_version != case.version:
+        raise CaseConflict("The case has changed since you loaded it.")
+    try:
+        run_case(case, actor, operation)
+    except NotWaitingForMessage:
+        db.session.rollback()
+        raise CaseConflict("No appeal or review can be made at this stage of the case.") from None
+    except WorkflowError as exc:
+        db.session.rollback()
+        raise CaseBroken(str(exc)) from exc
+
+
+def commit_case() -> None:
+    """Commit a case change; a race with another change to the case is a conflict, not a 500."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise CaseConflict(
+            "The case was changed by someone else at the same time; nothing was saved."
+        ) from None
+    except OperationalError as exc:
+        db.session.rollback()
+        if "locked" in str(exc).lower():
+            raise CaseConflict("The case is being changed by someone else; try again.") from None
+        raise

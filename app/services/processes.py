@@ -1,0 +1,79 @@
+"""Process diagrams: loading the shipped files as versions, binding councils to versions, and
+the parsed spec of a version (parsed once per content, then cached by the engine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app import clock
+from app.engine.specs import ParsedProcess, checksum_of, parse_process
+from app.extensions import db
+from app.models import CouncilProcess, ProcessVersion
+from app.services import councils
+from app.store import processes as process_store
+
+PROCESSES_DIR = Path(__file__).resolve().parent.parent.parent / "processes"
+BASE_PROCESS = "community_trigger"
+
+
+def parsed(version: ProcessVersion) -> ParsedProcess:
+    return parse_process(version.xml.encode(), version.checksum)
+
+
+def save_version(
+    process_key: str, xml: bytes, created_by_id: int | None = None, note: str = ""
+) -> ProcessVersion:
+    """Check a diagram and store it as the next version of ``process_key`` (flushes, no commit).
+
+    An identical diagram to the latest version is not stored twice: that version is returned.
+    """
+    checked = parse_process(xml)
+    if checked.process_id != process_key:
+        from app.engine.specs import DiagramInvalid, Problem
+
+        raise DiagramInvalid(
+            [
+                Problem(
+                    checked.process_id, f"The process id must be {process_key!r}, the key it is saved under."
+                )
+            ]
+        )
+    latest = process_store.latest_version(process_key)
+    if latest is not None and latest.checksum == checked.checksum:
+        return latest
+    version = ProcessVersion(
+        process_key=process_key,
+        number=process_store.next_version_number(process_key),
+        xml=xml.decode("utf-8"),
+        checksum=checksum_of(xml),
+        created_at=clock.now(),
+        created_by_id=created_by_id,
+        note=note,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def activate(council_id: str, version: ProcessVersion) -> None:
+    binding = db.session.get(CouncilProcess, council_id) or CouncilProcess(council_id=council_id)
+    binding.process_version_id = version.id
+    binding.version = version
+    binding.activated_at = clock.now()
+    db.session.add(binding)
+
+
+def load_shipped_diagrams() -> dict[str, ProcessVersion]:
+    """Store every ``processes/*.bpmn`` as a version (unchanged files are not duplicated) and
+    bind each council without a process to its configured one. Idempotent; commits."""
+    versions = {path.stem: save_version(path.stem, path.read_bytes(), note=f"shipped {path.name}")
+                for path in sorted(PROCESSES_DIR.glob("*.bpmn"))}  # fmt: skip
+    for council in councils.registry():
+        if process_store.active_version_for(council.id) is not None:
+            continue
+        # Until a council's own variant ships, its cases run the base lifecycle.
+        version = versions.get(council.process_key) or versions.get(BASE_PROCESS)
+        if version is not None:
+            activate(council.id, version)
+    db.session.commit()
+    return versions

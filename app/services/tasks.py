@@ -1,0 +1,222 @@
+"""Use cases on tasks: the inbox, reading one with its form, claiming, and completing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app import clock
+from app.engine.runtime import CaseRun, TaskNotReady, WorkflowError
+from app.extensions import db
+from app.models import CaseTask, Role, TaskStatus, User
+from app.services import case_runs
+from app.services.cases import CaseBroken, CaseConflict, commit_case
+from app.store import cases as case_store
+from app.store import tasks as task_store
+from forms import FormContext, FormError, load_form
+
+STAFF_ROLES = {
+    Role.COMMUNITY_SAFETY_OFFICER,
+    Role.COMMUNITY_SAFETY_MANAGER,
+    Role.PANEL_CHAIR,
+    Role.APPEAL_BODY,
+}
+# A manager may also work the officers' tasks (escalations land with them).
+ROLES_WORKED_BY = {
+    Role.COMMUNITY_SAFETY_MANAGER: {Role.COMMUNITY_SAFETY_OFFICER, Role.COMMUNITY_SAFETY_MANAGER}
+}
+SEE_ALL_ROLES = {Role.COMMUNITY_SAFETY_MANAGER, Role.PROCESS_OWNER, Role.ADMIN}
+
+
+class TaskNotFound(Exception):
+    pass
+
+
+class TaskForbidden(Exception):
+    pass
+
+
+def worked_roles(user: User, council_id: str) -> set[str]:
+    """The task roles (lanes) whose tasks this user may claim and complete at a council."""
+    roles: set[str] = set()
+    for role in user.roles_in(council_id):
+        roles |= {str(r) for r in ROLES_WORKED_BY.get(role, {role})}
+    return roles
+
+
+def visible_roles(user: User, council_id: str, scope: str) -> set[str]:
+    held = user.roles_in(council_id)
+    if scope == "all" and held & SEE_ALL_ROLES:
+        return {
+            "community_safety_officer",
+            "community_safety_manager",
+            "partner_agency",
+            "panel_chair",
+            "appeal_body",
+        }
+    return worked_roles(user, council_id)
+
+
+def inbox(user: User, *, scope: str, council: str | None, overdue: bool, page: int, per_page: int):
+    councils = [c for c in user.council_ids if council in (None, c)]
+    roles_by_council = {c: visible_roles(user, c, scope) for c in councils}
+    roles_by_council = {c: r for c, r in roles_by_council.items() if r}
+    is_partner_only = not any(user.roles_in(c) - {Role.PARTNER_AGENCY} for c in councils)
+    today = clock.today()
+    query = task_store.inbox_query(
+        roles_by_council=roles_by_council,
+        user_id=user.id,
+        agency=user.agency if is_partner_only else None,
+        scope=scope,
+        overdue_on=today if overdue else None,
+        today=today,
+    )
+    return case_store.page_of(query, page, per_page)
+
+
+def visible_task(user: User, task_id: int) -> CaseTask:
+    task = task_store.get_task_in(task_id, user.council_ids)
+    if task is None or not _may_see(user, task):
+        raise TaskNotFound(task_id)
+    return task
+
+
+def _may_see(user: User, task: CaseTask) -> bool:
+    held = user.roles_in(task.council_id)
+    if held - {Role.PARTNER_AGENCY}:
+        return True  # council staff see every task of their council
+    return task.role == Role.PARTNER_AGENCY and task.agency in (None, user.agency)
+
+
+def _check_may_work(user: User, task: CaseTask) -> None:
+    if task.role not in worked_roles(user, task.council_id):
+        raise TaskForbidden(f"This task is for the {task.role.replace('_', ' ')} role.")
+    if task.role == Role.PARTNER_AGENCY and task.agency not in (None, user.agency):
+        raise TaskForbidden("This task is for another agency.")
+
+
+def claim_task(user: User, task_id: int) -> CaseTask:
+    task = visible_task(user, task_id)
+    _check_may_work(user, task)
+    if not task_store.claim(task.id, user.id):
+        db.session.rollback()
+        raise CaseConflict(_why_not_open(task, user))
+    db.session.commit()
+    db.session.refresh(task)
+    return task
+
+
+def unclaim_task(user: User, task_id: int) -> CaseTask:
+    task = visible_task(user, task_id)
+    _check_may_work(user, task)
+    # A manager may take a task back from whoever holds it (e.g. someone on leave).
+    force = Role.COMMUNITY_SAFETY_MANAGER in user.roles_in(task.council_id)
+    if not task_store.unclaim(task.id, user.id, force=force):
+        db.session.rollback()
+        raise CaseConflict(_why_not_open(task, user))
+    db.session.commit()
+    db.session.refresh(task)
+    return task
+
+
+def _why_not_open(task: CaseTask, user: User) -> str:
+    db.session.refresh(task)
+    if task.status != TaskStatus.OPEN:
+        return f"The task is {task.status}."
+    if task.assignee_id not in (None, user.id):
+        return "The task is claimed by someone else."
+    return "The task changed; reload it."
+
+
+def complete_task(user: User, task_id: int, body: Any):
+    task = visible_task(user, task_id)
+    _check_may_work(user, task)
+    if task.status != TaskStatus.OPEN:
+        raise CaseConflict(f"The task is {task.status}.")
+    if task.assignee_id not in (None, user.id):
+        raise CaseConflict("The task is claimed by someone else.")
+    case = task.case
+    data = load_form(task.form_key, body, FormContext(today=clock.today(), received_on=case.received_on))
+    data = _complete_defaults(task, case, data)
+
+    def complete(run: CaseRun, workflow) -> None:
+        run.complete_user_task(workflow, task.spiff_id, data)
+
+    now = clock.now()
+    task.status, task.completed_at, task.completed_by_id, task.data = TaskStatus.COMPLETED, now, user.id, data
+    task.assignee_id = task.assignee_id or user.id
+    try:
+        case_runs.run_case(case, user.email, complete)
+    except TaskNotReady:
+        db.session.rollback()
+        raise CaseConflict("The task is no longer open.") from None
+    except WorkflowError as exc:
+        db.session.rollback()
+        raise CaseBroken(str(exc)) from exc
+    FORM_EFFECTS.get(task.form_key, _no_effect)(case, task, user, data)
+    case_runs.add_history(case, user.email, "task_completed", task.name, now)
+    commit_case()
+    return case
+
+
+def _complete_defaults(task: CaseTask, case, data: dict[str, Any]) -> dict[str, Any]:
+    if task.form_key == "threshold_decision" and data.get("threshold_met") and not data.get("route"):
+        evaluation = case.threshold or {}
+        data["route"] = evaluation.get("route") or "qualifying_complaints"
+    return data
+
+
+def _no_effect(*_args) -> None:
+    return None
+
+
+def _record_decision(case, task, user, data) -> None:
+    case.decision = {
+        "met": data["threshold_met"],
+        "route": data.get("route"),
+        "by": user.email,
+        "on": clock.today().isoformat(),
+        "reasons": data["reasons"],
+    }
+
+
+def _record_agencies(case, task, user, data) -> None:
+    case_runs.add_agencies(case, data["agencies"])
+
+
+def _record_outcome(case, task, user, data) -> None:
+    case.outcome = {
+        "held_on": data["held_on"],
+        "findings": data["findings"],
+        "recommendations": data.get("recommendations", []),
+        "victim_attended": data["victim_attended"],
+    }
+
+
+def _record_appeal_decision(case, task, user, data) -> None:
+    pending = [a for a in case.appeals if a.decided_on is None]
+    if pending:
+        from datetime import date
+
+        pending[-1].decided_on = date.fromisoformat(data["decided_on"])
+        pending[-1].upheld = data["upheld"]
+        pending[-1].reasons = data["reasons"]
+
+
+# What completing a form changes on the case besides the workflow (keyed by form, so a
+# variant's diagram that reuses a form gets the same behaviour).
+FORM_EFFECTS = {
+    "threshold_decision": _record_decision,
+    "request_information": _record_agencies,
+    "case_review": _record_outcome,
+    "decide_appeal": _record_appeal_decision,
+}
+
+__all__ = [
+    "FormError",
+    "TaskForbidden",
+    "TaskNotFound",
+    "claim_task",
+    "complete_task",
+    "inbox",
+    "unclaim_task",
+]

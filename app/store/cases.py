@@ -1,0 +1,97 @@
+"""Queries on cases and their rows. Every lookup is scoped by council, so another council's case
+and a missing case take the same path (None, then 404)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+from app.models import Case, CaseAgency, CaseTask, Deadline, ReferenceCounter, TaskStatus
+
+
+def get_case_in(case_id: int, council_ids: Iterable[str]) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.id == case_id, Case.council_id.in_(list(council_ids))))
+
+
+def get_case_for_agency(case_id: int, council_ids: Iterable[str], agency: str) -> Case | None:
+    """A case a partner agency was asked for information on."""
+    return db.session.scalar(
+        select(Case)
+        .join(CaseAgency, CaseAgency.case_id == Case.id)
+        .where(Case.id == case_id, Case.council_id.in_(list(council_ids)), CaseAgency.agency == agency)
+    )
+
+
+def cases_query(
+    council_ids: Iterable[str],
+    *,
+    status: str | None = None,
+    stage: str | None = None,
+    overdue_on: date | None = None,
+    agency: str | None = None,
+) -> Select:
+    query = select(Case).where(Case.council_id.in_(list(council_ids)))
+    if agency is not None:
+        query = query.join(CaseAgency, CaseAgency.case_id == Case.id).where(CaseAgency.agency == agency)
+    if status:
+        query = query.where(Case.status == status)
+    if stage:
+        query = query.where(Case.stage == stage)
+    if overdue_on is not None:
+        overdue = select(Deadline.case_id).where(Deadline.done_on.is_(None), Deadline.due_on < overdue_on)
+        query = query.where(Case.status == "open", Case.id.in_(overdue))
+    return query.order_by(Case.received_on.desc(), Case.id.desc())
+
+
+def page_of(query: Select, page: int, per_page: int) -> tuple[list, int]:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return list(items), total or 0
+
+
+def next_case_number(council_id: str, year: int) -> int:
+    """Atomically take the next number of a council's year (INSERT ... ON CONFLICT ... RETURNING)."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(ReferenceCounter)
+        .values(council_id=council_id, year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[ReferenceCounter.council_id, ReferenceCounter.year],
+            set_={"last_number": ReferenceCounter.last_number + 1},
+        )
+        .returning(ReferenceCounter.last_number)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def open_tasks_of(case_id: int) -> list[CaseTask]:
+    return list(
+        db.session.scalars(
+            select(CaseTask)
+            .where(CaseTask.case_id == case_id, CaseTask.status == TaskStatus.OPEN)
+            .order_by(CaseTask.id)
+        )
+    )
+
+
+def cases_with_timers_due(now: datetime, limit: int) -> list[int]:
+    query = (
+        select(Case.id)
+        .where(Case.next_timer_at.is_not(None), Case.next_timer_at <= now, Case.status == "open")
+        .order_by(Case.next_timer_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def lock_case_with_timer_due(case_id: int, now: datetime) -> Case | None:
+    """The case, if its timer is still due; on PostgreSQL also locked, skipping a case another
+    sweep holds. (SQLite has no row locks: the case's optimistic version makes the slower sweep fail.)"""
+    query = select(Case).where(Case.id == case_id, Case.next_timer_at <= now, Case.status == "open")
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Case)
+    return db.session.scalar(query)

@@ -1,0 +1,76 @@
+"""The inbox and task lookups. Reads rows only; never deserializes a workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Select, and_, or_, select, update
+
+from app.extensions import db
+from app.models import CaseTask, TaskStatus
+
+
+def get_task_in(task_id: int, council_ids: Iterable[str]) -> CaseTask | None:
+    return db.session.scalar(
+        select(CaseTask).where(CaseTask.id == task_id, CaseTask.council_id.in_(list(council_ids)))
+    )
+
+
+def inbox_query(
+    *,
+    roles_by_council: dict[str, set[str]],
+    user_id: int,
+    agency: str | None,
+    scope: str,
+    overdue_on: date | None,
+    today: date,
+) -> Select:
+    """Open tasks the user may see, overdue first then by due date.
+
+    ``roles_by_council`` holds, per council, the task roles whose tasks the user works. A partner
+    sees only tasks addressed to its agency (or to no agency in particular).
+    """
+    visible = []
+    for council_id, roles in roles_by_council.items():
+        visible.append(and_(CaseTask.council_id == council_id, CaseTask.role.in_(sorted(roles))))
+    if not visible:
+        return select(CaseTask).where(False)
+    query = select(CaseTask).where(CaseTask.status == TaskStatus.OPEN, or_(*visible))
+    if agency is not None:
+        query = query.where(or_(CaseTask.agency.is_(None), CaseTask.agency == agency))
+    if scope == "mine":
+        query = query.where(or_(CaseTask.assignee_id == user_id, CaseTask.assignee_id.is_(None)))
+    if overdue_on is not None:
+        query = query.where(CaseTask.due_on < overdue_on)
+    # Overdue first, then soonest due; tasks with no due date last.
+    return query.order_by((CaseTask.due_on.is_(None)).asc(), CaseTask.due_on.asc(), CaseTask.id.asc())
+
+
+def claim(task_id: int, user_id: int) -> bool:
+    """Assign an open task to the user unless someone else holds it; one UPDATE, so two racing
+    claims cannot both win."""
+    result = db.session.execute(
+        update(CaseTask)
+        .where(
+            CaseTask.id == task_id,
+            CaseTask.status == TaskStatus.OPEN,
+            or_(CaseTask.assignee_id.is_(None), CaseTask.assignee_id == user_id),
+        )
+        .values(assignee_id=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def unclaim(task_id: int, user_id: int, *, force: bool) -> bool:
+    condition = [CaseTask.id == task_id, CaseTask.status == TaskStatus.OPEN]
+    if not force:
+        condition.append(or_(CaseTask.assignee_id.is_(None), CaseTask.assignee_id == user_id))
+    result = db.session.execute(
+        update(CaseTask)
+        .where(*condition)
+        .values(assignee_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
