@@ -111,3 +111,21 @@ def runner(app):
 @pytest.fixture
 def clock(app):
     return app.extensions["ctflow.clock"]
+
+
+@pytest.fixture
+def processes(app):
+    """The shipped diagrams stored as versions and bound to every council."""
+    from app.services.processes import load_shipped_diagrams
+
+    with app.app_context():
+        return {key: version.number for key, version in load_shipped_diagrams().items()}
+
+
+@pytest.fixture
+def derby(app, client, processes, monkeypatch):
+    """Derby City's staff and partners, signed in with tokens that outlive a case's months."""
+    from tests.factories.actors import Council
+
+    monkeypatch.setitem(app.config, "TOKEN_TTL_SECONDS", 2 * 365 * 86400)
+    return Council(app, client, "derby-city")

@@ -309,15 +309,16 @@ def _waits_for(task, message_name: str) -> bool:
 
 
 def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
+    """When the earliest waiting timer is due. Read from each waiting task's evaluated timer value,
+    which also covers timers behind an event-based gateway (``waiting_events`` gives those no value)."""
     dues = []
-    for event in workflow.waiting_events():
-        values = event.value if isinstance(event.value, list) else [event.value]
-        for value in values:
-            if isinstance(value, str):
-                try:
-                    dues.append(TimerEventDefinition.parse_time_or_duration(value))
-                except (ValueError, TypeError):
-                    continue
+    for task in workflow.event_manager.tasks.values():
+        value = task.internal_data.get("event_value")
+        if isinstance(value, str):
+            try:
+                dues.append(TimerEventDefinition.parse_time_or_duration(value))
+            except (ValueError, TypeError):
+                continue
     return min(dues) if dues else None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -64,7 +66,8 @@ def workflow_data(application: dict[str, Any], council) -> dict[str, Any]:
         "incidents": application.get("incidents", []),
         "discretionary": application.get("discretionary"),
         "review_offered": council.not_met_review.offered,
-        "review_within_days": council.not_met_review.within_days or 0,
+        # Where a policy sets no time for a review request, the appeal window's length applies.
+        "review_within_days": council.not_met_review.within_days or council.appeal.within_days,
         "appeal_within_days": council.appeal.within_days,
     }
 
@@ -164,12 +167,12 @@ def lodge_appeal(
             workflow, {"appeal_received_on": received_on.isoformat(), "appeal_grounds": grounds}
         )
 
-    _run_or_conflict(case, user.email, deliver, expected_version)
-    appeal = Appeal(case_id=case.id, kind=kind, received_on=received_on, grounds=grounds,
-                    lodged_at=clock.now(), lodged_by=user.email)  # fmt: skip
-    case.appeals.append(appeal)
-    db.session.add(appeal)
-    commit_case()
+    with saving_case():
+        _run_or_conflict(case, user.email, deliver, expected_version)
+        appeal = Appeal(case_id=case.id, kind=kind, received_on=received_on, grounds=grounds,
+                        lodged_at=clock.now(), lodged_by=user.email)  # fmt: skip
+        case.appeals.append(appeal)
+        db.session.add(appeal)
     return case
 
 
@@ -182,16 +185,17 @@ def _run_or_conflict(case: Case, actor: str, operation, expected_version: int | 
     try:
         run_case(case, actor, operation)
     except NotWaitingForMessage:
-        db.session.rollback()
         raise CaseConflict("No appeal or review can be made at this stage of the case.") from None
     except WorkflowError as exc:
-        db.session.rollback()
         raise CaseBroken(str(exc)) from exc
 
 
-def commit_case() -> None:
-    """Commit a case change; a race with another change to the case is a conflict, not a 500."""
+@contextmanager
+def saving_case() -> Iterator[None]:
+    """Wrap a change to a case and commit it. A race with another change to the same case (its
+    version moved on, or SQLite's write lock) rolls everything back and becomes a conflict."""
     try:
+        yield
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -202,4 +206,7 @@ def commit_case() -> None:
         db.session.rollback()
         if "locked" in str(exc).lower():
             raise CaseConflict("The case is being changed by someone else; try again.") from None
+        raise
+    except BaseException:
+        db.session.rollback()
         raise

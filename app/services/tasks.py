@@ -9,7 +9,7 @@ from app.engine.runtime import CaseRun, TaskNotReady, WorkflowError
 from app.extensions import db
 from app.models import CaseTask, Role, TaskStatus, User
 from app.services import case_runs
-from app.services.cases import CaseBroken, CaseConflict, commit_case
+from app.services.cases import CaseBroken, CaseConflict, saving_case
 from app.store import cases as case_store
 from app.store import tasks as task_store
 from forms import FormContext, FormError, load_form
@@ -141,20 +141,23 @@ def complete_task(user: User, task_id: int, body: Any):
     def complete(run: CaseRun, workflow) -> None:
         run.complete_user_task(workflow, task.spiff_id, data)
 
-    now = clock.now()
-    task.status, task.completed_at, task.completed_by_id, task.data = TaskStatus.COMPLETED, now, user.id, data
-    task.assignee_id = task.assignee_id or user.id
-    try:
-        case_runs.run_case(case, user.email, complete)
-    except TaskNotReady:
-        db.session.rollback()
-        raise CaseConflict("The task is no longer open.") from None
-    except WorkflowError as exc:
-        db.session.rollback()
-        raise CaseBroken(str(exc)) from exc
-    FORM_EFFECTS.get(task.form_key, _no_effect)(case, task, user, data)
-    case_runs.add_history(case, user.email, "task_completed", task.name, now)
-    commit_case()
+    with saving_case():
+        now = clock.now()
+        task.status, task.completed_at, task.completed_by_id, task.data = (
+            TaskStatus.COMPLETED,
+            now,
+            user.id,
+            data,
+        )
+        task.assignee_id = task.assignee_id or user.id
+        try:
+            case_runs.run_case(case, user.email, complete)
+        except TaskNotReady:
+            raise CaseConflict("The task is no longer open.") from None
+        except WorkflowError as exc:
+            raise CaseBroken(str(exc)) from exc
+        FORM_EFFECTS.get(task.form_key, _no_effect)(case, task, user, data)
+        case_runs.add_history(case, user.email, "task_completed", task.name, now)
     return case
 
 

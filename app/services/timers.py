@@ -19,7 +19,7 @@ from app import clock
 from app.engine.runtime import CaseRun, WorkflowError
 from app.extensions import db
 from app.services import case_runs
-from app.services.cases import CaseConflict, commit_case
+from app.services.cases import CaseConflict, saving_case
 from app.store import cases as case_store
 
 logger = logging.getLogger(__name__)
@@ -60,13 +60,12 @@ def _fire_case(case_id: int, instant: datetime, report: SweepReport) -> None:
         run.fire_timers(workflow)
 
     try:
-        case_runs.run_case(case, SWEEP_ACTOR, fire, now=instant)
-        commit_case()
+        with saving_case():
+            case_runs.run_case(case, SWEEP_ACTOR, fire, now=instant)
         report.fired.append(reference)
     except CaseConflict:
         report.skipped.append(reference)  # another sweep or request got there first
     except WorkflowError as exc:
-        db.session.rollback()
         logger.error("Timer on case %s failed: %s", reference, exc)
         report.failed.append((reference, str(exc)))
 

@@ -1,0 +1,71 @@
+"""People of one council, signed in, and the moves they make through the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.factories.users import create_user, token_for
+
+ROLES = {
+    "officer": ("community_safety_officer", None),
+    "manager": ("community_safety_manager", None),
+    "chair": ("panel_chair", None),
+    "appeals": ("appeal_body", None),
+    "police": ("partner_agency", "police"),
+    "housing": ("partner_agency", "housing_provider"),
+    "owner": ("process_owner", None),
+}
+
+
+@dataclass
+class Council:
+    """A council's staff and partners, each with a token; ``as_(who)`` gives their headers."""
+
+    app: Any
+    client: Any
+    council_id: str = "derby-city"
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for who, (role, agency) in ROLES.items():
+            email = create_user(
+                self.app,
+                councils=(self.council_id,),
+                role=role,
+                agency=agency,
+                email=f"{who}.{self.council_id}@example.org",
+            )
+            self.headers[who] = {"Authorization": f"Bearer {token_for(self.client, email)}"}
+
+    def as_(self, who: str) -> dict[str, str]:
+        return self.headers[who]
+
+    def open_case(self, body: dict[str, Any], who: str = "officer") -> dict[str, Any]:
+        response = self.client.post(
+            f"/api/v1/councils/{self.council_id}/cases", json=body, headers=self.as_(who)
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def case(self, case_id: int, who: str = "officer") -> dict[str, Any]:
+        response = self.client.get(f"/api/v1/cases/{case_id}", headers=self.as_(who))
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def open_task(self, case: dict[str, Any], form: str, **match: Any) -> dict[str, Any]:
+        found = [
+            t
+            for t in case["open_tasks"]
+            if t["form"] == form and all(t.get(k) == v for k, v in match.items())
+        ]
+        assert len(found) == 1, (form, match, [t["form"] for t in case["open_tasks"]])
+        return found[0]
+
+    def complete(
+        self, case: dict[str, Any], form: str, body: dict[str, Any], who: str = "officer", **match: Any
+    ):
+        task = self.open_task(case, form, **match)
+        response = self.client.post(f"/api/v1/tasks/{task['id']}/complete", json=body, headers=self.as_(who))
+        assert response.status_code == 200, (form, response.get_json())
+        return response.get_json()
