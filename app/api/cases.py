@@ -10,7 +10,6 @@ from app.schemas.cases import (
     CasePageSchema,
     CaseQuerySchema,
     CaseSchema,
-    normalise_application,
 )
 from app.services import cases, councils
 from app.services.cases import CREATE_ROLES
@@ -45,7 +44,7 @@ def create_case(council_id: str):
         raise NotFound("council")
     if not g.user.roles_in(council_id) & CREATE_ROLES:
         raise ApiError(403, "Only community safety officers and managers open cases.", "forbidden")
-    application = normalise_application(load_body(application_schema))
+    application = load_body(application_schema)
     case = cases.open_case(council_id, application, actor=g.user.email)
     return case_schema.dump(case), 201
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from app import clock
 from app.domain.deadlines import deadline_status
@@ -109,12 +109,13 @@ class ApplicationSchema(BaseSchema):
     def _incident_ids(self, data, **kwargs):
         check_incident_ids(data.get("incidents", []))
 
-
-def normalise_application(data: dict) -> dict:
-    """Fill defaults the schema cannot (positional incident ids); dates stay date objects."""
-    for index, incident in enumerate(data["incidents"]):
-        incident["id"] = incident_id(incident, index)
-    return data
+    @post_load
+    def _fill_defaults(self, data, **kwargs):
+        if data.get("received_on") is None:
+            data["received_on"] = clock.today()
+        for index, incident in enumerate(data["incidents"]):
+            incident["id"] = incident_id(incident, index)
+        return data
 
 
 class AppealRequestSchema(BaseSchema):

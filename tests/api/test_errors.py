@@ -13,6 +13,15 @@ ROUTES = [
     ("GET", "/api/v1/calendar/working-days"),
     ("POST", "/api/v1/councils/derby-city/threshold-check"),
     ("GET", "/api/v1/openapi.json"),
+    ("POST", "/api/v1/councils/derby-city/cases"),
+    ("GET", "/api/v1/cases"),
+    ("GET", "/api/v1/cases/1"),
+    ("POST", "/api/v1/cases/1/appeals"),
+    ("GET", "/api/v1/tasks"),
+    ("GET", "/api/v1/tasks/1"),
+    ("POST", "/api/v1/tasks/1/claim"),
+    ("POST", "/api/v1/tasks/1/unclaim"),
+    ("POST", "/api/v1/tasks/1/complete"),
 ]
 
 MALFORMED_BODIES = [
@@ -42,8 +51,16 @@ MALFORMED_BODIES = [
 
 
 @pytest.fixture
-def headers(app, client):
-    return auth_headers(app, client)
+def headers(app, client, processes):
+    """An officer of Derby City, where one case with an open task exists (ids 1)."""
+    from tests.factories.cases import application
+
+    headers = auth_headers(app, client)
+    response = client.post(
+        "/api/v1/councils/derby-city/cases", json=application(received_on="2026-11-20"), headers=headers
+    )
+    assert response.status_code == 201, response.get_json()
+    return headers
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])

@@ -31,8 +31,8 @@ def application(**overrides: Any) -> dict[str, Any]:
 
 
 def third_party_application(**overrides: Any) -> dict[str, Any]:
-    return application(
-        applicant_type="third_party",
-        applicant={"name": "Sam Helper", "email": "sam@example.org", "relationship_to_victim": "son"},
-        **overrides,
-    )
+    fields = {
+        "applicant_type": "third_party",
+        "applicant": {"name": "Sam Helper", "email": "sam@example.org", "relationship_to_victim": "son"},
+    }
+    return application(**{**fields, **overrides})
