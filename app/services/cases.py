@@ -156,11 +156,9 @@ def lodge_appeal(
     window = next((d for d in case.deadlines if d.done_on is None and d.key in _APPEAL_WINDOWS), None)
     if window is not None and received_on > window.due_on:
         raise CaseConflict(f"The window for this appeal closed on {window.due_on.isoformat()}.")
-    kind = (
-        "review_request"
-        if case.stage in ("threshold",) or window and window.key == "review_request_window"
-        else "appeal"
-    )
+    # Before a "met" decision, an appeal is a request to review the refusal; after it, an appeal of the outcome.
+    decided = {m.key for m in case.milestones} & {"threshold_not_met", "threshold_met"}
+    kind = "review_request" if decided == {"threshold_not_met"} else "appeal"
 
     def deliver(run: CaseRun, workflow) -> None:
         run.deliver_appeal(
