@@ -13,5 +13,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# expire_on_commit=False: after a service commits, the view dumps what it just wrote without
+# reloading every row and collection from the database.
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False}
+)
 migrate = Migrate(render_as_batch=True)

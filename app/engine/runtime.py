@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -27,9 +25,9 @@ from app.engine.functions import diagram_functions, to_date
 from app.engine.properties import role_for_lane, task_properties
 from app.engine.sandbox import ScriptError
 from app.engine.scripting import CaseScriptEngine
+from app.engine.serialization import dump_workflow, load_workflow
 from app.engine.specs import ParsedProcess
 
-_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 APPEAL_MESSAGE = "appeal_lodged"
 
 
@@ -113,13 +111,13 @@ class CaseRun:
         return workflow
 
     def load(self, serialized: str) -> BpmnWorkflow:
-        workflow = _serializer.deserialize_json(serialized)
+        workflow = load_workflow(serialized, self.parsed.spec, self.parsed.subprocess_specs)
         workflow.script_engine = self.engine  # the engine is never serialized
         return workflow
 
     @staticmethod
     def dump(workflow: BpmnWorkflow) -> str:
-        return _serializer.serialize_json(workflow)
+        return dump_workflow(workflow)
 
     def complete_user_task(self, workflow: BpmnWorkflow, spiff_id: str, form_data: dict[str, Any]) -> None:
         task = self._ready_user_task(workflow, spiff_id)

@@ -79,6 +79,10 @@ def parse_process(xml: bytes | str, checksum: str | None = None) -> ParsedProces
 _PARSED: dict[str, ParsedProcess] = {}
 
 
+def cached_process(checksum: str) -> ParsedProcess | None:
+    return _PARSED.get(checksum)
+
+
 def _parse(xml: bytes, checksum: str) -> ParsedProcess:
     root = _safe_root(xml)
     process_ids = _executable_processes(root)

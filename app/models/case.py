@@ -39,7 +39,8 @@ class Case(db.Model):
     stage: Mapped[str] = mapped_column(String(32), index=True)
     received_on: Mapped[date] = mapped_column(Date)
     application: Mapped[dict[str, Any]] = mapped_column(JSON)
-    workflow: Mapped[str] = mapped_column(Text)
+    # Deferred: only running the case needs it, not listing or showing it.
+    workflow: Mapped[str] = mapped_column(Text, deferred=True)
     threshold: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -53,7 +54,7 @@ class Case(db.Model):
     # A write that raced another one fails with StaleDataError instead of overwriting it.
     __mapper_args__ = {"version_id_col": version}
 
-    process_version = relationship("ProcessVersion", lazy="joined")
+    process_version = relationship("ProcessVersion")
     tasks: Mapped[list[CaseTask]] = relationship(back_populates="case", order_by="CaseTask.id")
     deadlines: Mapped[list[Deadline]] = relationship(order_by="(Deadline.due_on, Deadline.id)")
     milestones: Mapped[list[Milestone]] = relationship(order_by="(Milestone.on, Milestone.id)")
@@ -94,7 +95,7 @@ class CaseTask(db.Model):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
-    assignee = relationship("User", foreign_keys=[assignee_id], lazy="joined")
+    assignee = relationship("User", foreign_keys=[assignee_id])
 
 
 class Deadline(db.Model):

@@ -20,7 +20,7 @@ class ProcessVersion(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     process_key: Mapped[str] = mapped_column(String(100), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    xml: Mapped[str] = mapped_column(Text)
+    xml: Mapped[str] = mapped_column(Text, deferred=True)  # parsed once per checksum, then cached
     checksum: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -36,4 +36,4 @@ class CouncilProcess(db.Model):
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
     activated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    version: Mapped[ProcessVersion] = relationship(lazy="selectin")

@@ -56,6 +56,11 @@ def run_case(
 
 
 def apply_run(case: Case, effects: Effects, snapshot: Snapshot, actor: str, now: datetime) -> None:
+    with db.session.no_autoflush:  # one flush at commit, not one per query
+        _apply_run(case, effects, snapshot, actor, now)
+
+
+def _apply_run(case: Case, effects: Effects, snapshot: Snapshot, actor: str, now: datetime) -> None:
     case.updated_at = now
     _apply_effects(case, effects, actor, now)
     _sync_tasks(case, snapshot, now)
@@ -78,9 +83,11 @@ def _stage(snapshot: Snapshot) -> str | None:
 
 def _apply_effects(case: Case, effects: Effects, actor: str, now) -> None:
     for key, on, element in effects.milestones:
-        db.session.add(
-            Milestone(case_id=case.id, council_id=case.council_id, key=key, on=on, at=now, element=element)
+        milestone = Milestone(
+            case_id=case.id, council_id=case.council_id, key=key, on=on, at=now, element=element
         )
+        case.milestones.append(milestone)
+        db.session.add(milestone)
         add_history(case, actor, "milestone", key.replace("_", " "), now)
     done = dict(effects.deadlines_done)
     if done:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app import clock
-from app.engine.specs import ParsedProcess, checksum_of, parse_process
+from app.engine.specs import ParsedProcess, cached_process, checksum_of, parse_process
 from app.extensions import db
 from app.models import CouncilProcess, ProcessVersion
 from app.services import councils
@@ -17,7 +17,8 @@ BASE_PROCESS = "community_trigger"
 
 
 def parsed(version: ProcessVersion) -> ParsedProcess:
-    return parse_process(version.xml.encode(), version.checksum)
+    # The XML (a deferred column) is read from the database only the first time a version is seen.
+    return cached_process(version.checksum) or parse_process(version.xml.encode(), version.checksum)
 
 
 def save_version(

@@ -134,7 +134,7 @@ def complete_task(user: User, task_id: int, body: Any):
         raise CaseConflict(f"The task is {task.status}.")
     if task.assignee_id not in (None, user.id):
         raise CaseConflict("The task is claimed by someone else.")
-    case = task.case
+    case = case_store.get_whole_case(task.case_id)
     data = load_form(task.form_key, body, FormContext(today=clock.today(), received_on=case.received_on))
     data = _complete_defaults(task, case, data)
 

@@ -8,13 +8,26 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Case, CaseAgency, CaseTask, Deadline, ReferenceCounter, TaskStatus
 
+# Everything a case shows or a run rewrites, fetched in one query per collection up front.
+WHOLE_CASE = (
+    selectinload(Case.tasks), selectinload(Case.deadlines), selectinload(Case.milestones),
+    selectinload(Case.history), selectinload(Case.agencies), selectinload(Case.appeals),
+)  # fmt: skip
+
 
 def get_case_in(case_id: int, council_ids: Iterable[str]) -> Case | None:
-    return db.session.scalar(select(Case).where(Case.id == case_id, Case.council_id.in_(list(council_ids))))
+    return db.session.scalar(
+        select(Case).where(Case.id == case_id, Case.council_id.in_(list(council_ids))).options(*WHOLE_CASE)
+    )
+
+
+def get_whole_case(case_id: int) -> Case:
+    return db.session.scalars(select(Case).where(Case.id == case_id).options(*WHOLE_CASE)).one()
 
 
 def get_case_for_agency(case_id: int, council_ids: Iterable[str], agency: str) -> Case | None:
@@ -23,6 +36,7 @@ def get_case_for_agency(case_id: int, council_ids: Iterable[str], agency: str) -
         select(Case)
         .join(CaseAgency, CaseAgency.case_id == Case.id)
         .where(Case.id == case_id, Case.council_id.in_(list(council_ids)), CaseAgency.agency == agency)
+        .options(*WHOLE_CASE)
     )
 
 
@@ -91,7 +105,11 @@ def cases_with_timers_due(now: datetime, limit: int) -> list[int]:
 def lock_case_with_timer_due(case_id: int, now: datetime) -> Case | None:
     """The case, if its timer is still due; on PostgreSQL also locked, skipping a case another
     sweep holds. (SQLite has no row locks: the case's optimistic version makes the slower sweep fail.)"""
-    query = select(Case).where(Case.id == case_id, Case.next_timer_at <= now, Case.status == "open")
+    query = (
+        select(Case)
+        .where(Case.id == case_id, Case.next_timer_at <= now, Case.status == "open")
+        .options(*WHOLE_CASE)
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Case)
     return db.session.scalar(query)

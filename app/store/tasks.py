@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import CaseTask, TaskStatus
+from app.models import Case, CaseTask, TaskStatus
 
 
 def get_task_in(task_id: int, council_ids: Iterable[str]) -> CaseTask | None:
@@ -43,7 +44,10 @@ def inbox_query(
         query = query.where(or_(CaseTask.assignee_id == user_id, CaseTask.assignee_id.is_(None)))
     if overdue_on is not None:
         query = query.where(CaseTask.due_on < overdue_on)
-    # Overdue first, then soonest due; tasks with no due date last.
+    # Overdue first, then soonest due; tasks with no due date last. Of the case only its reference.
+    query = query.options(
+        joinedload(CaseTask.case).load_only(Case.id, Case.reference), joinedload(CaseTask.assignee)
+    )
     return query.order_by((CaseTask.due_on.is_(None)).asc(), CaseTask.due_on.asc(), CaseTask.id.asc())
 
 

@@ -1,0 +1,240 @@
+"""Engine benchmarks: prints figures, asserts nothing.
+
+    .venv/bin/python bench/bench_engine.py [--cases 100000] [--due 1000] [--backends sqlite,postgresql]
+
+1. A task completion through the API (HTTP, auth, validation, database) against raw
+   SpiffWorkflow completing the same task and serializing (goal: ratio <= 1.5x).
+2. The inbox query, p50/p95, with N open cases (goal: p95 <= 25 ms).
+3. The timer sweep with N cases of which D are due (goal: <= 5 s; cost grows with D, not N).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psycopg  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Case, CaseTask  # noqa: E402
+from app.services.councils import sync_council_rows  # noqa: E402
+from app.services.processes import load_shipped_diagrams  # noqa: E402
+from tests.factories.cases import application  # noqa: E402
+
+POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+NOW = "2026-12-14T09:00:00+00:00"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def make_app(backend: str, workdir: Path):
+    options: dict = {}
+    if backend == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    else:
+        with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+            conn.execute('DROP SCHEMA IF EXISTS "ctflow_bench" CASCADE')
+            conn.execute('CREATE SCHEMA "ctflow_bench"')
+        url = "postgresql+psycopg://" + POSTGRES_DSN.split("://", 1)[1]
+        options = {"connect_args": {"options": "-c search_path=ctflow_bench"}}
+    app = create_app(
+        "test", INSTANCE_PATH=str(workdir), SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options,
+        SECRET_KEY="bench", NOW=NOW, TOKEN_TTL_SECONDS=10 * 365 * 86400,
+    )  # fmt: skip
+    with app.app_context():
+        upgrade()
+        sync_council_rows()
+        load_shipped_diagrams()
+    return app
+
+
+def officer_headers(app, client) -> dict[str, str]:
+    from app.services.users import create_user
+
+    with app.app_context():
+        create_user(email="bench@example.org", password="bench-password", councils=["derby-city"],
+                    role="community_safety_officer")  # fmt: skip
+    token = client.post(
+        "/api/v1/auth/token", json={"email": "bench@example.org", "password": "bench-password"}
+    )
+    return {"Authorization": f"Bearer {token.get_json()['token']}"}
+
+
+def bench_completion(app, client, headers, runs: int) -> list[float]:
+    """Seconds per POST /tasks/{id}/complete of the acknowledgement, each on a fresh case."""
+    task_ids = []
+    for _ in range(runs):
+        case = client.post(
+            "/api/v1/councils/derby-city/cases", json=application(), headers=headers
+        ).get_json()
+        task_ids.append(case["open_tasks"][0]["id"])
+    body = {"sent_on": "2026-12-14", "method": "email"}
+    timings = []
+    for task_id in task_ids:
+        started = time.perf_counter()
+        response = client.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=headers)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.get_json()
+    return timings
+
+
+def bench_raw_spiff(app, runs: int) -> list[float]:
+    """Seconds per deserialize -> complete acknowledge -> do_engine_steps -> serialize, with SpiffWorkflow's
+    own serializer (spec embedded), as an application using the library plainly would."""
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+    from SpiffWorkflow.util.task import TaskState
+
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+    from app.engine.runtime import CaseRun
+    from app.services.cases import workflow_data
+    from app.services.councils import policy_for
+    from app.services.processes import parsed
+    from app.store.processes import active_version_for
+
+    with app.app_context():
+        council = policy_for("derby-city")
+        run = CaseRun(parsed(active_version_for("derby-city")), council.calendar,
+                      datetime.fromisoformat(NOW), date(2026, 12, 14), {"council": council})  # fmt: skip
+        stored = {**application(), "received_on": "2026-12-14"}
+        start = serializer.serialize_json(run.start(workflow_data(stored, council)))
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        workflow = serializer.deserialize_json(start)
+        workflow.script_engine = run.engine
+        task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+        task.data.update({"sent_on": "2026-12-14", "method": "email", "notes": ""})
+        task.run()
+        workflow.do_engine_steps()
+        serializer.serialize_json(workflow)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def fill_cases(app, total: int, due: int) -> None:
+    """``total`` open cases spread over the councils, each with one open task; ``due`` of them are
+    real Derby City workflows whose escalation timer is due, the rest placeholders not due for weeks."""
+    from app.models import CouncilProcess
+
+    with app.app_context():
+        client = app.test_client()
+        headers = officer_headers(app, client) if not db.session.execute(
+            text("SELECT 1 FROM user_account WHERE email='bench@example.org'")).first() else None  # fmt: skip
+        if headers is None:
+            token = client.post(
+                "/api/v1/auth/token", json={"email": "bench@example.org", "password": "bench-password"}
+            )
+            headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+        template = client.post(
+            "/api/v1/councils/derby-city/cases", json=application(), headers=headers
+        ).get_json()
+        case_row = db.session.get(Case, template["id"])
+        task_row = db.session.get(CaseTask, template["open_tasks"][0]["id"])
+        councils = [row.council_id for row in db.session.query(CouncilProcess)]
+        version_id = case_row.process_version_id
+        now = datetime.fromisoformat(NOW)
+        cases, tasks = [], []
+        first_id = case_row.id + 1
+        for n in range(total):
+            is_due = n < due
+            case_id = first_id + n
+            council = "derby-city" if is_due else councils[n % len(councils)]
+            cases.append({
+                "id": case_id, "council_id": council, "reference": f"BEN-{n:07d}", "process_version_id": version_id,
+                "status": "open", "stage": "acknowledgement", "received_on": date(2026, 12, 14) - timedelta(days=n % 90),
+                "application": {}, "workflow": case_row.workflow if is_due else "{}", "version": 1,
+                "next_timer_at": now - timedelta(hours=1) if is_due else now + timedelta(days=30 + n % 60),
+                "created_at": now, "updated_at": now,
+            })  # fmt: skip
+            tasks.append({
+                "case_id": case_id, "council_id": council, "spiff_id": task_row.spiff_id if is_due else f"x{n}",
+                "element": "acknowledge", "form_key": "acknowledge", "name": "Acknowledge the application",
+                "role": "community_safety_officer", "stage": "acknowledgement", "status": "open",
+                "due_on": date(2026, 12, 21) - timedelta(days=n % 120), "created_at": now,
+            })  # fmt: skip
+        for start in range(0, total, 5000):
+            db.session.execute(insert(Case), cases[start : start + 5000])
+            db.session.execute(insert(CaseTask), tasks[start : start + 5000])
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+
+
+def bench_inbox(app, runs: int) -> list[float]:
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/auth/token", json={"email": "bench@example.org", "password": "bench-password"}
+    )
+    headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    timings = []
+    for n in range(runs):
+        query = "/api/v1/tasks" if n % 2 else "/api/v1/tasks?overdue=true&page=3"
+        started = time.perf_counter()
+        response = client.get(query, headers=headers)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return timings
+
+
+def bench_sweep(app) -> tuple[float, int]:
+    from app.clock import parse_instant
+    from app.services.timers import fire_due_timers
+
+    with app.app_context():
+        started = time.perf_counter()
+        report = fire_due_timers(parse_instant(NOW))
+        return time.perf_counter() - started, len(report.fired)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    ms = 1000
+    for backend in args.backends.split(","):
+        with tempfile.TemporaryDirectory() as workdir:
+            app = make_app(backend, Path(workdir))
+            client = app.test_client()
+            headers = officer_headers(app, client)
+            print(f"== {backend}")
+            api = bench_completion(app, client, headers, min(args.runs, 100))
+            raw = bench_raw_spiff(app, min(args.runs, 100))
+            print(f"task completion, median: API {statistics.median(api) * ms:.2f} ms, raw SpiffWorkflow "
+                  f"{statistics.median(raw) * ms:.2f} ms, ratio {statistics.median(api) / statistics.median(raw):.2f}x")  # fmt: skip
+            started = time.perf_counter()
+            fill_cases(app, args.cases, args.due)
+            print(
+                f"filled {args.cases} open cases ({args.due} with a timer due) in {time.perf_counter() - started:.1f} s"
+            )
+            inbox = bench_inbox(app, args.runs)
+            print(f"inbox GET /api/v1/tasks ({args.runs} calls): p50 {percentile(inbox, 50) * ms:.2f} ms, "
+                  f"p95 {percentile(inbox, 95) * ms:.2f} ms")  # fmt: skip
+            seconds, fired = bench_sweep(app)
+            print(f"timer sweep: {fired} cases fired of {args.cases} open in {seconds:.2f} s "
+                  f"({seconds / max(fired, 1) * ms:.2f} ms per fired case)")  # fmt: skip
+            with app.app_context():
+                db.engine.dispose()
+    _ = UTC
+
+
+if __name__ == "__main__":
+    main()
