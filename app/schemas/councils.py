@@ -16,7 +16,13 @@ class CouncilSchema(Schema):
     process = fields.Method("_process", metadata={"type": "object"})
 
     def _process(self, council) -> dict:
-        return {"key": council.process_key, "version": None}
+        """The version new cases of the council start on (null until a diagram is loaded)."""
+        from app.store.processes import active_version_for
+
+        version = active_version_for(council.id)
+        if version is None:
+            return {"key": council.process_key, "version": None}
+        return {"key": version.process_key, "version": version.number}
 
 
 class CouncilPageSchema(PageSchema):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import Select, and_, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Case, CaseTask, TaskStatus
@@ -45,10 +45,11 @@ def inbox_query(
     if overdue_on is not None:
         query = query.where(CaseTask.due_on < overdue_on)
     # Overdue first, then soonest due; tasks with no due date last. Of the case only its reference.
+    # (selectin, not a join: joining before LIMIT would fetch the case of every matching task.)
     query = query.options(
-        joinedload(CaseTask.case).load_only(Case.id, Case.reference), joinedload(CaseTask.assignee)
+        selectinload(CaseTask.case).load_only(Case.id, Case.reference), selectinload(CaseTask.assignee)
     )
-    return query.order_by((CaseTask.due_on.is_(None)).asc(), CaseTask.due_on.asc(), CaseTask.id.asc())
+    return query.order_by(CaseTask.due_on.asc().nulls_last(), CaseTask.id.asc())
 
 
 def claim(task_id: int, user_id: int) -> bool:

@@ -45,3 +45,10 @@ def test_bad_paging_is_a_422_naming_the_parameter(app, client):
         response = client.get(f"/api/v1/councils?{query}", headers=headers)
         assert response.status_code == 422, query
         assert field in response.get_json()["error"]["fields"], query
+
+
+def test_a_council_shows_the_process_version_its_new_cases_use(app, client, processes):
+    headers = auth_headers(app, client, councils=("derby-city",))
+    body = client.get("/api/v1/councils", headers=headers).get_json()
+    # Derby City's own variant is not shipped yet, so its cases run the base lifecycle.
+    assert body["items"][0]["process"] == {"key": "community_trigger", "version": processes["community_trigger"]}
