@@ -15,6 +15,8 @@ from typing import Any
 from app import clock
 from app.clock import LOCAL_TIMEZONE
 from app.engine.runtime import CaseRun, Effects, Snapshot
+from sqlalchemy import inspect
+
 from app.extensions import db
 from app.models import (
     Case,
@@ -142,9 +144,19 @@ def _sync_deadlines(case: Case, snapshot: Snapshot) -> None:
 
 
 def add_history(case: Case, actor: str, event: str, detail: str = "", at=None) -> None:
-    entry = HistoryEntry(case_id=case.id, at=at or clock.now(), actor=actor, event=event, detail=detail)
-    case.history.append(entry)
-    db.session.add(entry)
+    _add_row(
+        case,
+        "history",
+        HistoryEntry(case_id=case.id, at=at or clock.now(), actor=actor, event=event, detail=detail),
+    )
+
+
+def _add_row(case: Case, collection: str, row) -> None:
+    """Add an append-only row; keep the case's collection in step only if it is loaded (the timer
+    sweep never loads history or milestones, a request that shows the case has them already)."""
+    db.session.add(row)
+    if collection not in inspect(case).unloaded:
+        getattr(case, collection).append(row)
 
 
 def add_agencies(case: Case, agencies: list[str]) -> None:

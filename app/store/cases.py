@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from app.extensions import db
 from app.models import Case, CaseAgency, CaseTask, Deadline, ReferenceCounter, TaskStatus
@@ -27,7 +27,10 @@ def get_case_in(case_id: int, council_ids: Iterable[str]) -> Case | None:
 
 
 def get_whole_case(case_id: int) -> Case:
-    return db.session.scalars(select(Case).where(Case.id == case_id).options(*WHOLE_CASE)).one()
+    """A case with everything a run rewrites and a response shows, workflow included."""
+    return db.session.scalars(
+        select(Case).where(Case.id == case_id).options(*WHOLE_CASE, undefer(Case.workflow))
+    ).one()
 
 
 def get_case_for_agency(case_id: int, council_ids: Iterable[str], agency: str) -> Case | None:
@@ -108,7 +111,8 @@ def lock_case_with_timer_due(case_id: int, now: datetime) -> Case | None:
     query = (
         select(Case)
         .where(Case.id == case_id, Case.next_timer_at <= now, Case.status == "open")
-        .options(*WHOLE_CASE)
+        # What a timer run rewrites; history and milestones are only appended to, so not loaded.
+        .options(selectinload(Case.tasks), selectinload(Case.deadlines), undefer(Case.workflow))
     )
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Case)
