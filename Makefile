@@ -45,8 +45,9 @@ test: lint ## lint, then every test on SQLite and PostgreSQL (127.0.0.1:5432)
 	$(BIN)/pytest -n auto
 
 .PHONY: bench
-bench: $(VENV)/.installed-dev ## print the benchmark figures
+bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, then the engine with 100k cases)
 	$(BIN)/python bench/bench_rules.py
+	$(BIN)/python bench/bench_engine.py
 
 .PHONY: format
 format: $(VENV)/.installed-dev ## format the code with ruff
