@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import Flask
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
-from app.engine.runtime import CaseRun, WorkflowError
+from app.engine.runtime import WorkflowError
 from app.extensions import db
 from app.services import case_runs
 from app.services.cases import CaseConflict, saving_case
@@ -24,7 +25,8 @@ from app.store import cases as case_store
 
 logger = logging.getLogger(__name__)
 SWEEP_ACTOR = "timer"
-BATCH = 500
+BATCH = 500  # due cases read at a time
+CHUNK = 50  # cases fired per transaction
 
 
 @dataclass
@@ -41,33 +43,40 @@ def fire_due_timers(now: datetime | None = None) -> SweepReport:
     seen: set[int] = set()
     while True:
         due = [case_id for case_id in case_store.cases_with_timers_due(instant, BATCH) if case_id not in seen]
-        db.session.rollback()  # end the read; each case gets its own transaction
+        db.session.rollback()  # end the read; the cases are fired in transactions of their own
         if not due:
             return report
-        for case_id in due:
-            seen.add(case_id)
-            _fire_case(case_id, instant, report)
+        seen.update(due)
+        for start in range(0, len(due), CHUNK):
+            _fire_chunk(due[start : start + CHUNK], instant, report)
 
 
-def _fire_case(case_id: int, instant: datetime, report: SweepReport) -> None:
-    case = case_store.lock_case_with_timer_due(case_id, instant)
-    if case is None:
-        db.session.rollback()
-        return
-    reference = case.reference
-
-    def fire(run: CaseRun, workflow) -> None:
-        run.fire_timers(workflow)
-
+def _fire_chunk(case_ids: list[int], instant: datetime, report: SweepReport) -> None:
+    """Fire a few cases in one transaction (one commit, not one per case), each in a savepoint of
+    its own, so a case that raced another change, or whose diagram fails, is rolled back alone."""
+    fired: list[str] = []
+    for case_id in case_ids:
+        try:
+            with db.session.begin_nested():
+                case = case_store.lock_case_with_timer_due(case_id, instant)
+                if case is None:
+                    continue  # fired meanwhile, or held by another sweep
+                reference = case.reference
+                case_runs.run_case(case, SWEEP_ACTOR, lambda run, workflow: run.fire_timers(workflow), now=instant)
+                db.session.flush()  # a stale version shows here, inside the savepoint
+            fired.append(reference)
+        except StaleDataError:
+            report.skipped.append(reference)
+        except WorkflowError as exc:
+            logger.error("Timer on case %s failed: %s", reference, exc)
+            report.failed.append((reference, str(exc)))
     try:
         with saving_case():
-            case_runs.run_case(case, SWEEP_ACTOR, fire, now=instant)
-        report.fired.append(reference)
+            pass  # commits the chunk
     except CaseConflict:
-        report.skipped.append(reference)  # another sweep or request got there first
-    except WorkflowError as exc:
-        logger.error("Timer on case %s failed: %s", reference, exc)
-        report.failed.append((reference, str(exc)))
+        report.skipped.extend(fired)  # nothing of this chunk was saved; the next sweep retries it
+        return
+    report.fired.extend(fired)
 
 
 def start_background_sweep(app: Flask, interval_seconds: float = 60.0) -> threading.Event:
