@@ -114,9 +114,9 @@ def lodge_appeal(case_id: int):
         409: {description: No appeal can be made at this stage, or the window has closed, content: {application/json: {schema: ErrorSchema}}}
         422: {description: Invalid fields, content: {application/json: {schema: ErrorSchema}}}
     """
-    cases.visible_case(g.user, case_id)
+    case = cases.visible_case(g.user, case_id)  # 404 before reading the body
     body = load_body(appeal_request_schema)
-    case = cases.lodge_appeal(g.user, case_id, body["received_on"], body["grounds"])
+    case = cases.lodge_appeal(g.user, case, body["received_on"], body["grounds"])
     return case_schema.dump(case), 201
 
 

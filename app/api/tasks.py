@@ -112,7 +112,6 @@ def complete_task(task_id: int):
         409: {description: The task is no longer open, is claimed by someone else, or the case changed, content: {application/json: {schema: ErrorSchema}}}
         422: {description: Field errors, content: {application/json: {schema: ErrorSchema}}}
     """
-    tasks.visible_task(g.user, task_id)
-    body = json_body()
-    case = tasks.complete_task(g.user, task_id, body)
+    task = tasks.visible_task(g.user, task_id)  # 404 before reading the body
+    case = tasks.complete_task(g.user, task, json_body())
     return case_schema.dump(case)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
@@ -78,7 +79,7 @@ def user_for_token(token: str) -> User | None:
         return None
     if payload["exp"] <= clock.now().timestamp():
         return None
-    user = db.session.get(User, payload["uid"])
+    user = db.session.get(User, payload["uid"], options=[joinedload(User.memberships)])
     if user is None or user.token_generation != payload["gen"]:
         return None
     return user

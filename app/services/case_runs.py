@@ -12,11 +12,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import inspect
+
 from app import clock
 from app.clock import LOCAL_TIMEZONE
 from app.engine.runtime import CaseRun, Effects, Snapshot
-from sqlalchemy import inspect
-
 from app.extensions import db
 from app.models import (
     Case,

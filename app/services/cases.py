@@ -144,9 +144,9 @@ def list_cases(user: User, *, council: str | None, status: str | None, stage: st
 
 
 def lodge_appeal(
-    user: User, case_id: int, received_on: date, grounds: str, expected_version: int | None = None
+    user: User, case: Case, received_on: date, grounds: str, expected_version: int | None = None
 ) -> Case:
-    case = visible_case(user, case_id)
+    """Lodge an appeal (or a request to review a refusal) on a case the user can see (``visible_case``)."""
     if Role.PARTNER_AGENCY in user.roles_in(case.council_id) and not (
         user.roles_in(case.council_id) & CASE_ROLES
     ):

@@ -127,8 +127,8 @@ def _why_not_open(task: CaseTask, user: User) -> str:
     return "The task changed; reload it."
 
 
-def complete_task(user: User, task_id: int, body: Any):
-    task = visible_task(user, task_id)
+def complete_task(user: User, task: CaseTask, body: Any):
+    """Complete a task the user can see (``visible_task``) with its form's data; returns the case."""
     _check_may_work(user, task)
     if task.status != TaskStatus.OPEN:
         raise CaseConflict(f"The task is {task.status}.")

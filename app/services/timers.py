@@ -62,7 +62,9 @@ def _fire_chunk(case_ids: list[int], instant: datetime, report: SweepReport) -> 
                 if case is None:
                     continue  # fired meanwhile, or held by another sweep
                 reference = case.reference
-                case_runs.run_case(case, SWEEP_ACTOR, lambda run, workflow: run.fire_timers(workflow), now=instant)
+                case_runs.run_case(
+                    case, SWEEP_ACTOR, lambda run, workflow: run.fire_timers(workflow), now=instant
+                )
                 db.session.flush()  # a stale version shows here, inside the savepoint
             fired.append(reference)
         except StaleDataError:
