@@ -51,4 +51,7 @@ def test_a_council_shows_the_process_version_its_new_cases_use(app, client, proc
     headers = auth_headers(app, client, councils=("derby-city",))
     body = client.get("/api/v1/councils", headers=headers).get_json()
     # Derby City's own variant is not shipped yet, so its cases run the base lifecycle.
-    assert body["items"][0]["process"] == {"key": "community_trigger", "version": processes["community_trigger"]}
+    assert body["items"][0]["process"] == {
+        "key": "community_trigger",
+        "version": processes["community_trigger"],
+    }
