@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -98,12 +99,7 @@ def register_error_handlers(app: Flask) -> None:
 
     # Registered last on purpose: anything unexpected is logged with its traceback and the
     # caller gets the envelope without internals.
-    @app.errorhandler(Exception)
-    def handle_unexpected(error: Exception):
-        logger.exception("Unhandled error on %s %s", request.method, request.path)
-        if not _is_api_request():
-            return Response("Something went wrong. Please try again later.", status=500)
-        return error_response(ApiError(500, "Something went wrong on our side; nothing was changed."))
+    app.register_error_handler(Exception, handle_unexpected)
 
 
 def _register_domain_errors(app: Flask) -> None:
@@ -128,9 +124,27 @@ def _register_domain_errors(app: Flask) -> None:
             ApiError(409, f"The case's process diagram failed: {error}. Nothing was saved.", "process_error")
         )
 
+    @app.errorhandler(OperationalError)
+    def handle_database_busy(error: OperationalError):
+        # SQLite's write lock held past the busy timeout: a transient state, not a fault.
+        if "locked" in str(error).lower():
+            return error_response(
+                ApiError(
+                    503, "The database is busy; try again in a moment.", "busy", headers={"Retry-After": "1"}
+                )
+            )
+        return handle_unexpected(error)
+
     @app.errorhandler(FormError)
     def handle_form_error(error: FormError):
         return error_response(validation_error(error.messages))
+
+
+def handle_unexpected(error: Exception):
+    logger.exception("Unhandled error on %s %s", request.method, request.path)
+    if not _is_api_request():
+        return Response("Something went wrong. Please try again later.", status=500)
+    return error_response(ApiError(500, "Something went wrong on our side; nothing was changed."))
 
 
 def validation_error(messages: Any) -> ApiError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
@@ -69,6 +70,13 @@ def _fire_chunk(case_ids: list[int], instant: datetime, report: SweepReport) -> 
             fired.append(reference)
         except StaleDataError:
             report.skipped.append(reference)
+        except OperationalError as exc:
+            # SQLite: another writer holds the database. Give the chunk up; the next sweep retries it.
+            db.session.rollback()
+            if "locked" not in str(exc).lower():
+                raise
+            report.skipped.extend(f"case #{i}" for i in case_ids)
+            return
         except WorkflowError as exc:
             logger.error("Timer on case %s failed: %s", reference, exc)
             report.failed.append((reference, str(exc)))
