@@ -33,8 +33,14 @@ MILESTONES = (
     "recommendations_made", "outcome_notified", "appeal_lodged", "appeal_decided", "closed",
 )  # fmt: skip
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-# Names an expression may read besides case data fields; used to dry-run expressions at load.
 SAMPLE_DATE = "2026-11-02"
+# What the engine and the application put in case data (app/services/cases.py:workflow_data and
+# the appeal message); with the forms' fields, the names a diagram's expressions may read.
+CASE_DATA_NAMES = (
+    "council", "received_on", "channel", "applicant_type", "consent_given", "victim_vulnerable", "incidents",
+    "discretionary", "review_offered", "review_within_days", "appeal_within_days", "threshold",
+    "appeal_received_on", "appeal_grounds", "agency", "agencies", "information_returns", "information_return",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,8 @@ def _parse(xml: bytes, checksum: str) -> ParsedProcess:
         raise DiagramInvalid([Problem(element, f"SpiffWorkflow cannot read the diagram: {exc}")]) from None
     parsed = ParsedProcess(process_ids[0], spec, subprocess_specs, checksum)
     problems = _check_conventions(parsed)
+    if not problems:
+        problems = _dry_run_dates(parsed)
     if problems:
         raise DiagramInvalid(problems)
     return parsed
@@ -204,3 +212,53 @@ def _timers(spec) -> list[TimerEventDefinition]:
     if isinstance(definition, MultipleEventDefinition):
         return [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
     return [definition] if isinstance(definition, TimerEventDefinition) else []
+
+
+def _sample_data(parsed: ParsedProcess) -> dict:
+    """Case data as a diagram may see it, with a sample value for every name the engine, the
+    application and the forms can put there (dates as dates, everything else truthy)."""
+    from app.engine.functions import FUNCTION_NAMES
+
+    names = set(CASE_DATA_NAMES)
+    for schema in FORMS.values():
+        names.update(schema().fields)
+    names.update(f"{element}_done_on" for element in _all_elements(parsed))
+    data = {name: SAMPLE_DATE if name.endswith("_on") else 1 for name in names - FUNCTION_NAMES}
+    data["due_on"] = SAMPLE_DATE
+    return data
+
+
+def _all_elements(parsed: ParsedProcess) -> list[str]:
+    return [getattr(spec, "bpmn_id", None) or spec.name for spec in parsed.spec.task_specs.values()]
+
+
+def _dry_run_dates(parsed: ParsedProcess) -> list[Problem]:
+    """Evaluate every due date, done date and timer once against sample data, so a typo in a
+    name or a wrong argument is found when the diagram is loaded, not when a case reaches it."""
+    from app.domain.calendar import calendar_for
+    from app.engine.functions import diagram_functions, to_date
+
+    functions = diagram_functions(calendar_for("england"), lambda: to_date(SAMPLE_DATE))
+    data = _sample_data(parsed)
+    problems = []
+    for spec in parsed.spec.task_specs.values():
+        element = getattr(spec, "bpmn_id", None) or spec.name
+        props = task_properties(spec)
+        checks = [(key, props[key], to_date) for key in ("dueOn", "doneOn") if props.get(key)]
+        checks += [("timer", timer.expression, _timestamp) for timer in _timers(spec)]
+        for what, source, convert in checks:
+            try:
+                convert(sandbox.evaluate(source, data, functions))
+            except sandbox.ScriptError as exc:
+                problems.append(Problem(element, f"{what} {source!r} does not evaluate: {exc}"))
+            except (ValueError, TypeError) as exc:
+                problems.append(Problem(element, f"{what} {source!r} does not give a date: {exc}"))
+    return problems
+
+
+def _timestamp(value) -> None:
+    from datetime import datetime
+
+    if not isinstance(value, str):
+        raise ValueError(f"a timer must give an ISO timestamp string, not {value!r}")
+    datetime.fromisoformat(value)

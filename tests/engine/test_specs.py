@@ -75,3 +75,26 @@ def test_unsafe_or_foreign_xml_is_refused(xml, fragment):
     with pytest.raises(DiagramInvalid) as caught:
         parse_process(xml)
     assert fragment in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("due", "fragment"),
+    [
+        ("add_working_days(recieved_on, 5)", "recieved_on"),
+        ("add_working_days(received_on, 'five')", "does not evaluate"),
+        ("received_on + 5", "does not evaluate"),
+        ("len(received_on)", "does not give a date"),
+    ],
+    ids=["misspelt-name", "days-not-a-number", "adds-to-a-string", "not-a-date"],
+)
+def test_a_due_expression_that_does_not_evaluate_is_refused_at_load(due, fragment):
+    props = {"formKey": "acknowledge", "stage": "acknowledgement", "dueOn": due, "deadline": "acknowledge"}
+    found = problems_of(diagram(task_props=props))
+    assert any(e == "ack" and fragment in m for e, m in found), found
+
+
+def test_the_shipped_diagrams_load():
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).resolve().parents[2].joinpath("processes").glob("*.bpmn")):
+        assert parse_process(path.read_bytes()).process_id == path.stem
