@@ -38,6 +38,11 @@ def _postgres_reachable() -> str | None:
         return str(exc).strip().splitlines()[0]
 
 
+def _drop_schema(schema: str) -> None:
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
 def _postgres_schema_url(schema: str) -> tuple[str, dict]:
     with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -57,8 +62,10 @@ def app(request, tmp_path_factory) -> Iterator[Flask]:
         problem = _postgres_reachable()
         if problem:
             pytest.skip(f"PostgreSQL at {POSTGRES_DSN} is not reachable: {problem}")
-        schema = f"ctflow_test_{_worker()}"
+        # A schema per test process, so parallel runs (xdist workers, or two developers) never meet.
+        schema = f"ctflow_test_{_worker()}_{os.getpid()}"
         url, engine_options = _postgres_schema_url(schema)
+        request.addfinalizer(lambda: _drop_schema(schema))
     else:
         raise pytest.UsageError(f"unknown backend {backend!r} in CTFLOW_TEST_BACKENDS")
     app = create_app(

@@ -196,7 +196,7 @@ class CaseRun:
         done_on = self._done_on(task)
         if props.get("milestone"):
             self.effects.milestones.append((props["milestone"], done_on, spec.bpmn_id or spec.name))
-        if props.get("deadline") and getattr(spec, "manual", False):
+        if props.get("deadline") and getattr(spec, "manual", False) and not _siblings_open(task):
             self.effects.deadlines_done.append((props["deadline"], done_on))
         # An event behind an event-based gateway that beats the gateway's timer meets that timer's window.
         parent = task.parent
@@ -287,6 +287,18 @@ class HandlerCall:
     @property
     def context(self) -> dict[str, Any]:
         return self.run.handler_context
+
+
+def _siblings_open(task) -> bool:
+    """For one instance of a multi-instance task (one agency's return), whether other instances
+    are still open: the step's deadline is met when the last of them is done."""
+    parent = task.parent
+    if parent is None or parent.task_spec.name == task.task_spec.name:
+        return False
+    return any(
+        sibling is not task and sibling.task_spec is task.task_spec and sibling.state == TaskState.READY
+        for sibling in parent.children
+    )
 
 
 def _is_timer_spec(spec, task=None) -> bool:
