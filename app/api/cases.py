@@ -3,7 +3,6 @@ from flask import g
 from app.api import api_bp
 from app.api.inputs import load_body, load_query
 from app.errors import ApiError, NotFound
-from app.models import Role
 from app.schemas.cases import (
     AppealRequestSchema,
     ApplicationSchema,
@@ -118,6 +117,3 @@ def lodge_appeal(case_id: int):
     body = load_body(appeal_request_schema)
     case = cases.lodge_appeal(g.user, case, body["received_on"], body["grounds"])
     return case_schema.dump(case), 201
-
-
-__all__ = ["Role"]

@@ -8,7 +8,6 @@ service writes into the rows the product queries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -346,6 +345,3 @@ def _describe(exc: Exception) -> str:
     element = getattr(task_spec, "bpmn_id", None)
     message = str(exc)
     return f"{element}: {message}" if element else message
-
-
-TimerCallback = Callable[[Any], None]

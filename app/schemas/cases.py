@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from app import clock
 from app.domain.deadlines import deadline_status
@@ -13,11 +13,8 @@ from app.schemas.threshold import (
     MAX_INCIDENTS,
     DiscretionarySchema,
     IncidentSchema,
-    ThresholdResultSchema,
-    check_incident_ids,
+    IncidentsSchema,
     check_not_future,
-    incident_id,
-    received_on_field,
 )
 
 CHANNELS = ("online", "email", "phone", "letter", "in_person")
@@ -57,8 +54,7 @@ class ConsentSchema(BaseSchema):
             )
 
 
-class ApplicationSchema(BaseSchema):
-    received_on = received_on_field()
+class ApplicationSchema(IncidentsSchema):
     channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS))
     applicant_type = fields.String(required=True, validate=validate.OneOf(APPLICANT_TYPES))
     applicant = fields.Nested(ApplicantSchema, allow_none=True, load_default=None)
@@ -69,7 +65,7 @@ class ApplicationSchema(BaseSchema):
     summary = text(5000, load_default="")
     incidents = fields.List(
         fields.Nested(IncidentSchema), load_default=list, validate=validate.Length(max=MAX_INCIDENTS)
-    )
+    )  # an application may have none (the threshold is then not met)
     impact = text(10000, load_default="")
     actions_taken = text(10000, load_default="")
     outcome_sought = text(10000, load_default="")
@@ -77,10 +73,6 @@ class ApplicationSchema(BaseSchema):
     other_information = text(10000, load_default="")
     discretionary = fields.Nested(DiscretionarySchema, allow_none=True, load_default=None)
     declaration = StrictBoolean(load_default=True)
-
-    @validates("received_on")
-    def _received_not_future(self, value, **kwargs):
-        check_not_future(value, "received date")
 
     @validates("declaration")
     def _declared(self, value, **kwargs):
@@ -104,18 +96,6 @@ class ApplicationSchema(BaseSchema):
                 ]
         if errors:
             raise ValidationError(errors)
-
-    @validates_schema
-    def _incident_ids(self, data, **kwargs):
-        check_incident_ids(data.get("incidents", []))
-
-    @post_load
-    def _fill_defaults(self, data, **kwargs):
-        if data.get("received_on") is None:
-            data["received_on"] = clock.today()
-        for index, incident in enumerate(data["incidents"]):
-            incident["id"] = incident_id(incident, index)
-        return data
 
 
 class AppealRequestSchema(BaseSchema):
@@ -158,24 +138,6 @@ class AppealSchema(Schema):
     grounds = fields.String()
     decided_on = fields.Date(allow_none=True)
     upheld = fields.Boolean(allow_none=True)
-
-
-class ThresholdDecisionSchema(Schema):
-    met = fields.Boolean()
-    route = fields.String(allow_none=True)
-    by = fields.String()
-    on = fields.Date()
-    reasons = fields.String()
-
-
-class CaseThresholdSchema(Schema):
-    evaluation = fields.Nested(ThresholdResultSchema, allow_none=True)
-    decision = fields.Nested(ThresholdDecisionSchema, allow_none=True)
-
-
-class ProcessRefSchema(Schema):
-    key = fields.String()
-    version = fields.Integer()
 
 
 class CaseQuerySchema(PageQuerySchema):

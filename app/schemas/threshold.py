@@ -71,12 +71,13 @@ def check_incident_ids(incidents: list[dict[str, Any]]) -> None:
         raise ValidationError({"incidents": errors})
 
 
-class ThresholdCheckSchema(BaseSchema):
+class IncidentsSchema(BaseSchema):
+    """What the threshold check and the application share: the received date and the incidents."""
+
     received_on = received_on_field()
     incidents = fields.List(
         fields.Nested(IncidentSchema), required=True, validate=validate.Length(max=MAX_INCIDENTS)
     )
-    discretionary = fields.Nested(DiscretionarySchema, allow_none=True, load_default=None)
 
     @validates("received_on")
     def _received_not_future(self, value, **kwargs):
@@ -90,9 +91,13 @@ class ThresholdCheckSchema(BaseSchema):
     def _fill_defaults(self, data, **kwargs):
         if data.get("received_on") is None:
             data["received_on"] = clock.today()
-        for index, incident in enumerate(data["incidents"]):
+        for index, incident in enumerate(data.get("incidents", [])):
             incident["id"] = incident_id(incident, index)
         return data
+
+
+class ThresholdCheckSchema(IncidentsSchema):
+    discretionary = fields.Nested(DiscretionarySchema, allow_none=True, load_default=None)
 
 
 def to_incidents(incidents: list[dict[str, Any]]) -> tuple[Incident, ...]:
