@@ -1,0 +1,52 @@
+"""Queries for the statutory reports: counts over milestone rows, never over workflows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from sqlalchemy import and_, distinct, exists, func, not_, or_, select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import Milestone
+
+
+def count_cases_by_milestone(
+    council_ids: Iterable[str],
+    keys: Iterable[str],
+    start: date,
+    end: date,
+    superseded_by: Mapping[str, Iterable[str]] | None = None,
+) -> dict[tuple[str, str], int]:
+    """Distinct cases per (council, milestone key) with a milestone of that key dated from
+    ``start`` to ``end`` inclusive, in one grouped query (ix_milestone_report: council_id, key, on).
+
+    ``superseded_by`` maps a key to the keys that cancel it: a milestone is left out when its
+    case recorded one of those after it (a later row id: milestones are only ever appended, in
+    the order they happen). Pairs with no case are absent from the result.
+    """
+    later = aliased(Milestone, name="later")
+    superseded = [
+        and_(
+            Milestone.key == key,
+            exists().where(
+                later.case_id == Milestone.case_id,
+                later.key.in_(list(cancelling)),
+                later.id > Milestone.id,
+            ),
+        )
+        for key, cancelling in (superseded_by or {}).items()
+    ]
+    query = (
+        select(Milestone.council_id, Milestone.key, func.count(distinct(Milestone.case_id)))
+        .where(
+            Milestone.council_id.in_(list(council_ids)),
+            Milestone.key.in_(list(keys)),
+            Milestone.on.between(start, end),
+        )
+        .group_by(Milestone.council_id, Milestone.key)
+    )
+    if superseded:
+        query = query.where(not_(or_(*superseded)))
+    return {(council_id, key): count for council_id, key, count in db.session.execute(query)}
