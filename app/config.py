@@ -8,6 +8,7 @@ so tests and the CLI see the values of the moment. The README lists the variable
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 
@@ -31,6 +32,16 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 5000
     # werkzeug's default (scrypt) unless a config makes it cheaper.
     PASSWORD_HASH_METHOD = "scrypt"
+    # E-mailing letters. No host: letters are kept on the case but not sent ("not_configured").
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    # Upgrade the connection with STARTTLS before sending (letters carry personal data).
+    SMTP_STARTTLS = True
+    # The From address; None: the council's own contact address.
+    SMTP_FROM: str | None = None
+    SMTP_TIMEOUT_SECONDS = 30
 
 
 class DevelopmentConfig(Config):
@@ -57,8 +68,19 @@ CONFIGS: dict[str, type[Config]] = {
     "production": ProductionConfig,
 }
 
+
+def boolean(raw: str) -> bool:
+    """true/false, yes/no, on/off or 1/0, in any case."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 # environment variable -> (config key, parser)
-ENVIRONMENT: dict[str, tuple[str, type]] = {
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "CTFLOW_SECRET_KEY": ("SECRET_KEY", str),
     "CTFLOW_NOW": ("NOW", str),
@@ -67,6 +89,12 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CTFLOW_TOKEN_TTL_SECONDS": ("TOKEN_TTL_SECONDS", int),
     "CTFLOW_LOGIN_FREE_FAILURES": ("LOGIN_FREE_FAILURES", int),
     "CTFLOW_LOGIN_MAX_DELAY_SECONDS": ("LOGIN_MAX_DELAY_SECONDS", int),
+    "CTFLOW_SMTP_HOST": ("SMTP_HOST", str),
+    "CTFLOW_SMTP_PORT": ("SMTP_PORT", int),
+    "CTFLOW_SMTP_USERNAME": ("SMTP_USERNAME", str),
+    "CTFLOW_SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "CTFLOW_SMTP_STARTTLS": ("SMTP_STARTTLS", boolean),
+    "CTFLOW_SMTP_FROM": ("SMTP_FROM", str),
 }
 
 

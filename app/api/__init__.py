@@ -37,6 +37,7 @@ from app.api import auth as _auth  # noqa: E402,F401
 from app.api import calendar as _calendar  # noqa: E402,F401
 from app.api import cases as _cases  # noqa: E402,F401
 from app.api import councils as _councils  # noqa: E402,F401
+from app.api import documents as _documents  # noqa: E402,F401
 from app.api import health as _health  # noqa: E402,F401
 from app.api import openapi as _openapi  # noqa: E402,F401
 from app.api import reports as _reports  # noqa: E402,F401

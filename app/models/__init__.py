@@ -13,11 +13,12 @@ from app.models.case import (
     TaskStatus,
 )
 from app.models.council import Council
+from app.models.document import Document, EmailStatus, Recipient
 from app.models.process import CouncilProcess, ProcessVersion
 from app.models.user import LoginThrottle, Membership, PartnerAgency, Role, User
 
 __all__ = [
     "Appeal", "Case", "CaseAgency", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
-    "HistoryEntry", "LoginThrottle", "Membership", "Milestone", "PartnerAgency", "ProcessVersion",
-    "ReferenceCounter", "Role", "TaskStatus", "User",
+    "Document", "EmailStatus", "HistoryEntry", "LoginThrottle", "Membership", "Milestone", "PartnerAgency",
+    "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "TaskStatus", "User",
 ]  # fmt: skip

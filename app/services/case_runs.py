@@ -29,6 +29,7 @@ from app.models import (
     TaskStatus,
 )
 from app.services import councils
+from app.services.letters import issue_letters
 from app.services.processes import parsed
 
 
@@ -67,6 +68,8 @@ def _apply_run(case: Case, effects: Effects, snapshot: Snapshot, actor: str, now
     _apply_effects(case, effects, actor, now)
     _sync_tasks(case, snapshot, now)
     _sync_deadlines(case, snapshot)
+    # After the deadlines, so a letter can quote the window the run just opened (review, appeal).
+    issue_letters(case, effects.letters, now)
     data = snapshot.data
     if isinstance(data.get("threshold"), dict):
         case.threshold = data["threshold"]

@@ -1,0 +1,315 @@
+"""What a letter says, worked out when it is issued and kept with it (``Document.data``).
+
+``letter_snapshot`` copies from the council's configuration, the application, the case's
+deadlines and the case data at the moment the diagram issued the letter only what that letter
+prints, already phrased, so the templates just lay it out and a stored snapshot renders the
+same letter again whatever changes later. Text written by officers passes through the case's
+``Redactor`` (``app.letters.privacy``) on the way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from app.councils import Council
+from app.domain.eligibility import INELIGIBILITY_REASONS, SIGNPOSTING
+from app.domain.threshold import ThresholdPolicy
+from app.letters.kinds import LETTER_HEADINGS, LETTER_TITLES
+from app.letters.privacy import Redactor, names_in
+from app.letters.recipients import Addressee, address_lines, third_party_addressee, victim_addressee
+from app.models.document import Recipient
+from forms.choices import PANEL_AGENCY_LABELS
+
+# National services every council's CT4 letter offers (the sources name Victim Support and
+# advocacy, mental health, and drug and alcohol services; local ones are the point of contact's
+# to add when they speak to the victim).
+SUPPORT_SERVICES: tuple[dict[str, str], ...] = (
+    {
+        "name": "Victim Support",
+        "what": "free, confidential help for anyone affected by crime or anti-social behaviour, "
+        "whether or not it was reported",
+        "how": "Supportline 08 08 16 89 111 (free, any time), www.victimsupport.org.uk",
+    },
+    {
+        "name": "ASB Help",
+        "what": "advice and information for victims of anti-social behaviour, including the Community Trigger",
+        "how": "www.asbhelp.co.uk",
+    },
+    {
+        "name": "Samaritans",
+        "what": "someone to talk to, day or night, if things are getting to you",
+        "how": "116 123 (free, any time)",
+    },
+    {
+        "name": "Citizens Advice",
+        "what": "free advice on housing, money, legal and other problems",
+        "how": "www.citizensadvice.org.uk",
+    },
+)
+
+OMBUDSMEN = {
+    "england": "the Local Government and Social Care Ombudsman (www.lgo.org.uk)",
+    "wales": "the Public Services Ombudsman for Wales (www.ombudsman.wales)",
+}
+
+_AGENCY_PHRASES = {
+    "council": "the council",
+    "police": "the police",
+    "housing_provider": "a social housing provider",
+    "icb": "the NHS (the integrated care board)",
+    "other": "another relevant body",
+}
+
+# The application's free text, where the names of the people complained about turn up.
+_FREE_TEXT_FIELDS = (
+    "summary", "impact", "actions_taken", "outcome_sought", "special_circumstances", "other_information",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """What the letters of one issue are written from."""
+
+    kind: str
+    council: Council
+    reference: str
+    application: Mapping[str, Any]
+    data: Mapping[str, Any]  # the case data when the diagram issued the letter
+    deadlines: Mapping[str, date]  # the case's deadlines by key: their due dates
+    issued_on: date
+
+
+def letter_snapshot(facts: LetterFacts, addressee: Addressee) -> dict[str, Any]:
+    """The JSON-able snapshot one letter is rendered from."""
+    council = facts.council
+    copy = addressee.role == Recipient.THIRD_PARTY and facts.kind != "CT2"
+    redact = redactor_for(facts, addressee)
+    snapshot = {
+        "kind": facts.kind,
+        "title": letter_title(facts.kind, addressee.role),
+        "heading": LETTER_HEADINGS[facts.kind],
+        "reference": facts.reference,
+        "issued_on": facts.issued_on.isoformat(),
+        "received_on": str(facts.application.get("received_on") or ""),
+        "council": {
+            "id": council.id,
+            "name": council.name,
+            "team": council.contacts.team,
+            "email": council.contacts.email,
+            "phone": council.contacts.phone,
+            "address_lines": list(address_lines(council.contacts.address)),
+            "website": council.contacts.website,
+        },
+        "recipient": addressee.to_dict(),
+        "salutation": f"Dear {addressee.name}" if addressee.name else "Dear Sir or Madam",
+        # A third party's copy of a letter written about the victim says so at the top.
+        "copy_for_third_party": copy,
+    }
+    snapshot["letter"] = _BUILDERS[facts.kind](facts, redact)
+    return snapshot
+
+
+def letter_title(kind: str, role: str) -> str:
+    title = LETTER_TITLES[kind]
+    if role == Recipient.THIRD_PARTY and kind != "CT2":
+        return f"{title}, copy to the third party"
+    return title
+
+
+def redactor_for(facts: LetterFacts, addressee: Addressee) -> Redactor:
+    """Everyone the case names but the recipient: see ``app.letters.privacy``."""
+    application = facts.application
+    names: set[str] = set()
+    for field in _FREE_TEXT_FIELDS:
+        names |= names_in(_text(application.get(field)))
+    for incident in application.get("incidents") or []:
+        names |= names_in(_text(incident.get("description")))
+        names |= {_text(r.get("reporter")) for r in incident.get("reports") or []}
+    for member in facts.data.get("panel") or []:
+        if isinstance(member, dict):
+            names.add(_text(member.get("name")))
+    chair = facts.data.get("chair")
+    if isinstance(chair, dict):
+        names.add(_text(chair.get("name")))
+    for victim in application.get("victims") or []:
+        names.add(_text(victim.get("name")))
+    third_party = third_party_addressee(application)
+    if third_party is not None:
+        names.add(third_party.name)
+    # The recipient's own name, and the council's (a run like "Derby City" is not a person).
+    keep = [addressee.name, facts.council.name, facts.council.contacts.team]
+    if addressee.role == Recipient.APPLICANT:
+        keep.append(victim_addressee(application).name)
+    return Redactor.for_names(
+        names, keep_names=keep, keep_contacts=(facts.council.contacts.email, facts.council.contacts.phone)
+    )
+
+
+# --- One builder per kind: what that letter says -------------------------------------------
+
+
+def _acknowledgement(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    application = facts.application
+    third_party = application.get("applicant_type") in ("third_party", "agency")
+    return {
+        "applied_for_victim": third_party,
+        "consent_needed": application.get("applicant_type") == "third_party"
+        and not facts.data.get("consent_given", bool((application.get("consent") or {}).get("given"))),
+        "threshold": threshold_sentences(facts.council.threshold),
+    }
+
+
+def _threshold_not_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    data = facts.data
+    evaluation = data.get("threshold") if isinstance(data.get("threshold"), dict) else {}
+    decided_on = _date(data.get("threshold_decision_done_on")) or facts.issued_on
+    policy = facts.council.not_met_review
+    request_by = facts.deadlines.get("review_request_window")
+    if request_by is None and policy.within_days:
+        request_by = decided_on + timedelta(days=policy.within_days)
+    return {
+        "decided_on": decided_on.isoformat(),
+        "explanation": redact(_text(evaluation.get("explanation"))),
+        "reasons": redact(_text(data.get("reasons"))),
+        "threshold": threshold_sentences(facts.council.threshold),
+        "review": {
+            "offered": policy.offered,
+            "reviewer": by_phrase(policy.reviewer),
+            "request_by": request_by.isoformat() if request_by else None,
+        },
+        "ombudsman": OMBUDSMEN.get(facts.council.nation, OMBUDSMEN["england"]),
+    }
+
+
+def _threshold_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    return {"support_services": [dict(s) for s in SUPPORT_SERVICES]}
+
+
+def _ineligible(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    reason = _text(facts.data.get("reason"))
+    return {
+        "reason": INELIGIBILITY_REASONS.get(reason, ""),
+        "signposting": SIGNPOSTING.get(reason, ""),
+        "ombudsman": OMBUDSMEN.get(facts.council.nation, OMBUDSMEN["england"]),
+    }
+
+
+def _outcome(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    data = facts.data
+    notified_on = _date(data.get("notified_on")) or facts.issued_on
+    appeal_by = facts.deadlines.get("appeal_window") or notified_on + timedelta(
+        days=facts.council.appeal.within_days
+    )
+    return {
+        "held_on": _text(data.get("held_on")) or None,
+        "findings": redact(_text(data.get("findings"))),
+        "actions": _actions(data.get("recommendations"), redact),
+        "appeal": {"body": by_phrase(facts.council.appeal.body), "appeal_by": appeal_by.isoformat()},
+    }
+
+
+def _review_outcome(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    data = facts.data
+    return {
+        "decided_on": _text(data.get("decided_on")) or facts.issued_on.isoformat(),
+        "upheld": bool(data.get("upheld")),
+        "reasons": redact(_text(data.get("reasons"))),
+        "reviewer": by_phrase(facts.council.not_met_review.reviewer or facts.council.appeal.body),
+        "ombudsman": OMBUDSMEN.get(facts.council.nation, OMBUDSMEN["england"]),
+    }
+
+
+def _appeal_outcome(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    data = facts.data
+    return {
+        "decided_on": _text(data.get("decided_on")) or facts.issued_on.isoformat(),
+        "upheld": bool(data.get("upheld")),
+        "reasons": redact(_text(data.get("reasons"))),
+        "actions": _actions(data.get("further_actions"), redact),
+        "appeal_body": by_phrase(facts.council.appeal.body),
+        "ombudsman": OMBUDSMEN.get(facts.council.nation, OMBUDSMEN["england"]),
+    }
+
+
+_BUILDERS = {
+    "CT1": _acknowledgement,
+    "CT2": _acknowledgement,
+    "CT3": _threshold_not_met,
+    "CT4": _threshold_met,
+    "ineligible": _ineligible,
+    "review_outcome": _review_outcome,
+    "outcome": _outcome,
+    "appeal_outcome": _appeal_outcome,
+}
+
+
+def _actions(actions: Any, redact: Redactor) -> list[dict[str, str]]:
+    """Recommended actions as the victim is told them: what will be done and by which agency,
+    nothing else (no names, no due dates tied to people)."""
+    result = []
+    for action in actions if isinstance(actions, list) else []:
+        if isinstance(action, dict) and _text(action.get("action")):
+            agency = _text(action.get("owner_agency"))
+            result.append(
+                {
+                    "action": redact(action["action"]),
+                    "agency": PANEL_AGENCY_LABELS.get(agency, agency.title()),
+                }
+            )
+    return result
+
+
+def threshold_sentences(policy: ThresholdPolicy) -> list[str]:
+    """The council's threshold in plain English, for the letters that explain it."""
+    agencies = [_AGENCY_PHRASES[a] for a in ("council", "police", "housing_provider", "icb", "other")
+                if a in policy.eligible_agencies]  # fmt: skip
+    sentences = [
+        f"The threshold for a case review is met when you have made at least {policy.min_qualifying} "
+        f"qualifying complaints about anti-social behaviour on separate occasions in the "
+        f"{policy.window_months} months before your application.",
+        f"A complaint qualifies when the incident was reported to {_or(agencies)} within "
+        f"{policy.report_within.describe()} of it happening.",
+    ]
+    if policy.community_min_reporters is not None:
+        sentences.append(
+            f"It is also met when at least {policy.community_min_reporters} different people have made "
+            "qualifying complaints about the same problem."
+        )
+    if policy.discretionary_activation:
+        sentences.append(
+            "A senior officer can also decide that a case review should take place to protect a "
+            "vulnerable victim."
+        )
+    return sentences
+
+
+def by_phrase(body: str) -> str:
+    """A body named in configuration as it reads after "by": "A peer at ..." -> "a peer at ...",
+    "Office of the Police and Crime Commissioner" -> "the Office of ..."."""
+    body = body.strip()
+    first = body.split(" ", 1)[0]
+    if first in ("A", "An", "The"):
+        return first.lower() + body[len(first) :]
+    if first.lower() in ("a", "an", "the"):
+        return body
+    return f"the {body}"
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -1,0 +1,67 @@
+"""Issuing letters: the documents a workflow run's letters become, in the run's transaction.
+
+Called by ``app.services.case_runs`` after every run. Each letter is written from a snapshot
+of that moment (``app.letters.snapshots``) and rendered to HTML at once, so what was issued is
+what the case keeps; one document per recipient (``app.letters.recipients``). Letters with an
+e-mail address are queued for the mailer (``app.services.mail``), which sends them after the
+transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from app.clock import LOCAL_TIMEZONE
+from app.extensions import db
+from app.letters import LetterFacts, letter_snapshot, recipients_for, render_html
+from app.models import Case, Document, EmailStatus
+from app.services import councils, mail
+
+
+def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document]:
+    """Store the letters a workflow run issued (``handlers.letters.LetterDue``: kind, element,
+    the case data of that moment), one document per recipient, in the caller's transaction.
+    Those with an e-mail address are queued for the mailer, which sends them after the commit."""
+    if not letters:
+        return []
+    council = councils.policy_for(case.council_id)
+    issued_on = now.astimezone(LOCAL_TIMEZONE).date()
+    deadlines = {d.key: d.due_on for d in case.deadlines}
+    documents = []
+    for due in letters:
+        kind, element = due[0], due[1]
+        data = due[2] if len(due) > 2 else {}
+        facts = LetterFacts(
+            kind=kind,
+            council=council,
+            reference=case.reference,
+            application=case.application,
+            data=data,
+            deadlines=deadlines,
+            issued_on=issued_on,
+        )
+        for addressee in recipients_for(kind, case.application):
+            snapshot = letter_snapshot(facts, addressee)
+            status, next_attempt_at = mail.initial_status(addressee.email, now)
+            document = Document(
+                case_id=case.id,
+                council_id=case.council_id,
+                kind=kind,
+                title=snapshot["title"],
+                recipient=addressee.role,
+                element=element,
+                issued_on=issued_on,
+                created_at=now,
+                data=snapshot,
+                html=render_html(snapshot),
+                email_to=addressee.email,
+                email_status=status,
+                email_attempts=0,
+                email_next_attempt_at=next_attempt_at,
+            )
+            db.session.add(document)
+            documents.append(document)
+    if any(d.email_status == EmailStatus.PENDING for d in documents):
+        mail.queued_in_this_transaction()
+    return documents

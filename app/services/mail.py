@@ -1,0 +1,305 @@
+"""E-mailing letters: the outbox of the ``document`` table, sent through SMTP.
+
+A letter is queued (``pending``) in the transaction that issues it, and sent only after that
+transaction has committed: never from inside a workflow run, so a slow or broken mail server
+can neither hold a case up nor fail a task, and a letter that cannot be sent is still on the
+case. ``send_pending_emails`` sends what is due; each attempt is claimed first (a conditional
+UPDATE), sent outside any transaction, and its result recorded: ``sent``, or ``failed`` with
+the error and the time of the next attempt (after 1 min, 5 min, 15 min, 1 h, 4 h, 12 h, 24 h),
+or ``failed`` with no next attempt once the attempts are used up or the server refuses the
+address outright; that is written to the case's history so an officer posts the letter.
+
+``start_background_mailer`` runs it in a thread: woken as soon as a transaction that queued a
+letter commits, and every ``interval_seconds`` for the retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.extensions import db
+from app.letters import render_email_text, render_pdf
+from app.models import Document, EmailStatus, HistoryEntry
+from app.store import documents as document_store
+
+logger = logging.getLogger(__name__)
+
+# Wait after the n-th failed attempt before the next one; after the last, give up.
+BACKOFF = tuple(timedelta(seconds=s) for s in (60, 5 * 60, 15 * 60, 3600, 4 * 3600, 12 * 3600, 24 * 3600))
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# How long a claimed letter is held by the mailer that took it before another may retry it.
+LEASE = timedelta(minutes=10)
+BATCH = 100
+MAILER_ACTOR = "mailer"
+
+OUTBOX_QUEUED = "ctflow.outbox_queued"  # session.info flag: this transaction queued a letter
+WAKE = "ctflow.mail_wake"  # app.extensions: the running mailer's wake-up event
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    starttls: bool
+    sender: str | None
+    timeout_seconds: float
+
+
+def smtp_settings() -> SmtpSettings | None:
+    """The SMTP settings of the app, or None when no host is configured."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return None
+    return SmtpSettings(
+        host=config["SMTP_HOST"],
+        port=int(config.get("SMTP_PORT") or 587),
+        username=config.get("SMTP_USERNAME") or None,
+        password=config.get("SMTP_PASSWORD") or None,
+        starttls=bool(config.get("SMTP_STARTTLS", True)),
+        sender=config.get("SMTP_FROM") or None,
+        timeout_seconds=float(config.get("SMTP_TIMEOUT_SECONDS") or 30),
+    )
+
+
+def initial_status(email_to: str | None, now: datetime) -> tuple[str, datetime | None]:
+    """The e-mail status of a letter being issued, and when it is first due to be sent."""
+    if not email_to:
+        return EmailStatus.NO_ADDRESS, None
+    if smtp_settings() is None:
+        return EmailStatus.NOT_CONFIGURED, None
+    return EmailStatus.PENDING, now
+
+
+def queued_in_this_transaction() -> None:
+    """Called when a letter is queued: the mailer is woken once the transaction commits."""
+    db.session.info[OUTBOX_QUEUED] = True
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+@dataclass
+class MailReport:
+    sent: list[int] = field(default_factory=list)  # document ids
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+
+class PermanentFailure(Exception):
+    """The server refused the recipient's address outright: retrying will not help."""
+
+
+def send_pending_emails(now: datetime | None = None, limit: int = BATCH) -> MailReport:
+    """Send every queued letter whose attempt is due at ``now`` (default: the app clock)."""
+    report = MailReport()
+    settings = smtp_settings()
+    if settings is None:
+        return report
+    instant = now or clock.now()
+    due = document_store.documents_due_for_email(instant, limit)
+    db.session.rollback()  # end the read; each letter is claimed and recorded on its own
+    for document_id in due:
+        try:
+            claimed = document_store.claim_for_email(document_id, instant, instant + LEASE)
+            db.session.commit()
+        except OperationalError as exc:
+            # SQLite: another writer holds the database. The next round retries.
+            db.session.rollback()
+            if "locked" not in str(exc).lower():
+                raise
+            report.skipped.append(document_id)
+            continue
+        if not claimed:
+            report.skipped.append(document_id)  # sent or taken meanwhile
+            continue
+        _attempt(document_id, settings, instant, report)
+    return report
+
+
+def _attempt(document_id: int, settings: SmtpSettings, instant: datetime, report: MailReport) -> None:
+    document = document_store.get_document_to_send(document_id)
+    if document is None:
+        return  # its case was deleted meanwhile
+    db.session.expunge(document)  # keep what was loaded, detached: nothing is held open while
+    db.session.rollback()  # the server is talked to
+    error: Exception | None = None
+    try:
+        deliver(build_message(document, settings), settings)
+    except Exception as exc:  # any failure (network, refusal, rendering) is recorded, never raised
+        error = exc
+    document = document_store.get_document_to_send(document_id)
+    if document is None:
+        return
+    if error is None:
+        _record_sent(document, instant)
+        report.sent.append(document_id)
+    else:
+        _record_failure(document, error, instant)
+        report.failed.append((document_id, document.email_last_error or ""))
+    db.session.commit()
+
+
+def _record_sent(document: Document, instant: datetime) -> None:
+    document.email_status = EmailStatus.SENT
+    document.email_sent_at = instant
+    document.email_next_attempt_at = None
+    document.email_last_error = None
+    _history(document, instant, "letter_emailed", f"{document.title}: e-mailed to the {_role(document)}")
+
+
+def _record_failure(document: Document, error: Exception, instant: datetime) -> None:
+    document.email_status = EmailStatus.FAILED
+    document.email_last_error = describe_error(error)[:2000]
+    give_up = isinstance(error, PermanentFailure) or document.email_attempts >= MAX_ATTEMPTS
+    if give_up:
+        document.email_next_attempt_at = None
+        _history(
+            document,
+            instant,
+            "letter_email_failed",
+            f"{document.title}: not e-mailed to the {_role(document)} after {document.email_attempts} "
+            f"attempt(s) ({document.email_last_error}); send it by post",
+        )
+    else:
+        document.email_next_attempt_at = instant + BACKOFF[document.email_attempts - 1]
+    logger.warning(
+        "E-mail of document %s failed (attempt %s): %s", document.id, document.email_attempts, error
+    )
+
+
+def _history(document: Document, instant: datetime, event_name: str, detail: str) -> None:
+    # Appended without touching the case row, so sending never conflicts with work on the case.
+    db.session.add(
+        HistoryEntry(
+            case_id=document.case_id, at=instant, actor=MAILER_ACTOR, event=event_name, detail=detail
+        )
+    )
+
+
+def _role(document: Document) -> str:
+    return {"third_party": "third party"}.get(document.recipient, document.recipient)
+
+
+def describe_error(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = "; ".join(f"{code} {_text(message)}" for code, message in error.recipients.values())
+        return f"recipient refused: {codes}"
+    if isinstance(error, PermanentFailure) and isinstance(error.__cause__, smtplib.SMTPRecipientsRefused):
+        return describe_error(error.__cause__)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def build_message(document: Document, settings: SmtpSettings) -> EmailMessage:
+    """The e-mail of a letter: a short text body, the letter attached as a PDF."""
+    snapshot = document.data
+    council = snapshot["council"]
+    message = EmailMessage()
+    message["Subject"] = f"{council['name']}: {snapshot['heading']} ({snapshot['reference']})"
+    message["From"] = formataddr((council["name"], settings.sender or council["email"]))
+    message["To"] = document.email_to
+    message["Reply-To"] = council["email"]
+    message["Date"] = format_datetime(clock.now())
+    message["Message-ID"] = make_msgid(domain=(settings.sender or council["email"]).rpartition("@")[2])
+    message.set_content(render_email_text(snapshot))
+    message.add_attachment(
+        render_pdf(document.html),
+        maintype="application",
+        subtype="pdf",
+        filename=pdf_filename(document),
+    )
+    return message
+
+
+def pdf_filename(document: Document) -> str:
+    return f"{document.data['reference']}-{document.kind}-{document.id}.pdf"
+
+
+def deliver(message: EmailMessage, settings: SmtpSettings) -> None:
+    with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds) as smtp:
+        if settings.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.username:
+            smtp.login(settings.username, settings.password or "")
+        try:
+            smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            if all(code >= 500 for code, _message in exc.recipients.values()):
+                raise PermanentFailure(describe_error(exc)) from exc
+            raise
+
+
+# --- The background mailer -----------------------------------------------------------------
+
+
+@dataclass
+class BackgroundMailer:
+    thread: threading.Thread
+    wake: threading.Event
+    stopping: threading.Event
+
+    def stop(self, timeout_seconds: float = 10.0) -> None:
+        self.stopping.set()
+        self.wake.set()
+        self.thread.join(timeout_seconds)
+
+
+def start_background_mailer(app: Flask, interval_seconds: float = 60.0) -> BackgroundMailer:
+    """Send queued letters in a daemon thread: as soon as a transaction that queued one commits,
+    and every ``interval_seconds`` (the retries). ``stop()`` the returned mailer to end it."""
+    stop = threading.Event()
+    wake = threading.Event()
+    app.extensions[WAKE] = wake
+    _listen_for_commits()
+
+    def loop() -> None:
+        while not stop.is_set():
+            wake.wait(interval_seconds)
+            wake.clear()
+            if stop.is_set():
+                return
+            with app.app_context():
+                try:
+                    report = send_pending_emails()
+                    if report.sent or report.failed:
+                        logger.info("Letters e-mailed: %s; failed: %s", report.sent, report.failed)
+                except Exception:  # the loop must outlive one bad round; the error is logged
+                    logger.exception("Sending letters failed")
+                finally:
+                    db.session.remove()
+
+    thread = threading.Thread(target=loop, name="ctflow-mailer", daemon=True)
+    thread.start()
+    return BackgroundMailer(thread=thread, wake=wake, stopping=stop)
+
+
+def _listen_for_commits() -> None:
+    if not event.contains(Session, "after_commit", _wake_after_commit):
+        event.listen(Session, "after_commit", _wake_after_commit)
+
+
+def _wake_after_commit(session: Session) -> None:
+    if session.info.pop(OUTBOX_QUEUED, False) and has_app_context():
+        wake = current_app.extensions.get(WAKE)
+        if wake is not None:
+            wake.set()

@@ -1,0 +1,152 @@
+"""Every letter rendered from its snapshot to HTML and to PDF, with the council's own details and
+wording, the threshold explanation and review form in CT3, support in CT4, and no other
+person's data in the letters that report outcomes."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+
+import pytest
+from pypdf import PdfReader
+
+from app.councils import ReviewPolicy
+from app.letters import (
+    LETTER_TITLES,
+    letter_snapshot,
+    recipients_for,
+    render_email_text,
+    render_html,
+    render_pdf,
+)
+from tests.letters.pdf import html_text, pdf_text
+from tests.letters.samples import COUNCILS, OTHER_PEOPLE, PERPETRATOR, THIRD_PARTY, application, facts
+
+KINDS = list(LETTER_TITLES)
+
+
+def render(kind, council_id="derby-city", body=None, **data):
+    body = body if body is not None else application(**(THIRD_PARTY if kind == "CT2" else {}))
+    letter_facts = facts(kind, council_id=council_id, app_body=body, **data)
+    return [letter_snapshot(letter_facts, addressee) for addressee in recipients_for(kind, body)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_letter_has_the_council_letterhead_contacts_date_and_reference(kind):
+    (snapshot,) = render(kind)
+    json.dumps(snapshot)  # stored as JSON
+    text = html_text(render_html(snapshot))
+    council = COUNCILS.get("derby-city")
+    for expected in (council.name, council.contacts.phone, council.contacts.email, "DER-2026-0001",
+                     "18 December 2026", snapshot["heading"], "Yours sincerely"):  # fmt: skip
+        assert expected in text, expected
+    assert render_html(snapshot) == render_html(json.loads(json.dumps(snapshot)))  # same letter again
+
+
+@pytest.mark.parametrize("kind", ["CT1", "CT3", "outcome"])
+def test_pdf_is_a4_with_the_letter_text(kind):
+    (snapshot,) = render(kind)
+    pdf = render_pdf(render_html(snapshot))
+    text = pdf_text(pdf)
+    assert "Derby City Council" in text and "DER-2026-0001" in text and "Page 1 of" in text
+    width, height = PdfReader(io.BytesIO(pdf)).pages[0].mediabox[2:]
+    assert (round(float(width) / 72 * 25.4), round(float(height) / 72 * 25.4)) == (210, 297)
+
+
+def test_ct3_gives_the_threshold_explanation_and_the_review_request_form():
+    (snapshot,) = render("CT3", council_id="east-herts")
+    text = html_text(render_html(snapshot))
+    assert (
+        "1 of the 3 qualifying complaints needed: the incident of 10 October 2026 was reported 40 days"
+        in text
+    )
+    assert "within 30 days of it happening" in text  # East Herts' own threshold
+    assert "Form CT3a: request a review of the decision" in text
+    assert "carried out by a peer at a neighbouring authority" in text
+    assert "by 15 January 2027" in text  # the diagram's review window
+    pdf = pdf_text(render_pdf(render_html(snapshot)))
+    assert "East Herts Council" in pdf and "40 days after it happened" in pdf and "Form CT3a" in pdf
+
+
+def test_ct3_without_a_review_offered_points_to_complaints_and_the_ombudsman():
+    council = replace(
+        COUNCILS.get("derby-city"), not_met_review=ReviewPolicy(offered=False, within_days=None, reviewer="")
+    )
+    letter_facts = replace(facts("CT3"), council=council)
+    (addressee,) = recipients_for("CT3", application())
+    text = html_text(render_html(letter_snapshot(letter_facts, addressee)))
+    assert "CT3a" not in text
+    assert "Local Government and Social Care Ombudsman" in text
+
+
+def test_ct4_names_the_point_of_contact_support_and_how_to_be_heard():
+    (snapshot,) = render("CT4")
+    text = html_text(render_html(snapshot))
+    assert (
+        "Your single point of contact for the case review is the Community Safety & Integration Service"
+        in text
+    )
+    assert "come to the start of the case review meeting" in text
+    assert "victim impact statement" in text
+    assert "Victim Support" in text and "08 08 16 89 111" in text
+    assert "refer you" in text
+
+
+def test_ineligible_letter_gives_the_reason_and_where_to_go_instead():
+    (snapshot,) = render("ineligible")
+    text = html_text(render_html(snapshot))
+    assert "The complaint is about the service an organisation provided" in text
+    assert "Please use the complaints procedure of the organisation concerned" in text
+
+
+def test_third_party_letters():
+    (ct2,) = render("CT2")
+    text = html_text(render_html(ct2))
+    assert "Dear Sam Helper" in text and "We need the consent of the person you applied for" in text
+    assert "Alex" not in text  # a letter names only its recipient
+    victim_copy, third_party_copy = render("CT4", body=application(**THIRD_PARTY))
+    assert "This is your copy" not in html_text(render_html(victim_copy))
+    assert "This is your copy of the letter we have sent to them" in html_text(render_html(third_party_copy))
+    assert third_party_copy["title"] == "Threshold met (CT4), copy to the third party"
+
+
+@pytest.mark.parametrize("kind", ["outcome", "appeal_outcome", "review_outcome", "CT3"])
+def test_no_other_persons_data_in_letters_reporting_decisions(kind):
+    """The application's free text and incidents name the person complained about and a reporter;
+    the panel and chair are named in the review; officers mention them in what the letter quotes."""
+    (snapshot,) = render(kind)
+    html = render_html(snapshot)
+    for text in (html_text(html), pdf_text(render_pdf(html))):
+        for name in OTHER_PEOPLE:
+            assert name not in text, (kind, name)
+        for private in ("shouted at night", "Door kicked", "07700", "Neighbourhood officer", "Derby CSP"):
+            assert private not in text, (kind, private)
+        assert "Alex Victim" in text  # the recipient
+
+
+def test_outcome_letter_lists_actions_and_agencies_only():
+    (snapshot,) = render("outcome")
+    text = html_text(render_html(snapshot))
+    assert "Install a door camera for the victim" in text and "Housing provider" in text
+    assert "Joint visit by police and housing to [name withheld]" in text
+    assert "1 March 2027" not in text and "15 February 2027" not in text  # no due dates
+    assert "appeal" in text and "19 February 2027" in text  # the diagram's appeal window
+    assert snapshot["letter"]["actions"] == [
+        {"action": "Joint visit by police and housing to [name withheld]", "agency": "Police"},
+        {"action": "Install a door camera for the victim", "agency": "Housing provider"},
+    ]
+    assert PERPETRATOR not in json.dumps(snapshot)  # not even stored with the letter
+
+
+def test_officer_text_is_escaped():
+    (snapshot,) = render("CT3", reasons='<script>alert("x")</script> & more')
+    html = render_html(snapshot)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_email_text_is_short_and_names_the_letter():
+    (snapshot,) = render("CT1")
+    text = render_email_text(snapshot)
+    assert text.startswith("Dear Alex Victim,")
+    assert "DER-2026-0001" in text and "PDF" in text and "01632 960001" in text
