@@ -64,10 +64,12 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the web app and API with waitress."""
     from waitress import serve
 
+    from app.services.mail import start_background_mailer
     from app.services.timers import start_background_sweep
 
     app = current_app._get_current_object()
     start_background_sweep(app)
+    start_background_mailer(app)
     click.echo(f"ctflow serving on http://{host}:{port}/ (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=threads, ident="ctflow")
 
