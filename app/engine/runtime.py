@@ -46,7 +46,7 @@ class NotWaitingForMessage(Exception):
 class Effects:
     milestones: list[tuple[str, date, str]] = field(default_factory=list)  # key, on, element
     deadlines_done: list[tuple[str, date]] = field(default_factory=list)  # key, done on
-    letters: list[tuple[str, str]] = field(default_factory=list)  # letter kind, element
+    letters: list[Any] = field(default_factory=list)  # handlers.letters.LetterDue: kind, element, case data
     escalations: list[tuple[str, str]] = field(default_factory=list)  # escalated task's spiff id, role
     history: list[tuple[str, str]] = field(default_factory=list)  # event, detail
 
