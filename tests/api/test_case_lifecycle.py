@@ -39,7 +39,7 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
     case = derby.open_case(application())
     assert case["reference"] == "DER-2026-0001"
     assert case["status"] == "open" and case["stage"] == "acknowledgement"
-    assert case["process"] == {"key": "community_trigger", "version": 1}
+    assert case["process"] == {"key": "community_trigger_derbyshire", "version": 1}
     assert case["threshold"]["evaluation"]["met"] is True
     assert deadlines(case) == {"acknowledge": ("2026-12-21", None, "pending")}
     assert milestones(case) == [("received", "2026-12-14")]

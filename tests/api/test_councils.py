@@ -50,8 +50,8 @@ def test_bad_paging_is_a_422_naming_the_parameter(app, client):
 def test_a_council_shows_the_process_version_its_new_cases_use(app, client, processes):
     headers = auth_headers(app, client, councils=("derby-city",))
     body = client.get("/api/v1/councils", headers=headers).get_json()
-    # Derby City's own variant is not shipped yet, so its cases run the base lifecycle.
+    # Derby City runs the Derbyshire county-wide variant.
     assert body["items"][0]["process"] == {
-        "key": "community_trigger",
-        "version": processes["community_trigger"],
+        "key": "community_trigger_derbyshire",
+        "version": processes["community_trigger_derbyshire"],
     }
