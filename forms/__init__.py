@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 
 from forms.appeal import DecideAppealForm
 from forms.base import FormContext, FormError, FormSchema
+from forms.east_herts import CaseReviewEastHertsForm, CirculateMinutesForm
 from forms.json_schema import build_json_schema
 from forms.preparation import ContactVictimForm, RequestInformationForm, ReturnInformationForm
 from forms.review import CaseReviewForm, NotifyOutcomeForm
@@ -35,6 +36,9 @@ FORMS: dict[str, type[FormSchema]] = {
     "case_review": CaseReviewForm,
     "notify_outcome": NotifyOutcomeForm,
     "decide_appeal": DecideAppealForm,
+    # A variant's own forms, after the shared ones (East Herts: east-herts-policy.txt section 12).
+    "case_review_east_herts": CaseReviewEastHertsForm,
+    "circulate_minutes": CirculateMinutesForm,
 }
 
 

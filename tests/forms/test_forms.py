@@ -42,8 +42,9 @@ REQUIRED = [(key, name) for key in SHARED_KEYS for name in sorted(MINIMUM_FIELDS
 
 
 def test_the_registry_holds_the_shared_form_keys_in_lifecycle_order():
-    assert form_keys() == SHARED_KEYS
-    assert list(FORMS) == SHARED_KEYS
+    # A variant's own forms (forms/east_herts.py) come after the shared ones.
+    assert form_keys()[: len(SHARED_KEYS)] == SHARED_KEYS
+    assert list(FORMS)[: len(SHARED_KEYS)] == SHARED_KEYS
 
 
 def test_form_keys_is_a_copy():
