@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     _configure_secret_key(app)
     _configure_clock(app)
     _load_councils(app)
+    _warm_calendars(app)
 
     from app import models  # noqa: F401  (registers every table with the metadata)
     from app.extensions import db, migrate
@@ -105,6 +106,13 @@ def _configure_clock(app: Flask) -> None:
         except ValueError as exc:
             raise ConfigError(f"CTFLOW_NOW: {exc}") from None
     app.extensions["ctflow.clock"] = clock
+
+
+def _warm_calendars(app: Flask) -> None:
+    from app.domain.calendar import warm_bank_holidays
+
+    this_year = app.extensions["ctflow.clock"].today().year
+    warm_bank_holidays(range(this_year - 2, this_year + 3))
 
 
 def _load_councils(app: Flask) -> None:

@@ -143,6 +143,15 @@ def _bank_holidays(nation: str, year: int) -> Mapping[date, str]:
     return MappingProxyType({d: name for d, name in source.items() if d.year == year})
 
 
+def warm_bank_holidays(years: range) -> None:
+    """Build the bank-holiday tables of every nation for ``years`` now (the ``holidays`` package
+    takes a noticeable moment the first time), so no later request, and no diagram code running
+    under its time budget, pays for it."""
+    for nation in NATIONS:
+        for year in years:
+            _bank_holidays(nation, year)
+
+
 class _YearTable(NamedTuple):
     working_ordinals: tuple[int, ...]  # sorted
     skipped_ordinals: tuple[int, ...]  # sorted, parallel to skipped
