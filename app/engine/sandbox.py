@@ -238,7 +238,9 @@ class _Budget:
         if frame.f_code.co_filename != FILENAME:
             return None
         if time.thread_time() > self.deadline:
-            raise ScriptError(f"Diagram code ran for more than {self.seconds:g} s of processor time and was stopped.")
+            raise ScriptError(
+                f"Diagram code ran for more than {self.seconds:g} s of processor time and was stopped."
+            )
         return self
 
 
