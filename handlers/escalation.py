@@ -1,26 +1,40 @@
 """Escalate an overdue task (the flow out of a non-interrupting boundary timer)."""
 
-from app.engine.properties import ROLE_KEYS
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine.properties import ROLE_KEYS, instance_spec
 
 
 def escalate(call) -> None:
     role = call.params.get("to")
     if role not in ROLE_KEYS:
         raise ValueError(f"cannot escalate to {role!r}; roles are: {', '.join(sorted(ROLE_KEYS))}")
-    attached = _attached_user_task(call.task)
-    call.run.effects.escalations.append((str(attached.id) if attached else "", role))
-    name = attached.task_spec.bpmn_name if attached else call.element
+    attached = _attached_task(call.task)
+    open_tasks = _open_user_tasks(attached) if attached is not None else []
+    for task in open_tasks:
+        call.run.effects.escalations.append((str(task.id), role))
+    spec = instance_spec(attached.task_spec) if attached is not None else None
+    name = (spec.bpmn_name or spec.bpmn_id) if spec is not None else call.element
     call.run.effects.history.append(("escalated", f"{name}: overdue, escalated to {role.replace('_', ' ')}"))
 
 
-def _attached_user_task(task):
-    """Walk up from the escalation branch to the boundary split and find the task it guards."""
+def _attached_task(task):
+    """Walk up from the escalation branch to the boundary split and find the activity it guards."""
     node = task
     while node is not None and type(node.task_spec).__name__ != "BoundaryEventSplit":
         node = node.parent
     if node is None:
         return None
     for child in node.children:
-        if getattr(child.task_spec, "manual", False):
+        if not hasattr(child.task_spec, "event_definition"):
             return child
     return None
+
+
+def _open_user_tasks(attached) -> list:
+    """The user task itself, or each still-open instance of a multi-instance task (one per agency)."""
+    if getattr(attached.task_spec, "manual", False):
+        return [attached]
+    return [
+        c for c in attached.children if getattr(c.task_spec, "manual", False) and c.state == TaskState.READY
+    ]

@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDef
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from app.engine import sandbox
-from app.engine.properties import task_properties
+from app.engine.properties import instance_spec, task_properties
 
 
 class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
@@ -53,7 +53,7 @@ class CaseScriptEngine(PythonScriptEngine):
 
     def due_on_for(self, task, spec) -> str | None:
         """Evaluate an element's ``dueOn`` against the task's data."""
-        expression = task_properties(spec).get("dueOn")
+        expression = task_properties(instance_spec(spec)).get("dueOn")
         if not expression:
             return None
         return self.environment.evaluate(expression, task.data)

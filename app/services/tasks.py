@@ -156,7 +156,7 @@ def complete_task(user: User, task: CaseTask, body: Any):
             raise CaseConflict("The task is no longer open.") from None
         except WorkflowError as exc:
             raise CaseBroken(str(exc)) from exc
-        FORM_EFFECTS.get(task.form_key, _no_effect)(case, task, user, data)
+        form_effect(task.form_key)(case, task, user, data)
         case_runs.add_history(case, user.email, "task_completed", task.name, now)
     return case
 
@@ -213,6 +213,20 @@ FORM_EFFECTS = {
     "case_review": _record_outcome,
     "decide_appeal": _record_appeal_decision,
 }
+
+
+def form_effect(form_key: str):
+    """The effect of a form, or of the shared form it extends (a variant's case review form that
+    subclasses the shared one records the outcome too)."""
+    from forms import FORMS
+
+    keys_by_form = {schema: key for key, schema in FORMS.items()}
+    for schema in getattr(FORMS.get(form_key), "__mro__", ()):
+        key = keys_by_form.get(schema)
+        if key in FORM_EFFECTS:
+            return FORM_EFFECTS[key]
+    return _no_effect
+
 
 __all__ = [
     "FormError",

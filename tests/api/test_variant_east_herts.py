@@ -181,7 +181,13 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     case = east_herts.case(case["id"])
     assert deadlines(case)["information_return"] == ("2027-01-25", None, "missed")
     assert len(escalations(case)) == 1
-    assert escalations(case)[0].endswith("overdue, escalated to community safety manager")
+    assert (
+        escalations(case)[0]
+        == "Return the agency's information: overdue, escalated to community safety manager"
+    )
+    # Only the housing provider's return is still open, and it is the one flagged.
+    late = [t for t in case["open_tasks"] if t["form"] == "return_information"]
+    assert [(t["agency"], t["escalated"]) for t in late] == [("housing_provider", True)]
 
     case = east_herts.complete(case, "return_information", returned, who="housing", agency="housing_provider")
     assert deadlines(case)["information_return"] == ("2027-01-25", "2027-01-26", "missed")
@@ -241,6 +247,7 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     )
     assert deadlines(case)["outcome_notification"] == ("2027-02-17", "2027-02-12", "met")
     assert letters(case)[-1] == LETTERS["outcome"]
+    assert case["outcome"]["held_on"] == "2027-02-10"  # East Herts' own review form records the outcome too
     # The appeal window opens with the outcome, whether or not the minutes have gone out.
     assert deadlines(case)["appeal_window"] == ("2027-03-12", None, "pending")
     assert forms(case) == ["circulate_minutes"]
