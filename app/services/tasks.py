@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from app import clock
@@ -198,11 +199,17 @@ def _record_outcome(case, task, user, data) -> None:
 def _record_appeal_decision(case, task, user, data) -> None:
     pending = [a for a in case.appeals if a.decided_on is None]
     if pending:
-        from datetime import date
-
         pending[-1].decided_on = date.fromisoformat(data["decided_on"])
         pending[-1].upheld = data["upheld"]
         pending[-1].reasons = data["reasons"]
+    # A review that upholds the applicant against a refusal overturns the threshold decision.
+    decision = case.decision or {}
+    if data["upheld"] and decision.get("met") is False:
+        case.decision = {
+            **decision,
+            "met": True,
+            "overturned": {"by": user.email, "on": data["decided_on"], "reasons": data["reasons"]},
+        }
 
 
 # What completing a form changes on the case besides the workflow (keyed by form, so a

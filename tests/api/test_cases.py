@@ -118,6 +118,13 @@ def test_a_refusal_can_be_reviewed_and_overturned_into_the_met_path(derby, clien
                           who="appeals")  # fmt: skip
     keys = [m["key"] for m in case["milestones"]]
     assert keys[-3:] == ["appeal_lodged", "appeal_decided", "threshold_met"]
+    decision = case["threshold"]["decision"]
+    assert decision["met"] is True
+    assert decision["overturned"] == {
+        "by": "appeals.derby-city@example.org",
+        "on": "2026-12-14",
+        "reasons": "Counted.",
+    }
     assert [t["form"] for t in case["open_tasks"]] == ["request_information"]
 
 
