@@ -6,24 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories.cases import application, third_party_application
-
-
-def deadlines(case):
-    return {d["key"]: (d["due_on"], d["done_on"], d["status"]) for d in case["deadlines"]}
-
-
-def milestones(case):
-    return [(m["key"], m["on"]) for m in case["milestones"]]
-
-
-def forms(case):
-    return sorted(t["form"] for t in case["open_tasks"])
-
-
-def run_timers(runner, now: str):
-    result = runner.invoke(args=["timers", "--now", now])
-    assert result.exit_code == 0, result.output
-    return result.output
+from tests.factories.reading import deadlines, forms, milestones, run_timers
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 
 from tests.factories.actors import Council
 from tests.factories.cases import third_party_application
+from tests.factories.reading import deadlines, forms, milestones, run_timers
 
 # Three related incidents in the six months before 22 March 2027, each reported within a month;
 # the third to the health service (an Integrated Care Board), which Derbyshire counts.
@@ -42,18 +43,6 @@ LABELS = {
 }
 
 
-def deadlines(case):
-    return {d["key"]: (d["due_on"], d["done_on"], d["status"]) for d in case["deadlines"]}
-
-
-def milestones(case):
-    return [(m["key"], m["on"]) for m in case["milestones"]]
-
-
-def forms(case):
-    return sorted(t["form"] for t in case["open_tasks"])
-
-
 def tasks(case):
     return sorted((t["form"], t["role"], t["name"]) for t in case["open_tasks"])
 
@@ -74,12 +63,6 @@ def letter_text(client, council, case, kind, recipient="victim"):
     )
     body = html[html.index("<body") :]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
-
-
-def run_timers(runner, now: str) -> str:
-    result = runner.invoke(args=["timers", "--now", now])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture

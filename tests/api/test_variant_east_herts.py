@@ -16,6 +16,7 @@ import pytest
 from app.domain.calendar import calendar_for
 from tests.factories.actors import Council
 from tests.factories.cases import application, third_party_application
+from tests.factories.reading import deadlines, forms, milestones, run_timers
 
 LETTERS = {
     "CT1": "Acknowledgement to the applicant (CT1)",
@@ -51,30 +52,12 @@ def at(clock):
     return move
 
 
-def deadlines(case):
-    return {d["key"]: (d["due_on"], d["done_on"], d["status"]) for d in case["deadlines"]}
-
-
-def milestones(case):
-    return [(m["key"], m["on"]) for m in case["milestones"]]
-
-
-def forms(case):
-    return sorted(t["form"] for t in case["open_tasks"])
-
-
 def letters(case):
     return [h["detail"] for h in case["history"] if h["event"] == "letter_due"]
 
 
 def escalations(case):
     return [h["detail"] for h in case["history"] if h["event"] == "escalated"]
-
-
-def run_timers(runner, now: str):
-    result = runner.invoke(args=["timers", "--now", now])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def report(agency, reported_on, method="phone"):

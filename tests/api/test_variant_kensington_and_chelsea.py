@@ -15,6 +15,7 @@ import pytest
 from app.domain.calendar import calendar_for
 from tests.factories.actors import Council
 from tests.factories.cases import application
+from tests.factories.reading import deadlines, forms, milestones, run_timers
 from tests.factories.users import create_user, token_for
 
 COUNCIL = "kensington-and-chelsea"
@@ -31,18 +32,6 @@ LATE_REPORT = [
      "reports": [{"agency": "housing_provider", "reported_on": "2027-04-12", "method": "writing",
                   "reporter": "Alex"}]},
 ]  # fmt: skip
-
-
-def deadlines(case):
-    return {d["key"]: (d["due_on"], d["done_on"], d["status"]) for d in case["deadlines"]}
-
-
-def milestones(case):
-    return [(m["key"], m["on"]) for m in case["milestones"]]
-
-
-def forms(case):
-    return sorted(t["form"] for t in case["open_tasks"])
 
 
 def names(case):
@@ -64,12 +53,6 @@ def figures(client, council, year: int) -> dict[str, int]:
     (row,) = response.get_json()["councils"]
     keys = ("applications", "threshold_not_met", "reviews_carried_out", "reviews_with_recommendations")
     return {key: row[key] for key in keys}
-
-
-def run_timers(runner, now: str) -> str:
-    result = runner.invoke(args=["timers", "--now", now])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture
