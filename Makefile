@@ -49,6 +49,23 @@ bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, then the en
 	$(BIN)/python bench/bench_rules.py
 	$(BIN)/python bench/bench_engine.py
 
+# The GOV.UK Frontend release named in package-lock.json, built for ctflow (app/assets/ctflow.scss)
+# and committed under app/static/govuk-frontend/, so `make run` and `make test` need no npm.
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+GOVUK_STATIC := app/static/govuk-frontend
+
+.PHONY: assets
+assets: ## rebuild app/static/govuk-frontend/ from npm (needs node and npm)
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf $(GOVUK_STATIC)
+	mkdir -p $(GOVUK_STATIC)/assets
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps \
+		--load-path=node_modules/govuk-frontend/dist app/assets/ctflow.scss $(GOVUK_STATIC)/govuk-frontend.min.css
+	cp $(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_STATIC)/
+	cp -R $(GOVUK_DIST)/assets/images $(GOVUK_DIST)/assets/manifest.json $(GOVUK_STATIC)/assets/
+	cp app/assets/govuk-frontend-LICENSE.txt $(GOVUK_STATIC)/LICENSE.txt
+	node -p 'require("govuk-frontend/package.json").version' > $(GOVUK_STATIC)/VERSION
+
 .PHONY: format
 format: $(VENV)/.installed-dev ## format the code with ruff
 	$(BIN)/ruff check --fix .
