@@ -48,6 +48,15 @@ def _serializer() -> URLSafeSerializer:
 
 def sign_in(email: str, password: str) -> IssuedToken:
     """Check the password and issue a token; commits the throttle bookkeeping either way."""
+    return issue_token(authenticate(email, password))
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user these credentials belong to, for a token or a browser session.
+
+    Raises ``SignInThrottled`` while the e-mail must wait, ``AuthenticationFailed`` otherwise;
+    commits the throttle bookkeeping either way.
+    """
     email = normalise_email(email)
     _refuse_if_throttled(email)
     user = user_store.get_user_by_email(email)
@@ -58,7 +67,18 @@ def sign_in(email: str, password: str) -> IssuedToken:
         raise AuthenticationFailed()
     user_store.clear_login_failures(email)
     db.session.commit()
-    return issue_token(user)
+    return user
+
+
+def user_for_session(user_id: object, generation: object) -> User | None:
+    """The user a browser session speaks for, or None once they signed out everywhere
+    (``sign_out`` bumps the generation, which ends sessions as well as tokens)."""
+    if not isinstance(user_id, int) or not isinstance(generation, int):
+        return None
+    user = db.session.get(User, user_id, options=[joinedload(User.memberships)])
+    if user is None or user.token_generation != generation:
+        return None
+    return user
 
 
 def issue_token(user: User) -> IssuedToken:

@@ -57,7 +57,21 @@ def visible_roles(user: User, council_id: str, scope: str) -> set[str]:
     return worked_roles(user, council_id)
 
 
-def inbox(user: User, *, scope: str, council: str | None, overdue: bool, page: int, per_page: int):
+def inbox(
+    user: User,
+    *,
+    scope: str,
+    council: str | None,
+    overdue: bool,
+    page: int,
+    per_page: int,
+    stage: str | None = None,
+    claimed: bool | None = None,
+):
+    """A page of the open tasks the user may see, overdue first, and their total.
+
+    ``claimed``: True keeps the tasks claimed by the user, False the unclaimed ones, None both.
+    """
     councils = [c for c in user.council_ids if council in (None, c)]
     roles_by_council = {c: visible_roles(user, c, scope) for c in councils}
     roles_by_council = {c: r for c, r in roles_by_council.items() if r}
@@ -70,6 +84,8 @@ def inbox(user: User, *, scope: str, council: str | None, overdue: bool, page: i
         scope=scope,
         overdue_on=today if overdue else None,
         today=today,
+        stage=stage,
+        claimed=claimed,
     )
     return case_store.page_of(query, page, per_page)
 

@@ -26,6 +26,8 @@ def inbox_query(
     scope: str,
     overdue_on: date | None,
     today: date,
+    stage: str | None = None,
+    claimed: bool | None = None,
 ) -> Select:
     """Open tasks the user may see, overdue first then by due date.
 
@@ -44,6 +46,12 @@ def inbox_query(
         query = query.where(or_(CaseTask.assignee_id == user_id, CaseTask.assignee_id.is_(None)))
     if overdue_on is not None:
         query = query.where(CaseTask.due_on < overdue_on)
+    if stage is not None:
+        query = query.where(CaseTask.stage == stage)
+    if claimed is True:
+        query = query.where(CaseTask.assignee_id == user_id)
+    elif claimed is False:
+        query = query.where(CaseTask.assignee_id.is_(None))
     # Overdue first, then soonest due; tasks with no due date last. Of the case only its reference.
     # (selectin, not a join: joining before LIMIT would fetch the case of every matching task.)
     query = query.options(
