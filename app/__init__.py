@@ -37,9 +37,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     _warm_calendars(app)
 
     from app import models  # noqa: F401  (registers every table with the metadata)
-    from app.extensions import db, migrate
+    from app.extensions import csrf, db, migrate
+    from app.web.jinja import init_jinja
 
     db.init_app(app)
+    csrf.init_app(app)
+    init_jinja(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
     from app.errors import register_error_handlers
@@ -56,8 +59,13 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     # Imported here so that importing a blueprint never needs a half-built app.
     from app.api import api_bp
+    from app.extensions import csrf
+    from app.web import web_bp
 
+    # The API authenticates each request with a bearer token, never a cookie, so it has no CSRF.
+    csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
 
 
 def _configure_database_url(app: Flask) -> None:

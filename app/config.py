@@ -26,6 +26,15 @@ class Config:
     # Request bodies above this many bytes are refused with 413.
     MAX_CONTENT_LENGTH = 1024 * 1024
     TOKEN_TTL_SECONDS = 8 * 3600
+    # The web's session cookie: not readable by scripts, not sent on cross-site POSTs, and
+    # (production) only over HTTPS. A session lasts a working day, like a token.
+    SESSION_COOKIE_NAME = "ctflow_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    # CSRF tokens live as long as the session that holds them.
+    WTF_CSRF_TIME_LIMIT = None
     # Failed sign-ins for one e-mail address allowed before each further attempt must wait.
     LOGIN_FREE_FAILURES = 5
     LOGIN_MAX_DELAY_SECONDS = 15 * 60
@@ -58,8 +67,6 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -87,6 +94,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_COUNCILS_FILE": ("COUNCILS_FILE", str),
     "CTFLOW_MAX_BODY_BYTES": ("MAX_CONTENT_LENGTH", int),
     "CTFLOW_TOKEN_TTL_SECONDS": ("TOKEN_TTL_SECONDS", int),
+    "CTFLOW_SESSION_LIFETIME_SECONDS": ("PERMANENT_SESSION_LIFETIME", int),
     "CTFLOW_LOGIN_FREE_FAILURES": ("LOGIN_FREE_FAILURES", int),
     "CTFLOW_LOGIN_MAX_DELAY_SECONDS": ("LOGIN_MAX_DELAY_SECONDS", int),
     "CTFLOW_SMTP_HOST": ("SMTP_HOST", str),

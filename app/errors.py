@@ -1,4 +1,4 @@
-"""One error type and one JSON envelope for the API.
+"""One error type and one JSON envelope for the API; GOV.UK error pages for everything else.
 
 Every API error is ``{"error": {"code", "message", "fields"?}}`` (spec/API.md). Errors raised
 anywhere under ``/api/`` – our own, marshmallow's, werkzeug's for unknown routes, wrong methods
@@ -89,7 +89,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):
         if not _is_api_request():
-            return error
+            return web_error_page(error.code or 500, error)
         status = error.code or 500
         api_error = ApiError(status, _http_message(error), HTTP_CODES.get(status, "error"))
         response = error_response(api_error)
@@ -109,7 +109,12 @@ def _register_domain_errors(app: Flask) -> None:
     from forms import FormError
 
     def respond(status: int, code: str, message_of=str):
-        return lambda error: error_response(ApiError(status, message_of(error), code))
+        def handler(error):
+            if not _is_api_request():
+                return web_error_page(status)
+            return error_response(ApiError(status, message_of(error), code))
+
+        return handler
 
     app.register_error_handler(CaseNotFound, respond(404, "not_found", lambda e: "No such case."))
     app.register_error_handler(TaskNotFound, respond(404, "not_found", lambda e: "No such task."))
@@ -143,8 +148,61 @@ def _register_domain_errors(app: Flask) -> None:
 def handle_unexpected(error: Exception):
     logger.exception("Unhandled error on %s %s", request.method, request.path)
     if not _is_api_request():
-        return Response("Something went wrong. Please try again later.", status=500)
+        return web_error_page(500)
     return error_response(ApiError(500, "Something went wrong on our side; nothing was changed."))
+
+
+# status -> (heading, paragraphs) of the web's error pages (GOV.UK's page-not-found and
+# problem-with-the-service patterns).
+WEB_ERROR_PAGES = {
+    400: (
+        "Sorry, there is a problem with the service",
+        ["The form could not be sent. Go back, reload the page and try again."],
+    ),
+    403: ("You do not have permission to do this", ["Ask your manager if you think you should have access."]),
+    404: (
+        "Page not found",
+        [
+            "If you typed the web address, check it is correct.",
+            "If you pasted the web address, check you copied the entire address.",
+        ],
+    ),
+    405: ("Page not found", ["This page cannot be used in that way."]),
+    413: ("Sorry, there is a problem with the service", ["What you sent is too large."]),
+    429: (
+        "Sorry, there is a problem with the service",
+        ["There have been too many attempts. Wait a moment and try again."],
+    ),
+    500: ("Sorry, there is a problem with the service", ["Try again later. Nothing was changed."]),
+}
+CSRF_PAGE = (
+    "Sorry, there is a problem with the service",
+    [
+        "Your page was open too long or the form was not sent correctly, so nothing was saved.",
+        "Go back, reload the page and try again.",
+    ],
+)
+
+
+def web_error_page(status: int, error: HTTPException | None = None):
+    """An error page with the GOV.UK layout; plain text if even that cannot be rendered."""
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+
+    heading, paragraphs = (
+        CSRF_PAGE
+        if isinstance(error, CSRFError)
+        else WEB_ERROR_PAGES.get(status, WEB_ERROR_PAGES[500] if status >= 500 else WEB_ERROR_PAGES[400])
+    )
+    try:
+        body = render_template("web/error.html", heading=heading, paragraphs=paragraphs)
+    except Exception:
+        logger.exception("The error page could not be rendered")
+        return Response(f"{heading}. {' '.join(paragraphs)}", status=status, mimetype="text/plain")
+    response = Response(body, status=status)
+    if status == 405 and error is not None and error.valid_methods:  # type: ignore[attr-defined]
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[attr-defined]
+    return response
 
 
 def validation_error(messages: Any) -> ApiError:

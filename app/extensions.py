@@ -2,6 +2,7 @@
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Named constraints so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -19,3 +20,5 @@ db = SQLAlchemy(
     metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False}
 )
 migrate = Migrate(render_as_batch=True)
+# Every POST of the web pages carries a token; the API blueprint is exempted (bearer tokens).
+csrf = CSRFProtect()

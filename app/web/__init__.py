@@ -1,0 +1,100 @@
+"""The officers' and partners' pages: GOV.UK Design System, a session cookie and CSRF on every form.
+
+Sign-in is attached to the blueprint, so no page can forget it; pages call the same services
+as the API.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, g, get_flashed_messages, redirect, request, session, url_for
+
+from app.errors import API_PREFIX
+from app.services import auth as auth_service
+from app.services import councils as council_service
+
+web_bp = Blueprint("web", __name__)
+
+PUBLIC_ENDPOINTS = {"web.sign_in"}
+
+
+@web_bp.before_app_request
+def load_signed_in_user() -> None:
+    """Every page (error pages too) knows who is signed in, and has a CSP nonce."""
+    g.csp_nonce = secrets.token_urlsafe(16)
+    g.user = None
+    if request.path.startswith(API_PREFIX) or "user_id" not in session:
+        return
+    g.user = auth_service.user_for_session(session.get("user_id"), session.get("generation"))
+    if g.user is None:
+        session.clear()
+
+
+@web_bp.before_request
+def require_sign_in():
+    if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
+        return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
+    return None
+
+
+@web_bp.after_app_request
+def add_security_headers(response: Response) -> Response:
+    if request.path.startswith(API_PREFIX):
+        return response
+    nonce = g.get("csp_nonce", "")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if g.get("user") is not None:
+        # Pages with case data are not kept by the browser or proxies.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@web_bp.app_context_processor
+def layout_context() -> dict:
+    """What base.html needs on every page, worked out here rather than in the template."""
+    user = g.get("user")
+    councils = council_service.councils_visible_to(user) if user is not None else []
+    return {
+        "cspNonce": g.get("csp_nonce"),
+        "current_user": user,
+        "council_choices": [{"value": "", "text": "All my councils"}]
+        + [{"value": c.id, "text": c.name, "selected": c.id == session.get("council")} for c in councils]
+        if len(councils) > 1
+        else [],
+        "banners": [
+            {"type": "success" if category == "success" else None, "text": message, "role": "alert"}
+            for category, message in get_flashed_messages(with_categories=True)
+        ],
+        "navigation": [
+            {"href": url_for("web.inbox"), "text": "Inbox", "active": request.endpoint == "web.inbox"}
+        ]
+        if user is not None
+        else [],
+    }
+
+
+def safe_next(target: str | None) -> str:
+    """A redirect target after sign-in: a path on this site, never another host."""
+    fallback = url_for("web.inbox")
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+# Views register themselves on web_bp; imported last because they import web_bp.
+from app.web import auth as _auth  # noqa: E402,F401
+from app.web import inbox as _inbox  # noqa: E402,F401

@@ -1,0 +1,65 @@
+"""Signing in and out of the web pages, and choosing the council to work in."""
+
+from __future__ import annotations
+
+from flask import g, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from app.services import auth as auth_service
+from app.web import safe_next, web_bp
+
+WRONG_CREDENTIALS = "The e-mail address or password is not correct."
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+    )
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+
+
+@web_bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    form = SignInForm()
+    errors: dict[str, str] = {}
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = auth_service.authenticate(form.email.data, form.password.data)
+        except auth_service.AuthenticationFailed:
+            errors, status = {"email": WRONG_CREDENTIALS}, 200
+        except auth_service.SignInThrottled as exc:
+            errors, status = {"email": str(exc)}, 429
+        else:
+            target = safe_next(request.args.get("next"))
+            # A new session on sign-in: nothing set before (e.g. by someone else) survives.
+            session.clear()
+            session.permanent = True
+            session["user_id"], session["generation"] = user.id, user.token_generation
+            return redirect(target)
+    elif form.is_submitted():
+        errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
+    return render_template(
+        "web/sign_in.html",
+        form=form,
+        errors=errors,
+        error_list=[{"text": message, "href": f"#{name}"} for name, message in errors.items()],
+        field_errors={name: {"text": message} for name, message in errors.items()},
+    ), status
+
+
+@web_bp.post("/sign-out")
+def sign_out():
+    session.clear()
+    return redirect(url_for("web.sign_in"))
+
+
+@web_bp.get("/council")
+def choose_council():
+    """The council switcher (a GET form in the header): remembered in the session."""
+    council = request.args.get("council", "")
+    if council in g.user.council_ids or council == "":
+        session["council"] = council
+    return redirect(url_for("web.inbox"))

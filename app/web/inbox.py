@@ -1,0 +1,142 @@
+"""The inbox: my tasks and my team's unclaimed tasks, with filters, claim and unclaim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+
+from app import clock
+from app.engine.specs import STAGES
+from app.services import councils as council_service
+from app.services import tasks as task_service
+from app.services.cases import CaseConflict
+from app.web import safe_next, web_bp
+from app.web.due_dates import DueDate, describe_due_date
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    case_reference: str
+    name: str
+    stage: str
+    council: str
+    due: DueDate
+    assignee: str
+    action: str | None  # "claim", "unclaim" or None
+
+
+@dataclass(frozen=True)
+class TaskList:
+    rows: list[TaskRow]
+    total: int
+    pagination: dict[str, Any] | None
+
+
+def _filters() -> dict[str, Any]:
+    council = request.args.get("council", session.get("council", ""))
+    stage = request.args.get("stage", "")
+    return {
+        "council": council if council in g.user.council_ids else "",
+        "stage": stage if stage in STAGES else "",
+        "overdue": request.args.get("overdue") == "yes",
+    }
+
+
+def _task_list(filters: dict[str, Any], claimed: bool, page_arg: str) -> TaskList:
+    page = max(1, request.args.get(page_arg, 1, type=int) or 1)
+    items, total = task_service.inbox(
+        g.user,
+        scope="mine",
+        council=filters["council"] or None,
+        overdue=filters["overdue"],
+        stage=filters["stage"] or None,
+        claimed=claimed,
+        page=page,
+        per_page=PER_PAGE,
+    )
+    today = clock.today()
+    rows = []
+    for task in items:
+        policy = council_service.policy_for(task.council_id)
+        rows.append(
+            TaskRow(
+                id=task.id,
+                case_reference=task.case.reference,
+                name=task.name,
+                stage=task.stage.capitalize(),
+                council=policy.name,
+                due=describe_due_date(task.due_on, today, policy.calendar),
+                assignee=task.assignee.email if task.assignee else "Unclaimed",
+                action="unclaim" if claimed else "claim",
+            )
+        )
+    return TaskList(rows, total, _pagination(page, total, page_arg))
+
+
+def _pagination(page: int, total: int, page_arg: str) -> dict[str, Any] | None:
+    pages = ceil(total / PER_PAGE)
+    if pages <= 1:
+        return None
+
+    def href(number: int) -> str:
+        return url_for("web.inbox", **{**request.args.to_dict(), page_arg: number})
+
+    params: dict[str, Any] = {
+        "items": [{"number": n, "href": href(n), "current": n == page} for n in range(1, pages + 1)]
+    }
+    if page > 1:
+        params["previous"] = {"href": href(page - 1)}
+    if page < pages:
+        params["next"] = {"href": href(page + 1)}
+    return params
+
+
+def _filter_options(filters: dict[str, Any]) -> dict[str, Any]:
+    councils = council_service.councils_visible_to(g.user)
+    return {
+        "councils": [{"value": "", "text": "All my councils"}]
+        + [{"value": c.id, "text": c.name, "selected": c.id == filters["council"]} for c in councils]
+        if len(councils) > 1
+        else [],
+        "stages": [{"value": "", "text": "Any stage"}]
+        + [{"value": s, "text": s.capitalize(), "selected": s == filters["stage"]} for s in STAGES],
+    }
+
+
+@web_bp.get("/")
+def inbox():
+    filters = _filters()
+    return render_template(
+        "web/inbox.html",
+        mine=_task_list(filters, claimed=True, page_arg="my_page"),
+        unclaimed=_task_list(filters, claimed=False, page_arg="page"),
+        filters=filters,
+        options=_filter_options(filters),
+        return_to=request.full_path.rstrip("?"),
+    )
+
+
+@web_bp.post("/tasks/<int:task_id>/claim")
+def claim_task(task_id: int):
+    return _change_claim(task_service.claim_task, task_id, "You claimed")
+
+
+@web_bp.post("/tasks/<int:task_id>/unclaim")
+def unclaim_task(task_id: int):
+    return _change_claim(task_service.unclaim_task, task_id, "You gave back")
+
+
+def _change_claim(change, task_id: int, verb: str):
+    try:
+        task = change(g.user, task_id)
+    except CaseConflict as exc:
+        flash(str(exc), "conflict")
+    else:
+        flash(f"{verb} ‘{task.name}’ on case {task.case.reference}.", "success")
+    return redirect(safe_next(request.form.get("return_to")))
