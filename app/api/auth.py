@@ -32,7 +32,7 @@ def create_token():
     try:
         issued = auth.sign_in(credentials["email"], credentials["password"])
     except auth.AuthenticationFailed:
-        raise ApiError(401, "The e-mail address or password is not correct.", "unauthenticated") from None
+        raise ApiError(401, auth.WRONG_CREDENTIALS, "unauthenticated") from None
     except auth.SignInThrottled as exc:
         raise ApiError(429, str(exc), headers={"Retry-After": str(exc.retry_after_seconds)}) from None
     return token_schema.dump(issued)

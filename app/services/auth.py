@@ -21,6 +21,10 @@ TOKEN_SALT = "ctflow.api-token.v1"
 _DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
 
 
+# Said by the API and the sign-in page alike; deliberately does not say which one is wrong.
+WRONG_CREDENTIALS = "The e-mail address or password is not correct."
+
+
 class AuthenticationFailed(Exception):
     """Wrong e-mail or password; deliberately does not say which."""
 

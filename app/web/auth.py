@@ -10,8 +10,6 @@ from wtforms.validators import DataRequired, Length
 from app.services import auth as auth_service
 from app.web import safe_next, web_bp
 
-WRONG_CREDENTIALS = "The e-mail address or password is not correct."
-
 
 class SignInForm(FlaskForm):
     email = EmailField(
@@ -29,7 +27,7 @@ def sign_in():
         try:
             user = auth_service.authenticate(form.email.data, form.password.data)
         except auth_service.AuthenticationFailed:
-            errors, status = {"email": WRONG_CREDENTIALS}, 200
+            errors, status = {"email": auth_service.WRONG_CREDENTIALS}, 200
         except auth_service.SignInThrottled as exc:
             errors, status = {"email": str(exc)}, 429
         else:

@@ -114,8 +114,7 @@ def test_a_partner_sees_only_its_own_agencys_tasks(app, derby, clock):
     case = derby.complete(case, "request_information", {"agencies": ["police"]})
     police = signed_in(app, "police.derby-city@example.org").get("/").get_data(as_text=True)
     assert _references(police) == [case["reference"]]
-    rows = re.findall(r'<td class="govuk-table__cell">([^<]+)</td>', police)
-    assert len(rows) == 2 and "information" in rows[0].lower()  # the task and its stage
+    assert "Return the agency&#39;s information" in police
     housing = signed_in(app, "housing.derby-city@example.org").get("/").get_data(as_text=True)
     assert _references(housing) == []
 
