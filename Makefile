@@ -53,9 +53,12 @@ bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, then the en
 # and committed under app/static/govuk-frontend/, so `make run` and `make test` need no npm.
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := app/static/govuk-frontend
+# The bpmn-js viewer (case pages draw the case's diagram), copied as released.
+BPMN_DIST := node_modules/bpmn-js/dist
+BPMN_STATIC := app/static/bpmn-js
 
 .PHONY: assets
-assets: ## rebuild app/static/govuk-frontend/ from npm (needs node and npm)
+assets: ## rebuild app/static/govuk-frontend/ and app/static/bpmn-js/ from npm (needs node and npm)
 	npm ci --ignore-scripts --no-audit --no-fund
 	rm -rf $(GOVUK_STATIC)
 	mkdir -p $(GOVUK_STATIC)/assets
@@ -65,6 +68,11 @@ assets: ## rebuild app/static/govuk-frontend/ from npm (needs node and npm)
 	cp -R $(GOVUK_DIST)/assets/images $(GOVUK_DIST)/assets/manifest.json $(GOVUK_STATIC)/assets/
 	cp app/assets/govuk-frontend-LICENSE.txt $(GOVUK_STATIC)/LICENSE.txt
 	node -p 'require("govuk-frontend/package.json").version' > $(GOVUK_STATIC)/VERSION
+	rm -rf $(BPMN_STATIC)
+	mkdir -p $(BPMN_STATIC)
+	cp $(BPMN_DIST)/bpmn-viewer.production.min.js $(BPMN_DIST)/assets/bpmn-js.css $(BPMN_DIST)/assets/diagram-js.css $(BPMN_STATIC)/
+	cp node_modules/bpmn-js/LICENSE $(BPMN_STATIC)/LICENSE
+	node -p 'require("bpmn-js/package.json").version' > $(BPMN_STATIC)/VERSION
 
 .PHONY: format
 format: $(VENV)/.installed-dev ## format the code with ruff
