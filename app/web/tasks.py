@@ -1,0 +1,163 @@
+"""The task page: the task's form (from its JSON Schema), the case's key facts beside it, and for
+the threshold decision the automatic evaluation incident by incident.
+
+Completing goes through ``app.services.tasks.complete_task``, as the API does: its FormError
+becomes the GOV.UK error summary, its CaseConflict a notification banner.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from app import clock
+from app.domain.calendar import format_date
+from app.domain.deadlines import deadline_status
+from app.models import CaseTask, Role, TaskStatus
+from app.services import tasks as task_service
+from app.services.cases import CaseConflict
+from app.web import web_bp
+from app.web.task_form import build_fields, error_list, page_errors, read_body
+from forms import FormError, form_json_schema
+from forms.choices import ROUTE_LABELS
+
+APPLICANT_TYPE_LABELS = {
+    "victim": "The victim",
+    "third_party": "Someone for the victim",
+    "agency": "An agency",
+}
+DEADLINE_TAGS = {
+    "met": ("Met", "govuk-tag--green"),
+    "missed": ("Missed", "govuk-tag--red"),
+    "pending": ("Due", "govuk-tag--blue"),
+}
+EXCLUSION_LABELS = {
+    "outside_window": "Outside the period the threshold looks at",
+    "no_qualifying_report": "No report of it counts",
+    "same_occasion": "Same day as another qualifying complaint (one occasion)",
+}
+REPORT_REASON_LABELS = {
+    "reported_late": "reported too long after it happened",
+    "reported_before_incident": "reported before it happened",
+    "ineligible_agency": "reported to an agency that does not count",
+    "ineligible_method": "reported in a way that does not count",
+}
+
+
+@web_bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+def task_page(task_id: int):
+    task = task_service.visible_task(g.user, task_id)  # another council's, or not visible: 404
+    schema = form_json_schema(task.form_key)
+    form = request.form if request.method == "POST" else MultiDict()
+    errors: dict[str, str] = {}
+    conflict = None
+    status = 200
+    if request.method == "POST" and not request.form.get("add_another"):
+        body = read_body(schema, request.form)
+        try:
+            # A date that is not real is sent as one the form always refuses, so the service
+            # reports it with every other problem and completes nothing.
+            task_service.complete_task(g.user, task, body.data)
+        except FormError as exc:
+            errors = page_errors(body, exc.by_path())
+            status = 400
+        except CaseConflict as exc:
+            conflict = str(exc)
+            status = 409
+        else:
+            flash(f"You completed ‘{task.name}’ on case {task.case.reference}.", "success")
+            return redirect(url_for("web.inbox"))
+    return render_template(
+        "web/task.html",
+        task=task,
+        schema=schema,
+        is_open=task.status == TaskStatus.OPEN,
+        fields=build_fields(schema, form, errors),
+        errors=error_list(schema, errors, form),
+        conflict=conflict,
+        facts=key_facts(task),
+        deadlines=deadline_rows(task),
+        threshold=threshold_view(task) if task.form_key == "threshold_decision" else None,
+    ), status
+
+
+def key_facts(task: CaseTask) -> list[dict[str, Any]]:
+    case = task.case
+    rows = [
+        ("Case", case.reference),
+        ("Received", format_date(case.received_on)),
+        ("Stage", case.stage.capitalize()),
+    ]
+    if task.role != Role.PARTNER_AGENCY:
+        kind = (case.application or {}).get("applicant_type", "")
+        rows.append(("Applicant", APPLICANT_TYPE_LABELS.get(kind, kind)))
+    if task.due_on:
+        rows.append(("This task is due", format_date(task.due_on)))
+    return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
+
+
+def deadline_rows(task: CaseTask) -> list[dict[str, Any]]:
+    today = clock.today()
+    rows = []
+    for deadline in task.case.deadlines:
+        text, classes = DEADLINE_TAGS[deadline_status(deadline.due_on, deadline.done_on, today)]
+        rows.append(
+            {
+                "label": deadline.label,
+                "due": format_date(deadline.due_on),
+                "tag": {"text": text, "classes": classes},
+            }
+        )
+    return rows
+
+
+def threshold_view(task: CaseTask) -> dict[str, Any] | None:
+    evaluation = task.case.threshold
+    if not evaluation:
+        return None
+    excluded = {item["incident"]: item for item in evaluation.get("excluded", [])}
+    qualifying = set(evaluation.get("qualifying_incidents", []))
+    incidents = []
+    for incident in (task.case.application or {}).get("incidents", []):
+        ident = incident.get("id")
+        if ident in qualifying:
+            tag, reasons = {"text": "Qualifies", "classes": "govuk-tag--green"}, []
+        elif ident in excluded:
+            exclusion = excluded[ident]
+            tag = {"text": "Excluded", "classes": "govuk-tag--grey"}
+            reasons = [EXCLUSION_LABELS.get(exclusion["reason"], exclusion["reason"])]
+            reasons += [
+                "It was " + REPORT_REASON_LABELS.get(code, code)
+                for code in exclusion.get("report_reasons", [])
+            ]
+        else:
+            tag, reasons = {"text": "Not counted", "classes": "govuk-tag--grey"}, []
+        incidents.append(
+            {
+                "occurred_on": _date_text(incident.get("occurred_on")),
+                "description": incident.get("description", ""),
+                "tag": tag,
+                "reasons": reasons,
+            }
+        )
+    met = evaluation.get("met")
+    return {
+        "result": {
+            "text": "Threshold met" if met else "Threshold not met",
+            "classes": "govuk-tag--green" if met else "govuk-tag--red",
+        },
+        "route": ROUTE_LABELS.get(evaluation.get("route") or "", ""),
+        "counts": f"{evaluation.get('qualifying_count', 0)} qualifying of {evaluation.get('required', 0)} needed",
+        "explanation": evaluation.get("explanation", ""),
+        "incidents": incidents,
+    }
+
+
+def _date_text(value: str | None) -> str:
+    try:
+        return format_date(date.fromisoformat(value or ""))
+    except (TypeError, ValueError):
+        return value or ""
