@@ -97,5 +97,6 @@ def safe_next(target: str | None) -> str:
 
 # Views register themselves on web_bp; imported last because they import web_bp.
 from app.web import auth as _auth  # noqa: E402,F401
+from app.web import cases as _cases  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
 from app.web import tasks as _tasks  # noqa: E402,F401

@@ -23,6 +23,7 @@ PER_PAGE = 25
 class TaskRow:
     id: int
     case_reference: str
+    case_href: str
     name: str
     stage: str
     council: str
@@ -68,6 +69,7 @@ def _task_list(filters: dict[str, Any], claimed: bool, page_arg: str) -> TaskLis
             TaskRow(
                 id=task.id,
                 case_reference=task.case.reference,
+                case_href=url_for("web.case_page", case_id=task.case_id),
                 name=task.name,
                 stage=task.stage.capitalize(),
                 council=policy.name,

@@ -20,7 +20,10 @@ def _sections(html: str) -> tuple[str, str]:
 
 
 def _references(html: str) -> list[str]:
-    return re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)<br>', html)
+    return re.findall(
+        r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/cases/\d+">([^<]+)</a><br>',
+        html,
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,256 @@
+"""The case page: summary, deadlines, timeline, documents, open tasks and the live diagram.
+
+What each audience sees is decided here (``present_case``), not in the templates: council
+staff see the whole case; a partner agency asked about the case (``visible_case`` lets it in)
+sees its status, deadlines, the diagram with the current step and its own tasks, nothing else.
+The diagram's states come from the case's rows (completed tasks, milestones, open tasks),
+never from the serialized workflow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import fromstring as safe_fromstring
+from flask import Response, abort, g, jsonify, render_template
+
+from app import clock
+from app.domain.calendar import format_date
+from app.domain.deadlines import deadline_status
+from app.models import Case, TaskStatus, User
+from app.services import councils as council_service
+from app.services import documents as document_service
+from app.services.cases import CASE_ROLES, CaseNotFound, visible_case
+from app.store import cases as case_store
+from app.store import documents as document_store
+from app.web import web_bp
+from app.web.due_dates import DueDate, describe_due_date
+
+LONDON = ZoneInfo("Europe/London")
+BPMN_NAME_TAGS = ("task", "Task", "Event", "Gateway", "subProcess", "callActivity")
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    label: str
+    due_text: str
+    done_text: str
+    status: str  # "met", "missed" or "pending"
+    due: DueDate  # for pending ones: "due in 3 working days"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: str
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    title: str
+    issued: str
+    recipient: str
+    html_href: str
+    pdf_href: str
+
+
+@dataclass(frozen=True)
+class TaskLink:
+    id: int
+    name: str
+    stage: str
+    href: str
+    due: DueDate
+    assignee: str
+
+
+@dataclass(frozen=True)
+class CasePage:
+    id: int
+    reference: str
+    council: str
+    status: str
+    stage: str
+    received: str | None  # None: not shown (partners)
+    process: str | None  # "community-trigger, version 3"; None for partners
+    deadlines: list[DeadlineRow]
+    tasks: list[TaskLink]
+    steps_done: list[str]  # the diagram's text alternative
+    steps_open: list[str]
+    staff: bool
+    # Staff only; None for partners, so a template cannot show them by mistake.
+    timeline: list[TimelineEntry] | None
+    documents: list[DocumentLink] | None
+
+
+def _is_staff(user: User, case: Case) -> bool:
+    return bool(user.roles_in(case.council_id) & CASE_ROLES)
+
+
+def _visible(case_id: int) -> Case:
+    try:
+        return visible_case(g.user, case_id)
+    except CaseNotFound:
+        abort(404)
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").replace("-", " ").capitalize()
+
+
+def _when(at: datetime) -> str:
+    local = at.astimezone(LONDON)
+    return f"{format_date(local.date())}, {local:%H:%M}"
+
+
+def element_names(xml: str) -> dict[str, str]:
+    """Element id -> its name in the diagram (flow nodes only)."""
+    try:
+        root = safe_fromstring(xml.encode())
+    except ParseError:
+        return {}
+    names = {}
+    for node in root.iter():
+        tag = node.tag.rsplit("}", 1)[-1]
+        if node.get("id") and any(part in tag for part in BPMN_NAME_TAGS):
+            names[node.get("id")] = " ".join((node.get("name") or "").split()) or node.get("id")
+    return names
+
+
+def diagram_state(case: Case, staff: bool) -> dict[str, list[str]]:
+    """Completed user tasks and reached milestones, and the open tasks, as diagram element ids.
+
+    Partners see the current step only.
+    """
+    current = list(dict.fromkeys(t.element for t in case.tasks if t.status == TaskStatus.OPEN))
+    if not staff:
+        return {"completed": [], "current": current}
+    done = [t.element for t in case.tasks if t.status == TaskStatus.COMPLETED]
+    done += [m.element for m in case.milestones]
+    completed = [e for e in dict.fromkeys(done) if e and e not in current]
+    return {"completed": completed, "current": current}
+
+
+def present_case(user: User, case: Case) -> CasePage:
+    staff = _is_staff(user, case)
+    policy = council_service.policy_for(case.council_id)
+    today = clock.today()
+    deadlines = [
+        DeadlineRow(
+            label=d.label,
+            due_text=format_date(d.due_on),
+            done_text=format_date(d.done_on) if d.done_on else "Not yet",
+            status=deadline_status(d.due_on, d.done_on, today),
+            due=describe_due_date(d.due_on, today, policy.calendar),
+        )
+        for d in case.deadlines
+    ]
+    open_tasks = [t for t in case.tasks if t.status == TaskStatus.OPEN]
+    if not staff:
+        open_tasks = [t for t in open_tasks if user.agency and t.agency == user.agency]
+    tasks = [
+        TaskLink(
+            id=t.id,
+            name=t.name,
+            stage=t.stage.capitalize(),
+            href=f"/tasks/{t.id}",
+            due=describe_due_date(t.due_on, today, policy.calendar),
+            assignee=t.assignee.email if t.assignee else "Unclaimed",
+        )
+        for t in open_tasks
+    ]
+    state = diagram_state(case, staff)
+    names = element_names(case.process_version.xml)
+    timeline = documents = None
+    if staff:
+        entries = [
+            (m.at, TimelineEntry(_when(m.at), _label(m.key), "Milestone reached")) for m in case.milestones
+        ]
+        entries += [
+            (
+                h.at,
+                TimelineEntry(
+                    _when(h.at), _label(h.event), f"{h.detail} ({h.actor})" if h.detail else h.actor
+                ),
+            )
+            for h in case.history
+        ]
+        timeline = [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+        letters = case_store.page_of(document_store.documents_of_case_query(case.id), 1, 200)[0]
+        documents = [
+            DocumentLink(
+                title=d.title,
+                issued=format_date(d.issued_on),
+                recipient=d.recipient.replace("_", " "),
+                html_href=f"/documents/{d.id}",
+                pdf_href=f"/documents/{d.id}.pdf",
+            )
+            for d in letters
+        ]
+    return CasePage(
+        id=case.id,
+        reference=case.reference,
+        council=policy.name,
+        status=case.status.capitalize(),
+        stage=case.stage.capitalize(),
+        received=format_date(case.received_on) if staff else None,
+        process=f"{case.process_version.process_key}, version {case.process_version.number}"
+        if staff
+        else None,
+        deadlines=deadlines,
+        tasks=tasks,
+        steps_done=[names.get(e, e) for e in state["completed"]],
+        steps_open=[names.get(e, e) for e in state["current"]],
+        staff=staff,
+        timeline=timeline,
+        documents=documents,
+    )
+
+
+@web_bp.get("/cases/<int:case_id>")
+def case_page(case_id: int):
+    case = _visible(case_id)
+    page = present_case(g.user, case)
+    return render_template("web/case.html", case=page)
+
+
+@web_bp.get("/cases/<int:case_id>/diagram.xml")
+def case_diagram(case_id: int):
+    """The diagram of the process version this case runs (not the council's newest one)."""
+    case = _visible(case_id)
+    return Response(case.process_version.xml, mimetype="application/xml")
+
+
+@web_bp.get("/cases/<int:case_id>/diagram-state.json")
+def case_diagram_state(case_id: int):
+    case = _visible(case_id)
+    return jsonify(diagram_state(case, _is_staff(g.user, case)))
+
+
+def _document(document_id: int):
+    try:
+        return document_service.visible_document(g.user, document_id)
+    except document_service.DocumentNotFound:
+        abort(404)
+
+
+@web_bp.get("/documents/<int:document_id>")
+def document_html(document_id: int):
+    response = Response(_document(document_id).html, mimetype="text/html")
+    # The letter is self-contained: nothing to load, nothing to run.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@web_bp.get("/documents/<int:document_id>.pdf")
+def document_pdf(document_id: int):
+    document = _document(document_id)
+    response = Response(document_service.document_pdf(document), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{document_service.pdf_filename(document)}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
