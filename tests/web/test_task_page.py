@@ -153,3 +153,19 @@ def test_the_csrf_token_is_required(app, derby, case):
     assert response.status_code == 400
     assert derby.case(case["id"])["stage"] == "acknowledgement"
     assert re.search(r"acknowledge", str([t["form"] for t in derby.case(case["id"])["open_tasks"]]))
+
+
+def test_checkboxes_for_a_list_of_choices_and_answers_kept_after_an_error(app, derby, case):
+    case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
+    task = derby.open_task(case, "request_information")
+    browser = signed_in(app, OFFICER)
+    html = _page(browser, task["id"])
+    assert 'class="govuk-checkboxes' in html and 'name="agencies" type="checkbox" value="police"' in html
+    response = _post(browser, task["id"], {})
+    assert response.status_code == 400 and 'href="#agencies"' in response.get_data(as_text=True)
+    response = _post(browser, task["id"], {"agencies": ["police", "council"]})
+    assert response.status_code == 302
+    forms = sorted(t["form"] for t in derby.case(case["id"])["open_tasks"])
+    assert forms.count("return_information") == 2
