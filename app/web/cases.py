@@ -67,6 +67,11 @@ class TaskLink:
     due: DueDate
     assignee: str
 
+    @property
+    def due_text(self) -> str:
+        """ "due 7 December 2026", or "no due date"."""
+        return f"due {self.due.date_text}" if self.due.phrase else "no due date"
+
 
 @dataclass(frozen=True)
 class CasePage:

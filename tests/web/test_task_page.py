@@ -169,3 +169,11 @@ def test_checkboxes_for_a_list_of_choices_and_answers_kept_after_an_error(app, d
     assert response.status_code == 302
     forms = sorted(t["form"] for t in derby.case(case["id"])["open_tasks"])
     assert forms.count("return_information") == 2
+
+
+def test_the_inbox_links_each_task_to_its_page(app, derby, clock):
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(application())
+    task_id = case["open_tasks"][0]["id"]
+    html = signed_in(app, OFFICER).get("/").get_data(as_text=True)
+    assert f'href="/tasks/{task_id}"' in html
