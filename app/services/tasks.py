@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from app import clock
@@ -67,6 +67,7 @@ def inbox(
     per_page: int,
     stage: str | None = None,
     claimed: bool | None = None,
+    due_by: date | None = None,
 ):
     """A page of the open tasks the user may see, overdue first, and their total.
 
@@ -86,8 +87,28 @@ def inbox(
         today=today,
         stage=stage,
         claimed=claimed,
+        due_by=due_by,
     )
     return case_store.page_of(query, page, per_page)
+
+
+OVERVIEW_ROLES = {Role.COMMUNITY_SAFETY_MANAGER, Role.ADMIN}
+
+
+def overview_councils(user: User) -> list[str]:
+    """The councils whose whole workload the user oversees (managers and admins)."""
+    return [c for c in user.council_ids if user.roles_in(c) & OVERVIEW_ROLES]
+
+
+def due_this_week(user: User, council: str, page: int, per_page: int):
+    """Every open task of a council that is overdue or due by the end of this week (Sunday)."""
+    if council not in overview_councils(user):
+        raise TaskForbidden("Only managers see the whole council's workload.")
+    today = clock.today()
+    sunday = today + timedelta(days=6 - today.weekday())
+    return inbox(
+        user, scope="all", council=council, overdue=False, page=page, per_page=per_page, due_by=sunday
+    )
 
 
 def visible_task(user: User, task_id: int) -> CaseTask:

@@ -28,6 +28,7 @@ def inbox_query(
     today: date,
     stage: str | None = None,
     claimed: bool | None = None,
+    due_by: date | None = None,
 ) -> Select:
     """Open tasks the user may see, overdue first then by due date.
 
@@ -46,6 +47,8 @@ def inbox_query(
         query = query.where(or_(CaseTask.assignee_id == user_id, CaseTask.assignee_id.is_(None)))
     if overdue_on is not None:
         query = query.where(CaseTask.due_on < overdue_on)
+    if due_by is not None:
+        query = query.where(CaseTask.due_on <= due_by)
     if stage is not None:
         query = query.where(CaseTask.stage == stage)
     if claimed is True:

@@ -76,12 +76,23 @@ def layout_context() -> dict:
             {"type": "success" if category == "success" else None, "text": message, "role": "alert"}
             for category, message in get_flashed_messages(with_categories=True)
         ],
-        "navigation": [
-            {"href": url_for("web.inbox"), "text": "Inbox", "active": request.endpoint == "web.inbox"}
-        ]
-        if user is not None
-        else [],
+        "navigation": _navigation(user) if user is not None else [],
     }
+
+
+def _navigation(user) -> list[dict]:
+    from app.services.tasks import overview_councils
+
+    items = [{"href": url_for("web.inbox"), "text": "Inbox", "active": request.endpoint == "web.inbox"}]
+    if overview_councils(user):
+        items.append(
+            {
+                "href": url_for("web.overview"),
+                "text": "Council overview",
+                "active": request.endpoint == "web.overview",
+            }
+        )
+    return items
 
 
 def safe_next(target: str | None) -> str:
@@ -99,4 +110,5 @@ def safe_next(target: str | None) -> str:
 from app.web import auth as _auth  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
+from app.web import overview as _overview  # noqa: E402,F401
 from app.web import tasks as _tasks  # noqa: E402,F401

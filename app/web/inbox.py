@@ -61,6 +61,12 @@ def _task_list(filters: dict[str, Any], claimed: bool, page_arg: str) -> TaskLis
         page=page,
         per_page=PER_PAGE,
     )
+    rows = task_rows(items, action="unclaim" if claimed else "claim")
+    return TaskList(rows, total, _pagination(page, total, page_arg))
+
+
+def task_rows(items, action: str | None) -> list[TaskRow]:
+    """Rows for the task table: the case, the task, its due date in the council's working days."""
     today = clock.today()
     rows = []
     for task in items:
@@ -75,10 +81,10 @@ def _task_list(filters: dict[str, Any], claimed: bool, page_arg: str) -> TaskLis
                 council=policy.name,
                 due=describe_due_date(task.due_on, today, policy.calendar),
                 assignee=task.assignee.email if task.assignee else "Unclaimed",
-                action="unclaim" if claimed else "claim",
+                action=action,
             )
         )
-    return TaskList(rows, total, _pagination(page, total, page_arg))
+    return rows
 
 
 def _pagination(page: int, total: int, page_arg: str) -> dict[str, Any] | None:
