@@ -40,9 +40,18 @@ lint: $(VENV)/.installed-dev ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The browser tests drive Debian's chromium package (never a browser downloaded by Playwright).
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "chromium is missing and cannot be installed without root: apt-get install chromium" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 .PHONY: test
-test: lint ## lint, then every test on SQLite and PostgreSQL (127.0.0.1:5432)
-	$(BIN)/pytest -n auto
+test: lint chromium ## lint, then every test on SQLite and PostgreSQL (127.0.0.1:5432), and the browser tests
+	$(BIN)/pytest -n auto --dist loadgroup
 
 .PHONY: bench
 bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, then the engine with 100k cases)

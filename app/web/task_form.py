@@ -246,8 +246,11 @@ def _choices(prop: dict[str, Any]) -> list[tuple[str, str]]:
     if prop.get("type") == "boolean":
         return [("true", "Yes"), ("false", "No")]
     labels = prop.get("x-labels") or {}
+    # A field that may be left out lists null among its values (screen_eligibility's reason): not a choice.
     return [
-        (value, labels.get(value, value.replace("_", " ").capitalize())) for value in prop.get("enum", [])
+        (value, labels.get(value, value.replace("_", " ").capitalize()))
+        for value in prop.get("enum", [])
+        if value is not None
     ]
 
 
