@@ -60,12 +60,14 @@ def _register_blueprints(app: Flask) -> None:
     # Imported here so that importing a blueprint never needs a half-built app.
     from app.api import api_bp
     from app.extensions import csrf
+    from app.public import public_bp
     from app.web import web_bp
 
     # The API authenticates each request with a bearer token, never a cookie, so it has no CSRF.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(public_bp)
 
 
 def _configure_database_url(app: Flask) -> None:

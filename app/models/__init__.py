@@ -15,10 +15,11 @@ from app.models.case import (
 from app.models.council import Council
 from app.models.document import Document, EmailStatus, Recipient
 from app.models.process import CouncilProcess, ProcessVersion
+from app.models.status_link import StatusLink
 from app.models.user import LoginThrottle, Membership, PartnerAgency, Role, User
 
 __all__ = [
     "Appeal", "Case", "CaseAgency", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
     "Document", "EmailStatus", "HistoryEntry", "LoginThrottle", "Membership", "Milestone", "PartnerAgency",
-    "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "TaskStatus", "User",
+    "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "User",
 ]  # fmt: skip

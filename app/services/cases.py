@@ -14,7 +14,7 @@ from app import clock
 from app.engine.runtime import CaseRun, NotWaitingForMessage, WorkflowError
 from app.extensions import db
 from app.models import Appeal, Case, CaseStatus, Role, User
-from app.services import councils
+from app.services import councils, status_links
 from app.services.case_runs import add_history, apply_run, new_run, run_case
 from app.store import cases as case_store
 from app.store import processes as process_store
@@ -107,6 +107,8 @@ def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
     snapshot = run.snapshot(workflow)
     case.workflow = run.dump(workflow)
     apply_run(case, run.effects, snapshot, actor, run.now)
+    # The applicant's private status link; the token exists only on this object, never stored.
+    case.status_token = status_links.issue(case)
     db.session.commit()
     return case
 
