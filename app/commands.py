@@ -102,6 +102,25 @@ def timers_command(now_text: str | None) -> None:
         raise SystemExit(1)
 
 
+@click.group("status-link")
+def status_link_group() -> None:
+    """Applicants' private status links."""
+
+
+@status_link_group.command("revoke")
+@click.argument("reference")
+@with_appcontext
+def revoke_status_link_command(reference: str) -> None:
+    """Revoke every status link of the case REFERENCE (the applicant's link stops working)."""
+    from app.services import status_links
+
+    try:
+        count = status_links.revoke(reference)
+    except LookupError:
+        raise click.ClickException(f"No case {reference}.") from None
+    click.echo(f"Revoked {count} status link{'s' if count != 1 else ''} of {reference}.")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo_command, users_group, serve_command, timers_command):
+    for command in (seed_demo_command, users_group, serve_command, timers_command, status_link_group):
         app.cli.add_command(command)

@@ -108,6 +108,9 @@ def test_a_victim_applies_and_the_case_exists_with_its_incidents(app, browser, d
         assert stored.application["victims"][0]["name"] == "Alex Victim"
         assert stored.history[0].actor == "public application"
     assert case["reference"] == reference
+    status = browser.get(f"/status/{token}")
+    assert status.status_code == 200 and reference in _html(status)
+    pages_seen.append(status)
     for page in pages_seen:
         _assert_no_threshold(_html(page))
     # The answers are gone from the session: the form starts afresh.
