@@ -177,3 +177,10 @@ def test_the_inbox_links_each_task_to_its_page(app, derby, clock):
     task_id = case["open_tasks"][0]["id"]
     html = signed_in(app, OFFICER).get("/").get_data(as_text=True)
     assert f'href="/tasks/{task_id}"' in html
+
+
+def test_the_screen_eligibility_page_offers_the_reasons_without_a_null_choice(app, derby, case):
+    case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    html = _page(signed_in(app, OFFICER), derby.open_task(case, "screen_eligibility")["id"])
+    assert 'name="eligible" type="radio" value="true"' in html
+    assert 'name="reason" type="radio" value="None"' not in html
