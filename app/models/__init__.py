@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
+from app.models.application_draft import ApplicationDraft
 from app.models.case import (
     Appeal,
     Case,
@@ -19,6 +20,7 @@ from app.models.status_link import StatusLink
 from app.models.user import LoginThrottle, Membership, PartnerAgency, Role, User
 
 __all__ = [
+    "ApplicationDraft",
     "Appeal", "Case", "CaseAgency", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
     "Document", "EmailStatus", "HistoryEntry", "LoginThrottle", "Membership", "Milestone", "PartnerAgency",
     "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "User",

@@ -12,6 +12,7 @@ from app.public import pages, public_bp
 from app.schemas.cases import ApplicationSchema
 from app.services import cases as case_service
 from app.services import councils as council_service
+from app.services import drafts
 from app.web import task_form
 
 ACTOR = "public application"
@@ -26,14 +27,12 @@ def _council(council: str):
 
 
 def _answers(council: str) -> dict[str, Any]:
-    state = session.get("apply")
-    if not state or state.get("council") != council:
-        return {}
-    return state["answers"]
+    return drafts.load_draft(session.get("apply_draft"), council)
 
 
 def _save(council: str, answers: dict[str, Any]) -> None:
-    session["apply"] = {"council": council, "answers": answers}
+    # The answers live on the server: a cookie (about 4 KB at most) cannot hold a long account.
+    session["apply_draft"] = drafts.save_draft(session.get("apply_draft"), council, answers)
 
 
 def _form_from(data: dict[str, Any], schema: dict[str, Any]) -> MultiDict:
@@ -293,7 +292,7 @@ def check(council: str):
                 case = case_service.open_case(council, application, actor=ACTOR)
             except case_service.CaseNotFound:
                 abort(404)
-            session.pop("apply", None)
+            drafts.discard_draft(session.pop("apply_draft", None))
             session["applied"] = {"council": council, "reference": case.reference, "token": case.status_token}
             return redirect(url_for("public.confirmation", council=council))
     return render_template(

@@ -193,3 +193,16 @@ def test_a_post_without_the_csrf_token_is_refused(browser):
 def test_an_unknown_council_is_404(browser):
     assert browser.get("/apply/no-such-council").status_code == 404
     assert browser.get("/apply/no-such-council/who").status_code == 404
+
+
+def test_a_long_application_is_kept_on_the_server_not_in_the_cookie(browser):
+    # About 4,500 characters that do not compress (the session cookie is zlib-compressed when signed).
+    long_account = " ".join(f"night{n} bang{(n * 7919) % 10007}" for n in range(250))
+    _post(browser, f"{START}/who", {"applicant_type": "victim"})
+    _post(browser, f"{START}/victim", {"name": "Alex Victim", "vulnerable": "false"})
+    for day in (1, 5, 9):
+        response = _post(browser, f"{START}/incidents/new", {**_incident(day), "description": long_account})
+        assert response.status_code == 302, _html(response)
+    cookie = browser.get_cookie("ctflow_session")
+    assert cookie is not None and len(cookie.value) < 1000  # a browser drops cookies over about 4 KB
+    assert _html(browser.get(f"{START}/incidents")).count("Incident ") >= 3
