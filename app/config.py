@@ -29,6 +29,8 @@ class Config:
     # The web's session cookie: not readable by scripts, not sent on cross-site POSTs, and
     # (production) only over HTTPS. A session lasts a working day, like a token.
     SESSION_COOKIE_NAME = "ctflow_session"
+    # Where the public pages are reached from outside: letters print links under it.
+    BASE_URL = "http://127.0.0.1:5000"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -89,6 +91,7 @@ def boolean(raw: str) -> bool:
 # environment variable -> (config key, parser)
 ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "CTFLOW_BASE_URL": ("BASE_URL", str),
     "CTFLOW_SECRET_KEY": ("SECRET_KEY", str),
     "CTFLOW_NOW": ("NOW", str),
     "CTFLOW_COUNCILS_FILE": ("COUNCILS_FILE", str),

@@ -16,7 +16,9 @@ from app.clock import LOCAL_TIMEZONE
 from app.extensions import db
 from app.letters import LetterFacts, letter_snapshot, recipients_for, render_html
 from app.models import Case, Document, EmailStatus
-from app.services import councils, mail
+from app.services import councils, mail, status_links
+
+STATUS_LINK_LETTERS = {"CT1", "CT2"}
 
 
 def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document]:
@@ -43,6 +45,11 @@ def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document
         )
         for addressee in recipients_for(kind, case.application):
             snapshot = letter_snapshot(facts, addressee)
+            if kind in STATUS_LINK_LETTERS:
+                # The acknowledgement carries the applicant's private link to follow the case.
+                snapshot["status_url"] = status_links.status_url(
+                    status_links.issue(case, revoke_earlier=False)
+                )
             status, next_attempt_at = mail.initial_status(addressee.email, now)
             document = Document(
                 case_id=case.id,

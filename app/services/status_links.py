@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask import current_app
 from sqlalchemy import select
 
 from app import clock
@@ -20,14 +21,20 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(case: Case) -> str:
-    """A new link for the case (earlier ones are revoked); returns the token. Does not commit."""
+def issue(case: Case, revoke_earlier: bool = True) -> str:
+    """A new link for the case (earlier ones revoked unless told otherwise); returns the token.
+    Does not commit."""
     now = clock.now()
-    for link in db.session.scalars(select(StatusLink).filter_by(case_id=case.id, revoked_at=None)):
-        link.revoked_at = now
+    if revoke_earlier:
+        for link in db.session.scalars(select(StatusLink).filter_by(case_id=case.id, revoked_at=None)):
+            link.revoked_at = now
     token = secrets.token_urlsafe(32)
     db.session.add(StatusLink(case_id=case.id, token_hash=_hash(token), created_at=now))
     return token
+
+
+def status_url(token: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/status/{token}"
 
 
 def case_for_token(token: str) -> Case | None:

@@ -90,3 +90,24 @@ def test_revoke_from_the_command_line(app, runner, case):
     assert app.test_client().get(f"/status/{token}").status_code == 404
     result = runner.invoke(args=["status-link", "revoke", "NO-SUCH-REF"])
     assert result.exit_code != 0
+
+
+def test_the_acknowledgement_letter_carries_a_working_private_link(app, derby, clock):
+    import re as _re
+
+    from tests.factories.cases import application as _application
+
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(_application())
+    derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    items = derby.client.get(
+        f"/api/v1/cases/{case['id']}/documents", headers=derby.as_("officer")
+    ).get_json()["items"]
+    [ct1] = [d for d in items if d["kind"] == "CT1"]
+    letter = derby.client.get(f"/api/v1/documents/{ct1['id']}", headers=derby.as_("officer")).get_data(
+        as_text=True
+    )
+    match = _re.search(r"http://127\.0\.0\.1:5000(/status/[A-Za-z0-9_-]+)", letter)
+    assert match, "no status link in the acknowledgement"
+    page = app.test_client().get(match.group(1))
+    assert page.status_code == 200 and case["reference"] in page.get_data(as_text=True)
