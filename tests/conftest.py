@@ -1,7 +1,8 @@
 """Test fixtures.
 
-Database tests run once per backend: SQLite always, and PostgreSQL (127.0.0.1:5432, database
-``test``, user ``postgres``) when it can be reached, in a schema of its own per xdist worker.
+Database tests run once per backend: SQLite, and PostgreSQL (127.0.0.1:5432, database ``test``,
+user ``postgres``) in a schema of its own per test process; an unreachable PostgreSQL stops the
+run with a message (CTFLOW_TEST_BACKENDS=sqlite runs the SQLite half alone).
 The schema is made by the Alembic migrations, exactly as ``ctflow db upgrade`` makes it.
 Each test starts from empty tables plus the configured councils, with the clock frozen.
 """
@@ -61,7 +62,12 @@ def app(request, tmp_path_factory) -> Iterator[Flask]:
     elif backend == "postgresql":
         problem = _postgres_reachable()
         if problem:
-            pytest.skip(f"PostgreSQL at {POSTGRES_DSN} is not reachable: {problem}")
+            # Never a silent skip: CI has this server, so its half of the suite must run there.
+            pytest.exit(
+                f"PostgreSQL at {POSTGRES_DSN} is not reachable ({problem}). Start it, or run only the "
+                "SQLite half with CTFLOW_TEST_BACKENDS=sqlite.",
+                returncode=3,
+            )
         # A schema per test process, so parallel runs (xdist workers, or two developers) never meet.
         schema = f"ctflow_test_{_worker()}_{os.getpid()}"
         url, engine_options = _postgres_schema_url(schema)
