@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -33,6 +32,7 @@ from app import clock
 from app.extensions import db
 from app.letters import render_email_text, render_pdf
 from app.models import Document, EmailStatus, HistoryEntry
+from app.services.background import BackgroundLoop, start_loop
 from app.store import documents as document_store
 
 logger = logging.getLogger(__name__)
@@ -252,45 +252,20 @@ def deliver(message: EmailMessage, settings: SmtpSettings) -> None:
 # --- The background mailer -----------------------------------------------------------------
 
 
-@dataclass
-class BackgroundMailer:
-    thread: threading.Thread
-    wake: threading.Event
-    stopping: threading.Event
+def start_background_mailer(app: Flask, interval_seconds: float = 60.0) -> BackgroundLoop:
+    """Send queued letters beside the web server: as soon as a transaction that queued one
+    commits, and every ``interval_seconds`` (the retries). ``stop()`` the returned loop to end it."""
 
-    def stop(self, timeout_seconds: float = 10.0) -> None:
-        self.stopping.set()
-        self.wake.set()
-        self.thread.join(timeout_seconds)
+    def send() -> str | None:
+        report = send_pending_emails()
+        if report.sent or report.failed:
+            return f"letters e-mailed: {report.sent}; failed: {report.failed}"
+        return None
 
-
-def start_background_mailer(app: Flask, interval_seconds: float = 60.0) -> BackgroundMailer:
-    """Send queued letters in a daemon thread: as soon as a transaction that queued one commits,
-    and every ``interval_seconds`` (the retries). ``stop()`` the returned mailer to end it."""
-    stop = threading.Event()
-    wake = threading.Event()
-    app.extensions[WAKE] = wake
+    mailer = start_loop(app, "ctflow-mailer", interval_seconds, send)
+    app.extensions[WAKE] = mailer.wake
     _listen_for_commits()
-
-    def loop() -> None:
-        while not stop.is_set():
-            wake.wait(interval_seconds)
-            wake.clear()
-            if stop.is_set():
-                return
-            with app.app_context():
-                try:
-                    report = send_pending_emails()
-                    if report.sent or report.failed:
-                        logger.info("Letters e-mailed: %s; failed: %s", report.sent, report.failed)
-                except Exception:  # the loop must outlive one bad round; the error is logged
-                    logger.exception("Sending letters failed")
-                finally:
-                    db.session.remove()
-
-    thread = threading.Thread(target=loop, name="ctflow-mailer", daemon=True)
-    thread.start()
-    return BackgroundMailer(thread=thread, wake=wake, stopping=stop)
+    return mailer
 
 
 def _listen_for_commits() -> None:

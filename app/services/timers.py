@@ -9,7 +9,6 @@ version makes the slower of two racing sweeps roll back, so nothing fires twice.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +20,7 @@ from app import clock
 from app.engine.runtime import WorkflowError
 from app.extensions import db
 from app.services import case_runs
+from app.services.background import BackgroundLoop, start_loop
 from app.services.cases import CaseConflict, saving_case
 from app.store import cases as case_store
 
@@ -89,21 +89,13 @@ def _fire_chunk(case_ids: list[int], instant: datetime, report: SweepReport) -> 
     report.fired.extend(fired)
 
 
-def start_background_sweep(app: Flask, interval_seconds: float = 60.0) -> threading.Event:
-    """Run the sweep every ``interval_seconds`` in a daemon thread; set the returned event to stop it."""
-    stop = threading.Event()
+def start_background_sweep(app: Flask, interval_seconds: float = 60.0) -> BackgroundLoop:
+    """Fire due timers every ``interval_seconds`` beside the web server; ``stop()`` ends it."""
 
-    def loop() -> None:
-        while not stop.wait(interval_seconds):
-            with app.app_context():
-                try:
-                    report = fire_due_timers()
-                    if report.fired or report.failed:
-                        logger.info("Timers fired on %s; failed on %s", report.fired, report.failed)
-                except Exception:  # the loop must outlive one bad sweep; the error is logged
-                    logger.exception("Timer sweep failed")
-                finally:
-                    db.session.remove()
+    def sweep() -> str | None:
+        report = fire_due_timers()
+        if report.fired or report.failed:
+            return f"timers fired on {report.fired}; failed on {report.failed}"
+        return None
 
-    threading.Thread(target=loop, name="ctflow-timers", daemon=True).start()
-    return stop
+    return start_loop(app, "ctflow-timers", interval_seconds, sweep)
