@@ -107,6 +107,15 @@ def _label(key: str) -> str:
     return key.replace("_", " ").replace("-", " ").capitalize()
 
 
+def _timeline_entry(entry) -> TimelineEntry:
+    if entry.event == "milestone":
+        return TimelineEntry(
+            _when(entry.at), _label(entry.detail.replace(" ", "_")), f"Milestone reached ({entry.actor})"
+        )
+    detail = f"{entry.detail} ({entry.actor})" if entry.detail else entry.actor
+    return TimelineEntry(_when(entry.at), _label(entry.event), detail)
+
+
 def _when(at: datetime) -> str:
     local = at.astimezone(LONDON)
     return f"{format_date(local.date())}, {local:%H:%M}"
@@ -172,18 +181,8 @@ def present_case(user: User, case: Case) -> CasePage:
     names = element_names(case.process_version.xml)
     timeline = documents = None
     if staff:
-        entries = [
-            (m.at, TimelineEntry(_when(m.at), _label(m.key), "Milestone reached")) for m in case.milestones
-        ]
-        entries += [
-            (
-                h.at,
-                TimelineEntry(
-                    _when(h.at), _label(h.event), f"{h.detail} ({h.actor})" if h.detail else h.actor
-                ),
-            )
-            for h in case.history
-        ]
+        # The history holds every event, milestones included (with who reached them), in order.
+        entries = [(h.at, _timeline_entry(h)) for h in case.history]
         timeline = [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
         letters = case_store.page_of(document_store.documents_of_case_query(case.id), 1, 200)[0]
         documents = [
