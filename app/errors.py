@@ -122,6 +122,22 @@ def _register_domain_errors(app: Flask) -> None:
     app.register_error_handler(TaskForbidden, respond(403, "forbidden"))
     app.register_error_handler(CaseConflict, respond(409, "conflict"))
 
+    from app.engine.specs import DiagramInvalid
+    from app.services.process_versions import ProcessForbidden, ProcessNotFound
+
+    app.register_error_handler(
+        ProcessNotFound, respond(404, "not_found", lambda e: "No such process or version.")
+    )
+    app.register_error_handler(ProcessForbidden, respond(403, "forbidden"))
+
+    @app.errorhandler(DiagramInvalid)
+    def handle_invalid_diagram(error: DiagramInvalid):
+        fields: dict[str, list[str]] = {}
+        for problem in error.problems:
+            fields.setdefault(problem.element or "diagram", []).append(problem.message)
+        message = f"The diagram has {len(error.problems)} problem(s); each is listed under its element id."
+        return error_response(ApiError(422, message, "invalid_diagram", fields=fields))
+
     @app.errorhandler(CaseBroken)
     def handle_broken(error: CaseBroken):
         logger.error("Case diagram failed: %s", error)

@@ -40,5 +40,6 @@ from app.api import councils as _councils  # noqa: E402,F401
 from app.api import documents as _documents  # noqa: E402,F401
 from app.api import health as _health  # noqa: E402,F401
 from app.api import openapi as _openapi  # noqa: E402,F401
+from app.api import processes as _processes  # noqa: E402,F401
 from app.api import reports as _reports  # noqa: E402,F401
 from app.api import tasks as _tasks  # noqa: E402,F401

@@ -189,7 +189,7 @@ def _check_expressions(element: str, spec, props: dict) -> list[Problem]:
     for condition, _target in getattr(spec, "cond_task_specs", []) or []:
         if condition is not None:
             sources.append(("condition", condition.args[0], False))
-    for timer in _timers(spec):
+    for timer in timer_definitions(spec):
         sources.append(("timer", timer.expression, False))
     for name, param in (getattr(spec, "operation_params", None) or {}).items():
         sources.append((f"parameter {name}", param["value"], False))
@@ -207,7 +207,7 @@ def _check_expressions(element: str, spec, props: dict) -> list[Problem]:
     return problems
 
 
-def _timers(spec) -> list[TimerEventDefinition]:
+def timer_definitions(spec) -> list[TimerEventDefinition]:
     definition = getattr(spec, "event_definition", None)
     if isinstance(definition, MultipleEventDefinition):
         return [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
@@ -245,7 +245,7 @@ def _dry_run_dates(parsed: ParsedProcess) -> list[Problem]:
         element = getattr(spec, "bpmn_id", None) or spec.name
         props = task_properties(spec)
         checks = [(key, props[key], to_date) for key in ("dueOn", "doneOn") if props.get(key)]
-        checks += [("timer", timer.expression, _timestamp) for timer in _timers(spec)]
+        checks += [("timer", timer.expression, _timestamp) for timer in timer_definitions(spec)]
         for what, source, convert in checks:
             try:
                 convert(sandbox.evaluate(source, data, functions))

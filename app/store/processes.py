@@ -43,3 +43,13 @@ def active_version_for(council_id: str) -> ProcessVersion | None:
 def active_versions(council_ids: list[str]) -> dict[str, ProcessVersion]:
     rows = db.session.scalars(select(CouncilProcess).where(CouncilProcess.council_id.in_(council_ids)))
     return {row.council_id: row.version for row in rows}
+
+
+def versions_of(process_key: str) -> list[ProcessVersion]:
+    return list(
+        db.session.scalars(
+            select(ProcessVersion)
+            .where(ProcessVersion.process_key == process_key)
+            .order_by(ProcessVersion.number)
+        )
+    )

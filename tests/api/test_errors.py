@@ -22,6 +22,10 @@ ROUTES = [
     ("POST", "/api/v1/tasks/1/claim"),
     ("POST", "/api/v1/tasks/1/unclaim"),
     ("POST", "/api/v1/tasks/1/complete"),
+    ("GET", "/api/v1/processes"),
+    ("POST", "/api/v1/processes/community_trigger_derbyshire/versions"),
+    ("POST", "/api/v1/processes/community_trigger_derbyshire/versions/1/activate"),
+    ("GET", "/api/v1/processes/community_trigger_derbyshire/diff"),
 ]
 
 MALFORMED_BODIES = [

@@ -1,0 +1,102 @@
+from flask import g, request
+
+from app.api import api_bp
+from app.api.inputs import load_body, load_query
+from app.errors import ApiError
+from app.schemas.processes import (
+    ActivateSchema,
+    DiffQuerySchema,
+    DiffSchema,
+    ProcessListSchema,
+    VersionSchema,
+)
+from app.services import process_versions
+
+activate_schema = ActivateSchema()
+diff_query_schema = DiffQuerySchema()
+diff_schema = DiffSchema()
+process_list_schema = ProcessListSchema()
+version_schema = VersionSchema()
+
+
+@api_bp.get("/processes")
+def list_processes():
+    """The processes the caller's councils run, their versions, and which version each council runs.
+    ---
+    get:
+      tags: [processes]
+      responses:
+        200: {description: Processes, content: {application/json: {schema: ProcessListSchema}}}
+    """
+    return process_list_schema.dump({"items": process_versions.process_overview(g.user)})
+
+
+@api_bp.post("/processes/<key>/versions")
+def upload_version(key: str):
+    """Upload a new version of a process diagram (BPMN XML).
+    ---
+    post:
+      tags: [processes]
+      parameters:
+        - {in: path, name: key, required: true, schema: {type: string}, example: community_trigger_derbyshire}
+      requestBody:
+        required: true
+        content:
+          application/xml: {schema: {type: string}}
+      responses:
+        201: {description: The new version (or the latest, if identical), content: {application/json: {schema: VersionSchema}}}
+        400: {description: Not sent as application/xml, content: {application/json: {schema: ErrorSchema}}}
+        403: {description: Not a process owner of a council running it, content: {application/json: {schema: ErrorSchema}}}
+        413: {description: Too large, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: "Every problem found, by element id under fields", content: {application/json: {schema: ErrorSchema}}}
+    """
+    if request.mimetype not in ("application/xml", "text/xml"):
+        raise ApiError(400, "Send the diagram as BPMN XML with Content-Type: application/xml.", "bad_request")
+    xml = request.get_data(cache=False)  # werkzeug answers 413 past CTFLOW_MAX_BODY_BYTES
+    version = process_versions.upload_version(g.user, key, xml, note=request.args.get("note", "")[:500])
+    return version_schema.dump(version), 201
+
+
+@api_bp.post("/processes/<key>/versions/<int:number>/activate")
+def activate_version(key: str, number: int):
+    """Make a version the one new cases of a council start on; running cases keep theirs.
+    ---
+    post:
+      tags: [processes]
+      parameters:
+        - {in: path, name: key, required: true, schema: {type: string}}
+        - {in: path, name: number, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: ActivateSchema}
+      responses:
+        200: {description: The version now live for the council, content: {application/json: {schema: VersionSchema}}}
+        403: {description: Not a process owner of that council, or it does not run this process, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such version, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: Invalid body, content: {application/json: {schema: ErrorSchema}}}
+    """
+    body = load_body(activate_schema)
+    version = process_versions.activate_version(g.user, key, number, body["council"])
+    return version_schema.dump(version)
+
+
+@api_bp.get("/processes/<key>/diff")
+def diff_versions(key: str):
+    """Elements added, removed and changed between two versions.
+    ---
+    get:
+      tags: [processes]
+      parameters:
+        - {in: path, name: key, required: true, schema: {type: string}}
+        - {in: query, name: from, required: true, schema: {type: integer, minimum: 1}}
+        - {in: query, name: to, required: true, schema: {type: integer, minimum: 1}}
+      responses:
+        200: {description: The differences, content: {application/json: {schema: DiffSchema}}}
+        404: {description: No such process or version among the caller's, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: Bad parameters, content: {application/json: {schema: ErrorSchema}}}
+    """
+    query = load_query(diff_query_schema)
+    if not any(key in process_versions.keys_of(c) for c in g.user.council_ids):
+        raise process_versions.ProcessNotFound(key)
+    return diff_schema.dump(process_versions.diff_versions(key, query["from_"], query["to"]))

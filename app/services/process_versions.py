@@ -1,0 +1,161 @@
+"""Process owners' changes to their council's process: upload a version, put it live, compare two.
+
+Every diagram is checked as the engine checks it (app/engine/specs.py: safe XML, conventions,
+sandboxed expressions, dry-run dates), plus what the statutory reports need: the deadlines they
+are counted against. Running cases keep the version they started on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.engine.properties import instance_spec, role_for_lane, task_properties
+from app.engine.specs import DiagramInvalid, ParsedProcess, Problem, parse_process, timer_definitions
+from app.extensions import db
+from app.models import ProcessVersion, Role, User
+from app.services import councils
+from app.services.processes import activate, parsed, save_version
+from app.store import processes as process_store
+
+# The deadlines the statutory reports and letters are counted against (issue 7's list).
+STATUTORY_DEADLINES = ("acknowledge", "threshold_decision", "case_review", "appeal_window")
+OWNER_ROLES = {Role.PROCESS_OWNER, Role.ADMIN}
+
+
+class ProcessNotFound(Exception):
+    pass
+
+
+class ProcessForbidden(Exception):
+    pass
+
+
+def owned_councils(user: User) -> list[str]:
+    return [c for c in user.council_ids if user.roles_in(c) & OWNER_ROLES]
+
+
+def keys_of(council_id: str) -> set[str]:
+    """The process keys a council may run: its configured one, and the one it runs now."""
+    keys = {councils.policy_for(council_id).process_key}
+    live = process_store.active_version_for(council_id)
+    if live is not None:
+        keys.add(live.process_key)
+    return keys
+
+
+def check_statutory_deadlines(process: ParsedProcess) -> list[Problem]:
+    present = {task_properties(spec).get("deadline") for spec in process.spec.task_specs.values()}
+    return [
+        Problem(None, f"The diagram has no {key!r} deadline, which the statutory reports need.")
+        for key in STATUTORY_DEADLINES
+        if key not in present
+    ]
+
+
+def upload_version(user: User, process_key: str, xml: bytes, note: str = "") -> ProcessVersion:
+    """Check and store a new version (commits); DiagramInvalid lists every problem."""
+    if not any(process_key in keys_of(c) for c in owned_councils(user)):
+        raise ProcessForbidden("Only a process owner of a council that runs this process can change it.")
+    problems: list[Problem] = []
+    try:
+        problems = check_statutory_deadlines(parse_process(xml))
+    except DiagramInvalid as exc:
+        problems = exc.problems
+    if problems:
+        raise DiagramInvalid(problems)
+    version = save_version(process_key, xml, created_by_id=user.id, note=note)
+    db.session.commit()
+    return version
+
+
+def activate_version(user: User, process_key: str, number: int, council_id: str) -> ProcessVersion:
+    """New cases of the council start on this version; running cases keep theirs (commits)."""
+    if council_id not in owned_councils(user):
+        raise ProcessForbidden("Only a process owner of this council can change its process.")
+    version = process_store.get_version_by_number(process_key, number)
+    if version is None:
+        raise ProcessNotFound(f"{process_key} v{number}")
+    if process_key not in keys_of(council_id):
+        raise ProcessForbidden(f"{council_id} does not run {process_key}.")
+    activate(council_id, version)
+    db.session.commit()
+    return version
+
+
+@dataclass
+class VersionDiff:
+    key: str
+    from_number: int
+    to_number: int
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+
+
+def diff_versions(process_key: str, from_number: int, to_number: int) -> VersionDiff:
+    """Elements added, removed and changed, with changed names, lanes, forms, time limits and
+    conditions spelt out property by property."""
+    old, new = (process_store.get_version_by_number(process_key, n) for n in (from_number, to_number))
+    if old is None or new is None:
+        raise ProcessNotFound(process_key)
+    before, after = _elements(parsed(old)), _elements(parsed(new))
+    result = VersionDiff(process_key, from_number, to_number)
+    result.added = sorted(set(after) - set(before))
+    result.removed = sorted(set(before) - set(after))
+    for element in sorted(set(before) & set(after)):
+        changes = {
+            name: {"from": before[element].get(name), "to": after[element].get(name)}
+            for name in sorted(set(before[element]) | set(after[element]))
+            if before[element].get(name) != after[element].get(name)
+        }
+        if changes:
+            result.changed.append({"element": element, "changes": changes})
+    return result
+
+
+def _elements(process: ParsedProcess) -> dict[str, dict[str, Any]]:
+    """What a process owner would call each element's settings, by element id."""
+    elements: dict[str, dict[str, Any]] = {}
+    for spec in process.spec.task_specs.values():
+        element = getattr(spec, "bpmn_id", None)
+        if not element or spec.name.startswith(process.process_id + "."):
+            continue
+        spec = instance_spec(spec)
+        facts: dict[str, Any] = {"type": type(spec).__name__, "name": getattr(spec, "bpmn_name", None)}
+        if getattr(spec, "lane", None):
+            facts["role"] = role_for_lane(spec.lane)
+        facts.update(task_properties(spec))
+        timers = [t.expression for t in timer_definitions(spec)]
+        if timers:
+            facts["timer"] = timers[0] if len(timers) == 1 else timers
+        conditions = [c.args[0] for c, _ in getattr(spec, "cond_task_specs", []) or [] if c is not None]
+        if conditions:
+            facts["conditions"] = conditions
+        elements[element] = {k: v for k, v in facts.items() if v is not None}
+    return elements
+
+
+def process_overview(user: User) -> list[dict[str, Any]]:
+    """Every process a user's councils run, its versions, and which version each of them runs."""
+    mine = user.council_ids
+    keys = sorted({key for council in mine for key in keys_of(council)})
+    live = process_store.active_versions(mine)
+    overview = []
+    for key in keys:
+        versions = process_store.versions_of(key)
+        overview.append(
+            {
+                "key": key,
+                "versions": [
+                    {"number": v.number, "checksum": v.checksum, "created_at": v.created_at, "note": v.note}
+                    for v in versions
+                ],
+                "councils": [
+                    {"council": c, "version": live[c].number}
+                    for c in mine
+                    if c in live and live[c].process_key == key
+                ],
+            }
+        )
+    return overview

@@ -1,0 +1,121 @@
+"""Process owners upload, compare and put live versions of their council's diagram."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.factories.cases import application
+from tests.factories.reading import deadlines
+
+DERBYSHIRE = (
+    Path(__file__).resolve().parents[2] / "processes" / "community_trigger_derbyshire.bpmn"
+).read_text()
+KEY = "community_trigger_derbyshire"
+
+
+def upload(client, derby, xml: str | bytes, who: str = "owner", key: str = KEY):
+    body = xml.encode() if isinstance(xml, str) else xml
+    return client.post(f"/api/v1/processes/{key}/versions", data=body, content_type="application/xml",
+                       headers=derby.as_(who))  # fmt: skip
+
+
+def three_day_acknowledgement() -> str:
+    changed = DERBYSHIRE.replace("add_working_days(received_on, 5)", "add_working_days(received_on, 3)", 1)
+    assert changed != DERBYSHIRE
+    return changed
+
+
+def test_a_new_version_is_uploaded_compared_activated_and_only_new_cases_use_it(derby, client, clock):
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    before = derby.open_case(application())
+    assert before["process"] == {"key": KEY, "version": 1}
+
+    response = upload(client, derby, three_day_acknowledgement())
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["number"] == 2
+
+    diff = client.get(f"/api/v1/processes/{KEY}/diff?from=1&to=2", headers=derby.as_("owner")).get_json()
+    assert diff["added"] == [] and diff["removed"] == []
+    assert diff["changed"] == [
+        {
+            "element": "acknowledge",
+            "changes": {
+                "dueOn": {
+                    "from": "add_working_days(received_on, 5)",
+                    "to": "add_working_days(received_on, 3)",
+                }
+            },
+        }
+    ]
+
+    response = client.post(f"/api/v1/processes/{KEY}/versions/2/activate", json={"council": "derby-city"},
+                           headers=derby.as_("owner"))  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+    listing = client.get("/api/v1/processes", headers=derby.as_("owner")).get_json()["items"]
+    [derbyshire] = [p for p in listing if p["key"] == KEY]
+    assert [v["number"] for v in derbyshire["versions"]] == [1, 2]
+    assert {"council": "derby-city", "version": 2} in derbyshire["councils"]
+
+    after = derby.open_case(application())
+    assert after["process"] == {"key": KEY, "version": 2}
+    assert deadlines(after)["acknowledge"][0] == "2026-12-17"  # 3 working days
+    # The case opened before keeps its version and its 5-day limit, and still runs.
+    assert deadlines(derby.case(before["id"]))["acknowledge"][0] == "2026-12-21"
+    case = derby.complete(before, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    assert case["process"] == {"key": KEY, "version": 1}
+
+
+def test_the_same_diagram_twice_is_one_version(derby, client):
+    assert upload(client, derby, three_day_acknowledgement()).get_json()["number"] == 2
+    assert upload(client, derby, three_day_acknowledgement()).get_json()["number"] == 2
+
+
+@pytest.mark.parametrize(
+    ("xml", "element", "fragment"),
+    [
+        ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', "diagram",
+         "not allowed"),
+        ('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><x>&b;</x>', "diagram",
+         "not allowed"),
+        ("this is not xml", "diagram", "Not well-formed XML"),
+        ('<?xml version="1.0"?><html/>', "diagram", "Not a BPMN 2.0 diagram"),
+        (DERBYSHIRE.replace('serviceTaskOperator id="escalate"', 'serviceTaskOperator id="launch_rockets"', 1),
+         "escalate_acknowledge", "Unknown handler"),
+        (DERBYSHIRE.replace('name="deadline" value="case_review"', 'name="deadline" value="review_sometime"', 1),
+         "diagram", "'case_review' deadline"),
+        (DERBYSHIRE.replace("add_working_days(received_on, 5)", "__import__('os')", 1), "acknowledge", "dueOn"),
+    ],
+    ids=["xxe", "entity-expansion", "not-xml", "not-bpmn", "unknown-handler", "missing-statutory-deadline",
+         "due-expression-escape"],
+)  # fmt: skip
+def test_a_bad_diagram_is_422_with_every_problem_by_element(derby, client, xml, element, fragment):
+    response = upload(client, derby, xml)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_diagram"
+    assert any(fragment in message for message in error["fields"][element]), error["fields"]
+
+
+def test_an_oversized_upload_is_413(app, derby, client):
+    response = upload(client, derby, b"<x>" + b" " * app.config["MAX_CONTENT_LENGTH"] + b"</x>")
+    assert response.status_code == 413
+
+
+def test_only_a_process_owner_of_a_council_running_it_may_change_it(app, derby, client):
+    from tests.factories.users import auth_headers
+
+    assert upload(client, derby, three_day_acknowledgement(), who="officer").status_code == 403
+    herts_owner = auth_headers(app, client, councils=("east-herts",), role="process_owner")
+    response = client.post(f"/api/v1/processes/{KEY}/versions", data=three_day_acknowledgement().encode(),
+                           content_type="application/xml", headers=herts_owner)  # fmt: skip
+    assert response.status_code == 403
+    response = client.post(f"/api/v1/processes/{KEY}/versions/1/activate", json={"council": "east-herts"},
+                           headers=derby.as_("owner"))  # fmt: skip
+    assert response.status_code == 403
+    assert client.get("/api/v1/processes/no_such_process/diff?from=1&to=2",
+                      headers=derby.as_("owner")).status_code == 404  # fmt: skip
+    response = client.post(f"/api/v1/processes/{KEY}/versions", data="{}", content_type="application/json",
+                           headers=derby.as_("owner"))  # fmt: skip
+    assert response.status_code == 400
