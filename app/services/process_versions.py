@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.engine.properties import instance_spec, role_for_lane, task_properties
-from app.engine.specs import DiagramInvalid, ParsedProcess, Problem, parse_process, timer_definitions
+from app.engine.specs import (
+    BPMN_NAMESPACE,
+    DiagramInvalid,
+    ParsedProcess,
+    Problem,
+    parse_process,
+    timer_definitions,
+)
 from app.extensions import db
 from app.models import ProcessVersion, Role, User
 from app.services import councils
@@ -53,13 +60,42 @@ def check_statutory_deadlines(process: ParsedProcess) -> list[Problem]:
     ]
 
 
+FLOW_NODES = {
+    "task", "userTask", "serviceTask", "scriptTask", "manualTask", "sendTask", "receiveTask",
+    "businessRuleTask", "callActivity", "subProcess", "startEvent", "endEvent", "intermediateCatchEvent",
+    "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
+    "eventBasedGateway",
+}  # fmt: skip
+
+
+def check_reachable(process: ParsedProcess, xml: bytes) -> list[Problem]:
+    """Every step drawn can be reached from the start. SpiffWorkflow builds only what it reaches
+    by following the flows from the start event, so a step drawn but not reached is in the XML
+    and not in the parsed process."""
+    from lxml import etree
+
+    root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    drawn = [
+        node.get("id")
+        for node in root.iter(f"{{{BPMN_NAMESPACE}}}*")
+        if etree.QName(node).localname in FLOW_NODES and node.get("id")
+    ]
+    parsed_ids = {getattr(spec, "bpmn_id", None) for spec in process.spec.task_specs.values()}
+    return [
+        Problem(node, "This step cannot be reached from the start event.")
+        for node in drawn
+        if node not in parsed_ids
+    ]
+
+
 def upload_version(user: User, process_key: str, xml: bytes, note: str = "") -> ProcessVersion:
     """Check and store a new version (commits); DiagramInvalid lists every problem."""
     if not any(process_key in keys_of(c) for c in owned_councils(user)):
         raise ProcessForbidden("Only a process owner of a council that runs this process can change it.")
     problems: list[Problem] = []
     try:
-        problems = check_statutory_deadlines(parse_process(xml))
+        checked = parse_process(xml)
+        problems = check_reachable(checked, xml) + check_statutory_deadlines(checked)
     except DiagramInvalid as exc:
         problems = exc.problems
     if problems:

@@ -86,9 +86,12 @@ def test_the_same_diagram_twice_is_one_version(derby, client):
         (DERBYSHIRE.replace('name="deadline" value="case_review"', 'name="deadline" value="review_sometime"', 1),
          "diagram", "'case_review' deadline"),
         (DERBYSHIRE.replace("add_working_days(received_on, 5)", "__import__('os')", 1), "acknowledge", "dueOn"),
+        (DERBYSHIRE.replace('<bpmn:endEvent id="closed_ineligible"',
+                            '<bpmn:task id="island" name="Drawn but not connected"/><bpmn:endEvent id="closed_ineligible"', 1),
+         "island", "cannot be reached"),
     ],
     ids=["xxe", "entity-expansion", "not-xml", "not-bpmn", "unknown-handler", "missing-statutory-deadline",
-         "due-expression-escape"],
+         "due-expression-escape", "unreachable-element"],
 )  # fmt: skip
 def test_a_bad_diagram_is_422_with_every_problem_by_element(derby, client, xml, element, fragment):
     response = upload(client, derby, xml)
