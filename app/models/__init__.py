@@ -15,7 +15,7 @@ from app.models.case import (
 )
 from app.models.council import Council
 from app.models.document import Document, EmailStatus, Recipient
-from app.models.process import CouncilProcess, ProcessVersion
+from app.models.process import CouncilProcess, ProcessAudit, ProcessVersion
 from app.models.status_link import StatusLink
 from app.models.user import LoginThrottle, Membership, PartnerAgency, Role, User
 
@@ -23,5 +23,6 @@ __all__ = [
     "ApplicationDraft",
     "Appeal", "Case", "CaseAgency", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
     "Document", "EmailStatus", "HistoryEntry", "LoginThrottle", "Membership", "Milestone", "PartnerAgency",
+    "ProcessAudit",
     "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "User",
 ]  # fmt: skip

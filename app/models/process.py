@@ -37,3 +37,17 @@ class CouncilProcess(db.Model):
     activated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     version: Mapped[ProcessVersion] = relationship(lazy="selectin")
+
+
+class ProcessAudit(db.Model):
+    """Who changed a process and when: every version saved and every activation."""
+
+    __tablename__ = "process_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(32))  # version_saved | activated
+    process_key: Mapped[str] = mapped_column(String(100), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    council_id: Mapped[str | None] = mapped_column(ForeignKey("council.id"))

@@ -23,11 +23,22 @@ class CouncilVersionSchema(Schema):
     version = fields.Integer()
 
 
+class ProcessAuditSchema(Schema):
+    at = fields.AwareDateTime(format="iso")
+    actor = fields.String()
+    action = fields.String(metadata={"enum": ["version_saved", "activated"]})
+    version = fields.Integer()
+    council = fields.String(allow_none=True)
+
+
 class ProcessSchema(Schema):
     key = fields.String()
     versions = fields.List(fields.Nested(ProcessVersionItemSchema))
     councils = fields.List(
         fields.Nested(CouncilVersionSchema), metadata={"description": "which council runs which"}
+    )
+    history = fields.List(
+        fields.Nested(ProcessAuditSchema), metadata={"description": "who changed what, when"}
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app import clock
 from app.engine.properties import instance_spec, role_for_lane, task_properties
 from app.engine.specs import (
     BPMN_NAMESPACE,
@@ -20,7 +21,7 @@ from app.engine.specs import (
     timer_definitions,
 )
 from app.extensions import db
-from app.models import ProcessVersion, Role, User
+from app.models import ProcessAudit, ProcessVersion, Role, User
 from app.services import councils
 from app.services.processes import activate, parsed, save_version
 from app.store import processes as process_store
@@ -100,7 +101,10 @@ def upload_version(user: User, process_key: str, xml: bytes, note: str = "") -> 
         problems = exc.problems
     if problems:
         raise DiagramInvalid(problems)
+    latest = process_store.latest_version(process_key)
     version = save_version(process_key, xml, created_by_id=user.id, note=note)
+    if latest is None or version.id != latest.id:
+        _audit(user, "version_saved", version)
     db.session.commit()
     return version
 
@@ -115,8 +119,22 @@ def activate_version(user: User, process_key: str, number: int, council_id: str)
     if process_key not in keys_of(council_id):
         raise ProcessForbidden(f"{council_id} does not run {process_key}.")
     activate(council_id, version)
+    _audit(user, "activated", version, council_id)
     db.session.commit()
     return version
+
+
+def _audit(user: User, action: str, version: ProcessVersion, council_id: str | None = None) -> None:
+    db.session.add(
+        ProcessAudit(
+            at=clock.now(),
+            actor=user.email,
+            action=action,
+            process_key=version.process_key,
+            version_number=version.number,
+            council_id=council_id,
+        )
+    )
 
 
 @dataclass
@@ -191,6 +209,17 @@ def process_overview(user: User) -> list[dict[str, Any]]:
                     {"council": c, "version": live[c].number}
                     for c in mine
                     if c in live and live[c].process_key == key
+                ],
+                "history": [
+                    {
+                        "at": a.at,
+                        "actor": a.actor,
+                        "action": a.action,
+                        "version": a.version_number,
+                        "council": a.council_id,
+                    }
+                    for a in process_store.audit_of(key)
+                    if a.council_id is None or a.council_id in mine
                 ],
             }
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import CouncilProcess, ProcessVersion
+from app.models import CouncilProcess, ProcessAudit, ProcessVersion
 
 
 def get_version(version_id: int) -> ProcessVersion | None:
@@ -51,5 +51,13 @@ def versions_of(process_key: str) -> list[ProcessVersion]:
             select(ProcessVersion)
             .where(ProcessVersion.process_key == process_key)
             .order_by(ProcessVersion.number)
+        )
+    )
+
+
+def audit_of(process_key: str) -> list[ProcessAudit]:
+    return list(
+        db.session.scalars(
+            select(ProcessAudit).where(ProcessAudit.process_key == process_key).order_by(ProcessAudit.id)
         )
     )

@@ -57,6 +57,10 @@ def test_a_new_version_is_uploaded_compared_activated_and_only_new_cases_use_it(
     [derbyshire] = [p for p in listing if p["key"] == KEY]
     assert [v["number"] for v in derbyshire["versions"]] == [1, 2]
     assert {"council": "derby-city", "version": 2} in derbyshire["councils"]
+    assert [(h["action"], h["version"], h["council"], h["actor"]) for h in derbyshire["history"]] == [
+        ("version_saved", 2, None, "owner.derby-city@example.org"),
+        ("activated", 2, "derby-city", "owner.derby-city@example.org"),
+    ]
 
     after = derby.open_case(application())
     assert after["process"] == {"key": KEY, "version": 2}
