@@ -145,9 +145,7 @@ def list_cases(user: User, *, council: str | None, status: str | None, stage: st
     return case_store.page_of(query, page, per_page)
 
 
-def lodge_appeal(
-    user: User, case: Case, received_on: date, grounds: str, expected_version: int | None = None
-) -> Case:
+def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Case:
     """Lodge an appeal (or a request to review a refusal) on a case the user can see (``visible_case``)."""
     if Role.PARTNER_AGENCY in user.roles_in(case.council_id) and not (
         user.roles_in(case.council_id) & CASE_ROLES
@@ -168,7 +166,7 @@ def lodge_appeal(
         )
 
     with saving_case():
-        _run_or_conflict(case, user.email, deliver, expected_version)
+        _run_or_conflict(case, user.email, deliver)
         appeal = Appeal(case_id=case.id, kind=kind, received_on=received_on, grounds=grounds,
                         lodged_at=clock.now(), lodged_by=user.email)  # fmt: skip
         case.appeals.append(appeal)
@@ -179,9 +177,7 @@ def lodge_appeal(
 _APPEAL_WINDOWS = {"appeal_window", "review_request_window"}
 
 
-def _run_or_conflict(case: Case, actor: str, operation, expected_version: int | None = None) -> None:
-    if expected_version is not None and expected_version != case.version:
-        raise CaseConflict("The case has changed since you loaded it.")
+def _run_or_conflict(case: Case, actor: str, operation) -> None:
     try:
         run_case(case, actor, operation)
     except NotWaitingForMessage:
