@@ -133,22 +133,23 @@ def _check_may_work(user: User, task: CaseTask) -> None:
 
 
 def claim_task(user: User, task_id: int) -> CaseTask:
-    task = visible_task(user, task_id)
-    _check_may_work(user, task)
-    if not task_store.claim(task.id, user.id):
-        db.session.rollback()
-        raise CaseConflict(_why_not_open(task, user))
-    db.session.commit()
-    db.session.refresh(task)
-    return task
+    return _change_assignee(user, task_id, lambda task: task_store.claim(task.id, user.id))
 
 
 def unclaim_task(user: User, task_id: int) -> CaseTask:
+    # A manager may take a task back from whoever holds it (e.g. someone on leave).
+    def unclaim(task: CaseTask) -> bool:
+        force = Role.COMMUNITY_SAFETY_MANAGER in user.roles_in(task.council_id)
+        return task_store.unclaim(task.id, user.id, force=force)
+
+    return _change_assignee(user, task_id, unclaim)
+
+
+def _change_assignee(user: User, task_id: int, change) -> CaseTask:
+    """Apply one conditional UPDATE of the task's assignee; a lost race is a conflict."""
     task = visible_task(user, task_id)
     _check_may_work(user, task)
-    # A manager may take a task back from whoever holds it (e.g. someone on leave).
-    force = Role.COMMUNITY_SAFETY_MANAGER in user.roles_in(task.council_id)
-    if not task_store.unclaim(task.id, user.id, force=force):
+    if not change(task):
         db.session.rollback()
         raise CaseConflict(_why_not_open(task, user))
     db.session.commit()
