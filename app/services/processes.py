@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from app import clock
-from app.engine.specs import ParsedProcess, cached_process, checksum_of, parse_process
+from app.engine.specs import (
+    DiagramInvalid,
+    ParsedProcess,
+    Problem,
+    cached_process,
+    checksum_of,
+    parse_process,
+)
 from app.extensions import db
 from app.models import CouncilProcess, ProcessVersion
 from app.services import councils
@@ -30,8 +37,6 @@ def save_version(
     """
     checked = parse_process(xml)
     if checked.process_id != process_key:
-        from app.engine.specs import DiagramInvalid, Problem
-
         raise DiagramInvalid(
             [
                 Problem(
