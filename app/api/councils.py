@@ -28,7 +28,7 @@ def list_councils():
         401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
         422: {description: Bad paging parameters, content: {application/json: {schema: ErrorSchema}}}
     """
-    return council_page_schema.dump(paginate_list(councils.councils_visible_to(g.user)))
+    return council_page_schema.dump(paginate_list(councils.council_listings(g.user)))
 
 
 @api_bp.post("/councils/<council_id>/threshold-check")

@@ -13,16 +13,7 @@ class CouncilSchema(Schema):
     name = fields.String()
     nation = fields.String()
     county = fields.String()
-    process = fields.Method("_process", metadata={"type": "object"})
-
-    def _process(self, council) -> dict:
-        """The version new cases of the council start on (null until a diagram is loaded)."""
-        from app.store.processes import active_version_for
-
-        version = active_version_for(council.id)
-        if version is None:
-            return {"key": council.process_key, "version": None}
-        return {"key": version.process_key, "version": version.number}
+    process = fields.Nested(ProcessRefSchema, metadata={"description": "the version new cases start on"})
 
 
 class CouncilPageSchema(PageSchema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app
 
 from app.councils import Council as CouncilPolicy
@@ -42,3 +44,34 @@ def visible_council(user: User, council_id: str) -> CouncilPolicy | None:
     if council_id not in user.council_ids:
         return None
     return policy_for(council_id)
+
+
+@dataclass(frozen=True)
+class CouncilListing:
+    """A council as the API lists it: its identity and the process version new cases start on."""
+
+    id: str
+    name: str
+    nation: str
+    county: str
+    process: dict
+
+
+def council_listings(user: User) -> list[CouncilListing]:
+    """The user's councils with their live process versions, read in one query."""
+    from app.store.processes import active_versions
+
+    policies = councils_visible_to(user)
+    live = active_versions([p.id for p in policies])
+    return [
+        CouncilListing(
+            p.id,
+            p.name,
+            p.nation,
+            p.county,
+            {"key": live[p.id].process_key, "version": live[p.id].number}
+            if p.id in live
+            else {"key": p.process_key, "version": None},
+        )
+        for p in policies
+    ]
