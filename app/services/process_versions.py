@@ -193,8 +193,8 @@ def _elements(process: ParsedProcess) -> dict[str, dict[str, Any]]:
 def process_overview(user: User) -> list[dict[str, Any]]:
     """Every process a user's councils run, its versions, and which version each of them runs."""
     mine = user.council_ids
-    keys = sorted({key for council in mine for key in keys_of(council)})
     live = process_store.active_versions(mine)
+    keys = sorted({councils.policy_for(c).process_key for c in mine} | {v.process_key for v in live.values()})
     overview = []
     for key in keys:
         versions = process_store.versions_of(key)
