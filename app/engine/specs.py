@@ -53,9 +53,12 @@ class Problem:
 
 
 class DiagramInvalid(Exception):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], parsed: ParsedProcess | None = None):
         super().__init__("; ".join(f"{p.element or 'diagram'}: {p.message}" for p in problems))
         self.problems = problems
+        # The process as SpiffWorkflow read it, when it could (the problems are then ours), so
+        # a validator can go on to list the problems of the whole diagram at once.
+        self.parsed = parsed
 
 
 @dataclass
@@ -105,7 +108,7 @@ def _parse(xml: bytes, checksum: str) -> ParsedProcess:
     if not problems:
         problems = _dry_run_dates(parsed)
     if problems:
-        raise DiagramInvalid(problems)
+        raise DiagramInvalid(problems, parsed)
     return parsed
 
 

@@ -89,16 +89,31 @@ def check_reachable(process: ParsedProcess, xml: bytes) -> list[Problem]:
     ]
 
 
-def upload_version(user: User, process_key: str, xml: bytes, note: str = "") -> ProcessVersion:
-    """Check and store a new version (commits); DiagramInvalid lists every problem."""
+def require_owner_of_process(user: User, process_key: str) -> None:
     if not any(process_key in keys_of(c) for c in owned_councils(user)):
         raise ProcessForbidden("Only a process owner of a council that runs this process can change it.")
-    problems: list[Problem] = []
+
+
+def diagram_problems(process_key: str, xml: bytes) -> list[Problem]:
+    """Every problem with a diagram offered as a version of ``process_key``, all at once: what
+    the engine refuses, steps that cannot be reached, and deadlines the reports need."""
     try:
-        checked = parse_process(xml)
-        problems = check_reachable(checked, xml) + check_statutory_deadlines(checked)
+        checked, problems = parse_process(xml), []
     except DiagramInvalid as exc:
-        problems = exc.problems
+        if exc.parsed is None:
+            return exc.problems
+        checked, problems = exc.parsed, list(exc.problems)
+    problems += check_reachable(checked, xml) + check_statutory_deadlines(checked)
+    if checked.process_id != process_key:
+        message = f"The process id must be {process_key!r}, the key it is saved under."
+        problems.insert(0, Problem(checked.process_id, message))
+    return problems
+
+
+def upload_version(user: User, process_key: str, xml: bytes, note: str = "") -> ProcessVersion:
+    """Check and store a new version (commits); DiagramInvalid lists every problem."""
+    require_owner_of_process(user, process_key)
+    problems = diagram_problems(process_key, xml)
     if problems:
         raise DiagramInvalid(problems)
     latest = process_store.latest_version(process_key)
@@ -145,6 +160,7 @@ class VersionDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[dict[str, Any]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # element id -> its name, for people
 
 
 def diff_versions(process_key: str, from_number: int, to_number: int) -> VersionDiff:
@@ -155,6 +171,7 @@ def diff_versions(process_key: str, from_number: int, to_number: int) -> Version
         raise ProcessNotFound(process_key)
     before, after = _elements(parsed(old)), _elements(parsed(new))
     result = VersionDiff(process_key, from_number, to_number)
+    result.names = {e: facts.get("name") or e for e, facts in (before | after).items()}
     result.added = sorted(set(after) - set(before))
     result.removed = sorted(set(before) - set(after))
     for element in sorted(set(before) & set(after)):

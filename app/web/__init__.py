@@ -81,6 +81,7 @@ def layout_context() -> dict:
 
 
 def _navigation(user) -> list[dict]:
+    from app.services import process_versions
     from app.services.tasks import overview_councils
 
     items = [{"href": url_for("web.inbox"), "text": "Inbox", "active": request.endpoint == "web.inbox"}]
@@ -90,6 +91,14 @@ def _navigation(user) -> list[dict]:
                 "href": url_for("web.overview"),
                 "text": "Council overview",
                 "active": request.endpoint == "web.overview",
+            }
+        )
+    if process_versions.owned_councils(user):
+        items.append(
+            {
+                "href": url_for("web.studio_index"),
+                "text": "Processes",
+                "active": (request.endpoint or "").startswith("web.studio"),
             }
         )
     return items
@@ -111,4 +120,5 @@ from app.web import auth as _auth  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
 from app.web import overview as _overview  # noqa: E402,F401
+from app.web import studio as _studio  # noqa: E402,F401
 from app.web import tasks as _tasks  # noqa: E402,F401

@@ -431,3 +431,31 @@ def test_json_unless_csv_is_asked_for(client, derby):
     assert response.mimetype == "application/json"
     response = client.get(url, headers={**derby.as_("officer"), "Accept": "text/csv, application/json;q=0.5"})
     assert response.mimetype == "text/csv"
+
+
+def test_figures_count_cases_of_every_version_after_a_new_one_goes_live(derby, client, clock):
+    """Putting a new version live changes no figure: cases on the old one still count, to closure."""
+    from pathlib import Path
+
+    cases = Cases(clock)
+    before = cases.decide(derby, cases.receive(derby, "2026-03-02"), "2026-03-09", met=True)
+    bpmn = Path(__file__).resolve().parents[2] / "processes" / "community_trigger_derbyshire.bpmn"
+    three_days = bpmn.read_text().replace(
+        "add_working_days(received_on, 5)", "add_working_days(received_on, 3)", 1
+    )
+    key = "community_trigger_derbyshire"
+    response = client.post(f"/api/v1/processes/{key}/versions", data=three_days.encode(),
+                           content_type="application/xml", headers=derby.as_("owner"))  # fmt: skip
+    assert response.status_code == 201, response.get_json()
+    response = client.post(f"/api/v1/processes/{key}/versions/2/activate", json={"council": "derby-city"},
+                           headers=derby.as_("owner"))  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+
+    after = cases.decide(derby, cases.receive(derby, "2026-04-01"), "2026-04-07", met=True)
+    cases.review(derby, before, "2026-05-12", recommendations=True)
+    cases.review(derby, after, "2026-05-19", recommendations=False)
+    cases.decide(derby, cases.receive(derby, "2026-06-01", incidents=1), "2026-06-08", met=False)
+
+    assert before["process"]["version"] == 1 and after["process"]["version"] == 2
+    report = _report(client, derby.as_("manager"), year=2026, council="derby-city")
+    assert _figures(report) == (3, 1, 2, 1)

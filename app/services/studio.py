@@ -1,0 +1,211 @@
+"""What the process owners' studio offers while a diagram is edited: the pickers' choices and
+the preview of a due-date expression as a date on the council's calendar.
+
+Every choice comes from the registry the engine checks against (forms, handlers, milestones,
+stages, lanes), so the studio can never offer a value the validator would refuse.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from app.clock import LOCAL_TIMEZONE
+from app.domain.calendar import format_date
+from app.engine import sandbox
+from app.engine.functions import FUNCTION_NAMES, diagram_functions, to_date
+from app.engine.specs import MILESTONES, STAGES
+from app.letters.kinds import LETTER_TITLES
+from app.services import councils
+from app.services.process_versions import STATUTORY_DEADLINES
+from forms import FORMS
+from handlers import HANDLER_PARAMETERS
+
+# Lanes in the order a case meets them; the lane's name is the role written as words.
+ROLES = (
+    "community_safety_officer",
+    "community_safety_manager",
+    "partner_agency",
+    "panel_chair",
+    "appeal_body",
+)
+# API.md's deadline keys, then those the shipped variants add; a diagram may add its own.
+DEADLINES = STATUTORY_DEADLINES + (
+    "outcome_notification",
+    "appeal_decision",
+    "appeal_outcome_notification",
+    "review_request_window",
+    "victim_contact",
+    "information_return",
+    "minutes",
+)
+HANDLER_LABELS = {
+    "evaluate_threshold": "Evaluate the threshold",
+    "issue_letter": "Issue a letter",
+    "escalate": "Escalate to another role",
+    "record_milestone": "Record a milestone",
+}
+FUNCTIONS = (
+    "add_working_days(date, n)",
+    "add_days(date, n)",
+    "add_months(date, n)",
+    "working_days_between(a, b)",
+    "today()",
+    "end_of_day(date)",
+)
+
+
+class PreviewError(Exception):
+    """The expression does not give a date; the message says why in plain words."""
+
+
+def words(key: str) -> str:
+    """'community_safety_officer' -> 'Community safety officer' (how lanes are named)."""
+    return key.replace("_", " ").capitalize()
+
+
+def _choices(keys, label=words) -> list[dict[str, str]]:
+    return [{"value": key, "label": label(key)} for key in keys]
+
+
+def _quoted(choices: list[dict[str, str]]) -> list[dict[str, str]]:
+    # Handler parameters are expressions, so a fixed string is written with quotes.
+    return [{"value": repr(c["value"]), "label": c["label"]} for c in choices]
+
+
+def vocabulary() -> dict[str, Any]:
+    """The choices each picker of the studio's properties panel offers."""
+    roles = _choices(ROLES)
+    milestones = _choices(MILESTONES)
+    parameter_choices = {
+        ("issue_letter", "letter"): _quoted(_choices(LETTER_TITLES, LETTER_TITLES.get)),
+        ("escalate", "to"): _quoted(roles),
+        ("record_milestone", "milestone"): _quoted(milestones),
+    }
+    return {
+        "roles": roles,
+        "forms": _choices(FORMS, lambda key: FORMS[key].form_title),
+        "stages": _choices(STAGES),
+        "deadlines": _choices(DEADLINES),
+        "milestones": milestones,
+        "handlers": [
+            {
+                "value": handler,
+                "label": HANDLER_LABELS.get(handler, words(handler)),
+                "parameters": [
+                    {"name": name, "required": required, "choices": parameter_choices.get((handler, name))}
+                    for name, required in parameters.items()
+                ],
+            }
+            for handler, parameters in HANDLER_PARAMETERS.items()
+        ],
+        "functions": list(FUNCTIONS),
+    }
+
+
+def preview_due(council_id: str, expression: str, received_on: date) -> date:
+    """The date ``expression`` gives on the council's calendar when the application, and every
+    other date the expression reads, is ``received_on``."""
+    if not expression.strip():
+        raise PreviewError("Enter an expression, for example add_working_days(received_on, 5).")
+    reason = sandbox.check_expression(expression)
+    if reason:
+        raise PreviewError(reason)
+    names = sandbox.names_used([expression]) - FUNCTION_NAMES
+    not_dates = sorted(name for name in names if not name.endswith("_on"))
+    if not_dates:
+        raise PreviewError(f"The preview only knows dates (names ending in _on), not {', '.join(not_dates)}.")
+    functions = diagram_functions(councils.policy_for(council_id).calendar, lambda: received_on)
+    data = {name: received_on.isoformat() for name in names}
+    try:
+        return _as_day(sandbox.evaluate(expression, data, functions))
+    except sandbox.ScriptError as exc:
+        raise PreviewError(f"It does not evaluate: {exc}") from exc
+    except ValueError as exc:
+        raise PreviewError(f"It does not give a date: {exc}") from exc
+
+
+def _as_day(value: Any) -> date:
+    """A due date, or a timer's instant as the day it falls in: ``end_of_day(d)`` is midnight
+    at the end of ``d``, which belongs to ``d``."""
+    if isinstance(value, str) and "T" in value:
+        instant = datetime.fromisoformat(value).astimezone(LOCAL_TIMEZONE)
+        return (instant - timedelta(microseconds=1)).date() if instant.time() == time.min else instant.date()
+    return to_date(value)
+
+
+def describe_preview(council_id: str, received_on: date, due_on: date) -> str:
+    """'Monday 30 November 2026, 5 working days after Monday 23 November 2026'."""
+    calendar = councils.policy_for(council_id).calendar
+    working = calendar.working_days_between(received_on, due_on)
+    return f"{long_day(due_on)}, {working} working day{'s' if abs(working) != 1 else ''} after {long_day(received_on)}"
+
+
+def long_day(day: date) -> str:
+    return f"{day:%A} {format_date(day)}"
+
+
+# How the diff names each property a process owner sets.
+PROPERTY_LABELS = {
+    "type": "Kind of step",
+    "name": "Name",
+    "role": "Who does it",
+    "formKey": "Form",
+    "stage": "Stage",
+    "dueOn": "Time limit",
+    "deadline": "Deadline",
+    "doneOn": "Done on",
+    "milestone": "Milestone",
+    "timer": "Timer",
+    "conditions": "Conditions",
+}
+_LIMIT = re.compile(r"^\s*(add_working_days|add_days|add_months)\(\s*([a-z_][a-z0-9_]*)\s*,\s*(\d+)\s*\)\s*$")
+_UNITS = {"add_working_days": "working day", "add_days": "day", "add_months": "month"}
+
+
+def spell_limit(expression: str | None) -> str:
+    """'add_working_days(received_on, 5)' -> '5 working days after received on'; other
+    expressions are shown as written."""
+    if not expression:
+        return "none"
+    match = _LIMIT.match(expression)
+    if not match:
+        return expression
+    function, start, n = match.groups()
+    unit = _UNITS[function] + ("" if n == "1" else "s")
+    return f"{n} {unit} after {start.replace('_', ' ')} ({expression})"
+
+
+def _spell(name: str, value: Any) -> str:
+    if value is None:
+        return "none"
+    if name == "dueOn":
+        return spell_limit(value)
+    if name == "formKey":
+        form = FORMS.get(value)
+        return f"{value} ({form.form_title})" if form else f"{value} (not a form)"
+    if name == "role":
+        return words(value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def describe_changes(diff) -> list[dict[str, Any]]:
+    """The diff's changed elements in words: each property's label, before and after, with
+    time limits and forms spelt out."""
+    return [
+        {
+            "element": change["element"],
+            "changes": [
+                {
+                    "label": PROPERTY_LABELS.get(name, name),
+                    "before": _spell(name, values["from"]),
+                    "after": _spell(name, values["to"]),
+                }
+                for name, values in change["changes"].items()
+            ],
+        }
+        for change in diff.changed
+    ]

@@ -1,0 +1,204 @@
+"""The process owners' studio pages: processes and versions, the modeler's endpoints (check,
+save as a draft, due-date preview), activation, the diff, and who may see them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.factories.actors import Council
+from tests.factories.cases import application
+from tests.factories.reading import deadlines
+from tests.factories.web import csrf_token, signed_in
+
+KEY = "community_trigger_derbyshire"
+DERBYSHIRE = (Path(__file__).resolve().parents[2] / "processes" / f"{KEY}.bpmn").read_bytes()
+OWNER = "owner.derby-city@example.org"
+THREE_DAYS = DERBYSHIRE.replace(b"add_working_days(received_on, 5)", b"add_working_days(received_on, 3)", 1)
+
+
+def studio_csrf(browser) -> str:
+    """The token the editor page hands to its script, as the script sends it."""
+    html = browser.get(f"/studio/{KEY}").get_data(as_text=True)
+    return re.search(r'"csrfToken": ?"([^"]+)"', html).group(1)
+
+
+def post_xml(browser, path: str, xml: bytes, token: str | None = None):
+    headers = {"X-CSRFToken": token if token is not None else studio_csrf(browser)}
+    return browser.post(path, data=xml, content_type="application/xml", headers=headers)
+
+
+def test_the_processes_page_lists_versions_and_who_runs_which(app, derby):
+    html = signed_in(app, OWNER).get("/studio").get_data(as_text=True)
+    assert f'id="process-{KEY}"' in html
+    assert "Derby City Council:" in html and "version 1" in html
+    assert "shipped with ctflow" in html
+    assert "Processes" in html  # in the navigation
+
+
+@pytest.mark.parametrize("who", ["officer", "manager", "police", "chair"])
+def test_only_process_owners_get_the_studio(app, derby, who):
+    browser = signed_in(app, f"{who}.derby-city@example.org")
+    assert browser.get("/studio").status_code == 403
+    assert browser.get(f"/studio/{KEY}").status_code == 403
+    assert ">Processes<" not in browser.get("/").get_data(as_text=True)
+
+
+def test_another_councils_process_is_not_found(app, client, derby):
+    Council(app, client, "east-herts")
+    browser = signed_in(app, "owner.east-herts@example.org")
+    assert browser.get(f"/studio/{KEY}").status_code == 404
+    assert browser.get(f"/studio/{KEY}/versions/1.xml").status_code == 404
+    assert (
+        post_xml(
+            browser, f"/studio/{KEY}/check", DERBYSHIRE, token=csrf_token(browser, "/studio")
+        ).status_code
+        == 404
+    )
+
+
+def test_the_editor_opens_the_councils_live_version_with_the_pickers(app, derby):
+    browser = signed_in(app, OWNER)
+    page = browser.get(f"/studio/{KEY}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "version 1" in html and 'id="studio-canvas"' in html
+    config = re.search(
+        r'<script type="application/json" id="studio-config">(.*?)</script>', html, re.S
+    ).group(1)
+    assert f'"/studio/{KEY}/versions/1.xml"' in config
+    config = json.loads(config)
+    assert {"value": "acknowledge", "label": "Acknowledge the application"} in config["forms"]
+    [escalate] = [h for h in config["handlers"] if h["value"] == "escalate"]
+    # Parameters are expressions, so the choices are quoted strings.
+    assert {"value": "'community_safety_manager'", "label": "Community safety manager"} in escalate[
+        "parameters"
+    ][0]["choices"]
+    xml = browser.get(f"/studio/{KEY}/versions/1.xml")
+    assert xml.mimetype == "application/xml" and xml.data == DERBYSHIRE
+
+
+def test_checking_lists_every_problem_by_element_and_saves_nothing(app, derby):
+    browser = signed_in(app, OWNER)
+    broken = DERBYSHIRE.replace(b'value="acknowledge" />', b'value="no_such_form" />', 1).replace(
+        b'name="deadline" value="case_review"', b'name="deadline" value="review"', 1
+    )
+    response = post_xml(browser, f"/studio/{KEY}/check", broken)
+    assert response.status_code == 200
+    problems = response.get_json()["problems"]
+    assert {"element": "acknowledge", "message": problems[0]["message"]} in problems
+    assert any(p["element"] is None and "'case_review'" in p["message"] for p in problems)
+    assert post_xml(browser, f"/studio/{KEY}/check", DERBYSHIRE).get_json() == {"problems": []}
+    assert "Version 2" not in browser.get("/studio").get_data(as_text=True)
+
+
+def test_saving_makes_a_draft_that_is_live_nowhere_until_activated(app, derby, clock):
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    browser = signed_in(app, OWNER)
+    response = post_xml(browser, f"/studio/{KEY}/versions", THREE_DAYS)
+    assert response.status_code == 201, response.get_json()
+    saved = response.get_json()
+    assert saved["number"] == 2 and saved["created"] is True
+    assert saved["testRunUrl"].startswith(f"/studio/{KEY}/versions/2/test-run")
+    assert derby.open_case(application())["process"] == {"key": KEY, "version": 1}  # a draft
+
+    again = post_xml(browser, f"/studio/{KEY}/versions", THREE_DAYS)
+    assert again.status_code == 200 and again.get_json()["created"] is False
+
+    token = csrf_token(browser, "/studio")
+    activated = browser.post(
+        f"/studio/{KEY}/versions/2/activate", data={"council": "derby-city", "csrf_token": token}
+    )
+    assert activated.status_code == 302
+    page = browser.get("/studio").get_data(as_text=True)
+    assert "Version 2 is live for Derby City Council" in page
+    assert "Saved version 2" in page and "Put version 2 live for Derby City Council" in page
+    case = derby.open_case(application())
+    assert case["process"] == {"key": KEY, "version": 2}
+    assert deadlines(case)["acknowledge"][0] == "2026-12-17"  # 3 working days
+
+
+def test_an_invalid_diagram_is_refused_with_its_problems(app, derby):
+    browser = signed_in(app, OWNER)
+    response = post_xml(browser, f"/studio/{KEY}/versions", b"<not-bpmn/>")
+    assert response.status_code == 422
+    assert response.get_json()["problems"]
+    assert post_xml(browser, f"/studio/{KEY}/versions", b"x" * 10, token="forged").status_code == 400
+    wrong_type = browser.post(f"/studio/{KEY}/versions", data="{}", content_type="application/json",
+                              headers={"X-CSRFToken": studio_csrf(browser)})  # fmt: skip
+    assert wrong_type.status_code == 400 and "BPMN XML" in wrong_type.get_json()["message"]
+
+
+def test_only_an_owner_of_the_council_may_activate(app, derby):
+    browser = signed_in(app, OWNER)
+    post_xml(browser, f"/studio/{KEY}/versions", THREE_DAYS)
+    token = csrf_token(browser, "/studio")
+    response = browser.post(
+        f"/studio/{KEY}/versions/2/activate", data={"council": "east-herts", "csrf_token": token}
+    )
+    assert response.status_code == 403
+    assert browser.post(f"/studio/{KEY}/versions/9/activate",
+                        data={"council": "derby-city", "csrf_token": token}).status_code == 404  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("expression", "received_on", "due_on", "fragment"),
+    [
+        (
+            "add_working_days(received_on, 5)",
+            "2026-11-23",
+            "2026-11-30",
+            "5 working days after Monday 23 November 2026",
+        ),
+        ("add_working_days(received_on, 3)", "2026-11-23", "2026-11-26", "3 working days after"),
+        # Christmas Day and Boxing Day (a Saturday: the substitute is Monday 28th) are skipped.
+        ("add_working_days(received_on, 5)", "2026-12-22", "2026-12-31", "Thursday 31 December 2026"),
+        ("add_working_days(received_on, 6)", "2026-12-22", "2027-01-04", "Monday 4 January 2027"),
+        ("end_of_day(add_days(notified_on, 28))", "2026-11-23", "2026-12-21", "Monday 21 December 2026"),
+    ],
+)
+def test_the_due_date_preview_uses_the_councils_calendar(
+    app, derby, expression, received_on, due_on, fragment
+):
+    browser = signed_in(app, OWNER)
+    response = browser.post("/studio/preview-due", json={"council": "derby-city", "expression": expression,
+                            "received_on": received_on}, headers={"X-CSRFToken": studio_csrf(browser)})  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["due_on"] == due_on
+    assert fragment in response.get_json()["description"] or fragment in response.get_json()["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "fragment"),
+    [
+        ({"council": "derby-city", "expression": "add_working_days(received_on, 'x')", "received_on": "2026-11-23"},
+         422, "whole number"),
+        ({"council": "derby-city", "expression": "__import__('os')", "received_on": "2026-11-23"}, 422, "_"),
+        ({"council": "derby-city", "expression": "add_working_days(received_on, n)", "received_on": "2026-11-23"},
+         422, "not n"),
+        ({"council": "derby-city", "expression": "", "received_on": "2026-11-23"}, 422, "Enter an expression"),
+        ({"council": "derby-city", "expression": "received_on", "received_on": "23/11/2026"}, 422, "received_on"),
+        ({"council": "east-herts", "expression": "received_on", "received_on": "2026-11-23"}, 403, "own councils"),
+        (["not", "an", "object"], 400, "JSON object"),
+    ],
+)  # fmt: skip
+def test_a_preview_that_cannot_be_made_says_why(app, derby, body, status, fragment):
+    browser = signed_in(app, OWNER)
+    response = browser.post("/studio/preview-due", json=body, headers={"X-CSRFToken": studio_csrf(browser)})
+    assert response.status_code == status
+    assert fragment in response.get_json()["message"]
+
+
+def test_the_diff_page_spells_out_changed_time_limits(app, derby):
+    browser = signed_in(app, OWNER)
+    post_xml(browser, f"/studio/{KEY}/versions", THREE_DAYS)
+    page = browser.get(f"/studio/{KEY}/diff?from=1&to=2")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Acknowledge the completed application" in html and "Time limit" in html
+    assert "5 working days after received on" in html and "3 working days after received on" in html
+    assert '"changed": ["acknowledge"]' in html
+    assert browser.get(f"/studio/{KEY}/diff?from=1&to=7").status_code == 404
