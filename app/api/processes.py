@@ -2,21 +2,29 @@ from flask import g, request
 
 from app.api import api_bp
 from app.api.inputs import load_body, load_query
-from app.errors import ApiError
+from app.errors import ApiError, validation_error
 from app.schemas.processes import (
     ActivateSchema,
     DiffQuerySchema,
     DiffSchema,
     ProcessListSchema,
+    ScenarioListSchema,
+    ScenarioQuerySchema,
+    TestRunRequestSchema,
+    TestRunSchema,
     VersionSchema,
 )
-from app.services import process_versions
+from app.services import process_versions, test_runs
 
 activate_schema = ActivateSchema()
 diff_query_schema = DiffQuerySchema()
 diff_schema = DiffSchema()
 process_list_schema = ProcessListSchema()
 version_schema = VersionSchema()
+scenario_query_schema = ScenarioQuerySchema()
+scenario_list_schema = ScenarioListSchema()
+test_run_request_schema = TestRunRequestSchema()
+test_run_schema = TestRunSchema()
 
 
 @api_bp.get("/processes")
@@ -100,3 +108,58 @@ def diff_versions(key: str):
     if not any(key in process_versions.keys_of(c) for c in g.user.council_ids):
         raise process_versions.ProcessNotFound(key)
     return diff_schema.dump(process_versions.diff_versions(key, query["from_"], query["to"]))
+
+
+@api_bp.get("/processes/<key>/scenarios")
+def list_test_scenarios(key: str):
+    """The built-in scenarios a process owner can test-run a version of the process against.
+    ---
+    get:
+      tags: [processes]
+      parameters:
+        - {in: path, name: key, required: true, schema: {type: string}, example: community_trigger_derbyshire}
+        - {in: query, name: council, required: true, schema: {type: string}, example: derby-city}
+      responses:
+        200: {description: "One scenario per route (met, not met, ineligible, appeal, ...)", content: {application/json: {schema: ScenarioListSchema}}}
+        403: {description: Not a process owner of that council, or it does not run this process, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: Bad parameters, content: {application/json: {schema: ErrorSchema}}}
+    """
+    query = load_query(scenario_query_schema)
+    return scenario_list_schema.dump({"items": test_runs.scenarios_listing(g.user, key, query["council"])})
+
+
+@api_bp.post("/processes/<key>/versions/<int:number>/test-run")
+def test_run_version(key: str, number: int):
+    """Run a version (a draft too) against a scenario on a frozen clock, in memory: nothing is saved or sent.
+    ---
+    post:
+      tags: [processes]
+      parameters:
+        - {in: path, name: key, required: true, schema: {type: string}}
+        - {in: path, name: number, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: TestRunRequestSchema}
+      responses:
+        200: {description: "The path taken, deadlines, letters and where it stopped; a diagram that fails, or answers a form refuses, give outcome error", content: {application/json: {schema: TestRunSchema}}}
+        400: {description: Not JSON, content: {application/json: {schema: ErrorSchema}}}
+        403: {description: Not a process owner of that council, or it does not run this process, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such version, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: "Invalid body: an unknown scenario, answers that are not objects or name no form or task, a date out of reach", content: {application/json: {schema: ErrorSchema}}}
+    """
+    body = load_body(test_run_request_schema)
+    try:
+        run = test_runs.run_version(
+            g.user,
+            key,
+            number,
+            body["council"],
+            body["scenario"],
+            received_on=body.get("received_on"),
+            answers=body.get("answers"),
+            step_working_days=body.get("step_working_days"),
+        )
+    except test_runs.ScenarioError as exc:
+        raise validation_error(exc.messages) from None
+    return test_run_schema.dump(run)

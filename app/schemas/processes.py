@@ -1,6 +1,12 @@
-from marshmallow import Schema, fields, validate
+from datetime import date
 
-from app.schemas.common import BaseSchema
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from app import clock
+from app.councils import StrictInteger
+from app.domain.calendar import add_months
+from app.schemas.common import BaseSchema, IsoDate
+from app.schemas.councils import ProcessRefSchema
 
 
 class VersionSchema(Schema):
@@ -63,4 +69,144 @@ class DiffSchema(Schema):
     removed = fields.List(fields.String())
     changed = fields.List(
         fields.Dict(), metadata={"description": "{element, changes: {property: {from, to}}}"}
+    )
+
+
+# --- Test-runs (app/services/test_runs.py) -----------------------------------------------------
+
+# The Community Trigger came into force on 20 October 2014 (Anti-social Behaviour, Crime and
+# Policing Act 2014, s.104); a test-run may look ahead, but no further than this many years.
+TEST_RUN_EARLIEST_RECEIVED_ON = date(2014, 10, 20)
+TEST_RUN_YEARS_AHEAD = 2
+
+
+class ScenarioQuerySchema(BaseSchema):
+    council = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class TestRunRequestSchema(BaseSchema):
+    council = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    scenario = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "a built-in scenario's key (GET /processes/{key}/scenarios)"},
+    )
+    received_on = IsoDate(
+        metadata={
+            "description": "run the scenario as if received on this day (its application's dates move "
+            "with it); from 2014-10-20, at most two years ahead"
+        }
+    )
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=64)),
+        values=fields.Dict(keys=fields.String()),
+        validate=validate.Length(max=50),
+        metadata={
+            "description": "form key or user task id -> fields merged over the scenario's answers for it; "
+            'a done date left out is the day the task is completed, "{today}" / "{today+N}" are that day '
+            "and N days after it"
+        },
+    )
+    step_working_days = StrictInteger(
+        validate=validate.Range(min=0, max=60),
+        metadata={"description": "working days from a task opening to its completion (default 2)"},
+    )
+
+    @validates("received_on")
+    def _within_reach(self, value: date, **kwargs) -> None:
+        latest = add_months(clock.today(), 12 * TEST_RUN_YEARS_AHEAD)
+        if value < TEST_RUN_EARLIEST_RECEIVED_ON:
+            raise ValidationError(
+                "Must not be before 2014-10-20, when the Community Trigger came into force."
+            )
+        if value > latest:
+            raise ValidationError(f"Must not be after {latest.isoformat()}.")
+
+
+class ScenarioSchema(Schema):
+    key = fields.String()
+    title = fields.String()
+    description = fields.String()
+    received_on = fields.Date()
+    step_working_days = fields.Integer()
+    appeal = fields.Dict(allow_none=True, metadata={"description": "{received_after_days, grounds}, or null"})
+    application = fields.Dict(metadata={"description": "the application, as POST /councils/{council}/cases"})
+    answers = fields.Dict(metadata={"description": "form key or user task id -> the answers given"})
+
+
+class ScenarioListSchema(Schema):
+    items = fields.List(fields.Nested(ScenarioSchema))
+
+
+class TestRunStepSchema(Schema):
+    kind = fields.String(
+        metadata={
+            "enum": [
+                "received",
+                "threshold_evaluated",
+                "task_completed",
+                "timer_fired",
+                "escalated",
+                "appeal_lodged",
+                "appeal_too_late",
+                "letter_issued",
+            ]
+        }
+    )
+    on = fields.Date()
+    name = fields.String()
+    element = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    form = fields.String(attribute="form_key", allow_none=True)
+    agency = fields.String(allow_none=True)
+    opened_on = fields.Date(allow_none=True, metadata={"description": "a task: when it became due-able"})
+    due_on = fields.Date(allow_none=True)
+    deadline = fields.String(allow_none=True)
+    answers = fields.Dict(allow_none=True, metadata={"description": "a task: the answers as validated"})
+    passed = fields.List(fields.String(), metadata={"description": "elements the workflow went through"})
+
+
+class TestRunDeadlineSchema(Schema):
+    key = fields.String()
+    label = fields.String()
+    due_on = fields.Date()
+    done_on = fields.Date(allow_none=True)
+    status = fields.String(metadata={"enum": ["pending", "met", "missed"]})
+
+
+class TestRunMilestoneSchema(Schema):
+    key = fields.String()
+    on = fields.Date()
+    element = fields.String()
+
+
+class TestRunLetterSchema(Schema):
+    kind = fields.String()
+    title = fields.String()
+    recipient = fields.String(metadata={"enum": ["applicant", "victim", "third_party"]})
+    element = fields.String()
+    issued_on = fields.Date()
+    html = fields.String(metadata={"description": "the letter as the case would store it"})
+
+
+class TestRunSchema(Schema):
+    process = fields.Nested(ProcessRefSchema)
+    council = fields.String(attribute="council_id")
+    scenario = fields.Nested(ScenarioSchema, metadata={"description": "the scenario as run"})
+    outcome = fields.String(metadata={"enum": ["completed", "stopped", "error"]})
+    stopped_at = fields.String(metadata={"description": "where and why the run stopped, in words"})
+    ended_on = fields.Date(metadata={"description": "the run's clock when it stopped"})
+    final_stage = fields.String()
+    error = fields.String(allow_none=True)
+    error_element = fields.String(allow_none=True)
+    error_fields = fields.Dict(allow_none=True, metadata={"description": "field path -> messages"})
+    path = fields.List(fields.String(), metadata={"description": "every element completed, in order"})
+    steps = fields.List(fields.Nested(TestRunStepSchema))
+    deadlines = fields.List(fields.Nested(TestRunDeadlineSchema))
+    milestones = fields.List(fields.Nested(TestRunMilestoneSchema))
+    letters = fields.List(fields.Nested(TestRunLetterSchema))
+    record = fields.Dict(
+        metadata={
+            "description": "what the case would record: threshold, decision, outcome, appeals, agencies"
+        }
     )

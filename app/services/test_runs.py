@@ -1,0 +1,795 @@
+"""Test-running a process version before it goes live: a scenario's case, run in memory.
+
+A process owner runs a (draft) version against a scenario (an application, the answers an
+officer would give each task, an optional appeal) on a frozen clock, and sees the path the case
+takes, every deadline with its due date and whether it was met, the letters it issues and where
+it stopped. The run goes through what a real case goes through (``CaseRun``, ``load_form``, the
+form effects of ``app.services.tasks``, the letters' snapshots and templates) but keeps
+everything in memory: no row is written, nothing is committed or e-mailed, so a draft can be
+tried as often as needed.
+
+The clock: the case is received at 09:00 (Europe/London) on the application's ``received_on``.
+Each task is completed ``step_working_days`` working days (the council's calendar) after it
+opened, at 10:00, and its done dates default to that day. When a timer is due before the next
+completion (an escalation, a window closing), the clock jumps to just after it and the timers
+fire. The scenario's appeal is lodged ``received_after_days`` days after the case first waits
+for an appeal or a review request, at 09:00, unless the window has closed by then.
+
+The built-in scenarios are data (``processes/scenarios.toml``): they sit beside the diagrams and
+councils they exercise, in the API's own shapes (the application as spec/API.md has it, answers
+as the forms take them), so a new scenario or a new form's answers need no code.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from app.clock import LOCAL_TIMEZONE
+from app.domain.calendar import format_date
+from app.domain.deadlines import deadline_status
+from app.engine.runtime import CaseRun, OpenTask, Snapshot, WorkflowError
+from app.engine.specs import ParsedProcess
+from app.extensions import db
+from app.letters import LETTER_TITLES, LetterError, LetterFacts, letter_snapshot, recipients_for, render_html
+from app.models import ProcessVersion, User
+from app.services import councils, process_versions
+from app.services.cases import workflow_data
+from app.services.processes import PROCESSES_DIR, parsed
+from app.services.tasks import _complete_defaults, form_effect
+from app.store import processes as process_store
+from forms import FORMS, FormContext, FormError, load_form
+from forms.base import DoneDate
+
+SCENARIOS_PATH = PROCESSES_DIR / "scenarios.toml"
+REFERENCE = "TEST-RUN"  # the case reference the letters print
+ACTOR = "test-run"  # who the form effects record as deciding
+DEFAULT_STEP_WORKING_DAYS = 2
+MAX_STEP_WORKING_DAYS = 60
+RECEIVED_AT = time(9)  # the application arrives, and an appeal is lodged, at 09:00 local time
+COMPLETED_AT = time(10)  # an officer completes a task at 10:00 local time
+
+
+class RunOutcome(StrEnum):
+    COMPLETED = "completed"  # the workflow reached its end
+    STOPPED = "stopped"  # a task the scenario has no answers for, nothing left to move it, or too many steps
+    ERROR = "error"  # the diagram failed, or an answer did not validate
+
+
+class StepKind(StrEnum):
+    RECEIVED = "received"
+    THRESHOLD_EVALUATED = "threshold_evaluated"
+    TASK_COMPLETED = "task_completed"
+    TIMER_FIRED = "timer_fired"
+    ESCALATED = "escalated"
+    APPEAL_LODGED = "appeal_lodged"
+    APPEAL_TOO_LATE = "appeal_too_late"
+    LETTER_ISSUED = "letter_issued"
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be run as asked; ``messages`` is field -> messages, as a 422 lists them."""
+
+    def __init__(self, field_name: str, messages: Any) -> None:
+        self.messages = {field_name: messages if isinstance(messages, dict | list) else [messages]}
+        super().__init__(f"{field_name}: {messages}")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    title: str
+    description: str
+    application: dict[str, Any]  # spec/API.md's application, dates as ISO strings
+    answers: dict[str, dict[str, Any]]  # form key or element id (which wins) -> the form's answers
+    appeal: dict[str, Any] | None = None  # {"received_after_days": int, "grounds": str}
+    step_working_days: int = DEFAULT_STEP_WORKING_DAYS
+
+    @property
+    def received_on(self) -> date:
+        return date.fromisoformat(self.application["received_on"])
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing that happened in the run, on the run's clock."""
+
+    kind: StepKind
+    on: date
+    name: str
+    element: str | None = None
+    role: str | None = None
+    form_key: str | None = None
+    agency: str | None = None
+    opened_on: date | None = None  # a task: the day it became due-able
+    due_on: date | None = None
+    deadline: str | None = None
+    answers: dict[str, Any] | None = None  # a task: the answers as validated and stored
+    passed: tuple[str, ...] = ()  # the elements the workflow went through in this step, in order
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    key: str
+    label: str
+    due_on: date
+    done_on: date | None
+    status: str  # app.domain.deadlines: met, missed or pending (on the day the run ended)
+
+
+@dataclass(frozen=True)
+class MilestoneResult:
+    key: str
+    on: date
+    element: str
+
+
+@dataclass(frozen=True)
+class LetterResult:
+    kind: str
+    title: str
+    recipient: str  # app.models.document.Recipient
+    element: str
+    issued_on: date
+    html: str
+
+
+@dataclass
+class TestRun:
+    __test__ = False  # not a pytest test class, whatever its name
+
+    scenario: Scenario
+    council_id: str
+    process_key: str
+    version_number: int
+    outcome: RunOutcome
+    stopped_at: str
+    ended_on: date
+    final_stage: str
+    steps: list[Step]
+    deadlines: list[DeadlineResult]
+    milestones: list[MilestoneResult]
+    letters: list[LetterResult]
+    path: list[str]  # every element the workflow completed, in order
+    record: dict[str, Any]  # what the case row would hold: threshold, decision, outcome, appeals, agencies
+    error: str | None = None
+    error_element: str | None = None
+    error_fields: dict[str, list[str]] | None = None
+
+    @property
+    def process(self) -> dict[str, Any]:
+        return {"key": self.process_key, "version": self.version_number}
+
+
+# --- Scenarios ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def _scenario_table() -> dict[str, Any]:
+    with SCENARIOS_PATH.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def scenarios_for(council_id: str) -> list[Scenario]:
+    """The built-in scenarios a council's process owner can run (fresh copies: change them freely)."""
+    if councils.policy_for(council_id) is None:
+        raise ScenarioError("council", f"No council {council_id!r}.")
+    table = _scenario_table()
+    return [_built_in(key, spec, table) for key, spec in table["scenarios"].items()]
+
+
+def _built_in(key: str, spec: dict[str, Any], table: dict[str, Any]) -> Scenario:
+    application = {**copy.deepcopy(table["application"]), **copy.deepcopy(spec.get("application", {}))}
+    return Scenario(
+        key=key,
+        title=spec["title"],
+        description=spec["description"],
+        application=application,
+        answers=_merged(table["answers"], spec.get("answers", {})),
+        appeal=copy.deepcopy(spec.get("appeal")),
+        step_working_days=spec.get("step_working_days", DEFAULT_STEP_WORKING_DAYS),
+    )
+
+
+def _merged(answers: dict[str, dict], overrides: dict[str, dict]) -> dict[str, dict]:
+    """Each override's fields over the answers of the same key (a field set to null stays null)."""
+    merged = copy.deepcopy(answers)
+    for key, fields_ in overrides.items():
+        merged[key] = {**merged.get(key, {}), **copy.deepcopy(fields_)}
+    return merged
+
+
+def scenario_from(
+    council_id: str,
+    key: str,
+    *,
+    received_on: date | None = None,
+    answers_override: dict | None = None,
+    step_working_days: int | None = None,
+) -> Scenario:
+    """A built-in scenario adjusted: received on another day (every date of the application moves
+    with it), some answers changed (fields merged over the built-in ones, per form key or element
+    id), or a different pace. ScenarioError says which of those cannot be used."""
+    scenarios = {s.key: s for s in scenarios_for(council_id)}
+    if key not in scenarios:
+        raise ScenarioError("scenario", f"No built-in scenario {key!r}; there are: {', '.join(scenarios)}.")
+    scenario = scenarios[key]
+    if answers_override is not None:
+        _check_answers_shape(answers_override)
+        scenario = replace(scenario, answers=_merged(scenario.answers, answers_override))
+    if received_on is not None:
+        shift = received_on - scenario.received_on
+        scenario = replace(scenario, application=_shifted(scenario.application, shift))
+    if step_working_days is not None:
+        if isinstance(step_working_days, bool) or not isinstance(step_working_days, int):
+            raise ScenarioError("step_working_days", "Must be a whole number.")
+        if not 0 <= step_working_days <= MAX_STEP_WORKING_DAYS:
+            raise ScenarioError("step_working_days", f"Must be between 0 and {MAX_STEP_WORKING_DAYS}.")
+        scenario = replace(scenario, step_working_days=step_working_days)
+    return scenario
+
+
+def _check_answers_shape(answers: Any) -> None:
+    if not isinstance(answers, dict):
+        raise ScenarioError("answers", "Must be an object: form key or element id -> that form's answers.")
+    problems = {
+        str(key): ["Must be an object of the form's fields."]
+        for key, value in answers.items()
+        if not isinstance(key, str) or not isinstance(value, dict)
+    }
+    if problems:
+        raise ScenarioError("answers", problems)
+
+
+def _shifted(value: Any, shift: timedelta, key: str = "") -> Any:
+    """The application with every ``*_on`` date moved by ``shift``."""
+    if isinstance(value, dict):
+        return {k: _shifted(v, shift, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shifted(v, shift, key) for v in value]
+    if key.endswith("_on") and isinstance(value, str):
+        try:
+            return (date.fromisoformat(value) + shift).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def unknown_answer_keys(process: ParsedProcess, answers: dict) -> dict[str, list[str]]:
+    """Keys of ``answers`` that are neither a form nor a user task of the process (a typo would
+    otherwise be ignored silently and the built-in answer used)."""
+    elements = {
+        getattr(spec, "bpmn_id", None)
+        for spec in process.spec.task_specs.values()
+        if getattr(spec, "manual", False)
+    }
+    return {
+        key: ["Not a form key, nor the id of a user task of this version."]
+        for key in answers
+        if key not in FORMS and key not in elements
+    }
+
+
+# --- Running -----------------------------------------------------------------------------------
+
+
+def run_scenario(
+    version: ProcessVersion, council_id: str, scenario: Scenario, *, max_steps: int = 200
+) -> TestRun:
+    """Run ``scenario`` on ``version`` for a council, in memory, until the case closes, waits for
+    an answer the scenario does not give, fails, or ``max_steps`` steps have been taken."""
+    council = councils.policy_for(council_id)
+    if council is None:
+        raise ScenarioError("council", f"No council {council_id!r}.")
+    simulation = _Simulation(parsed(version), council, scenario)
+    simulation.run(max_steps)
+    return simulation.result(council_id, version)
+
+
+def scenarios_listing(user: User, process_key: str, council_id: str) -> list[Scenario]:
+    """The built-in scenarios, for a process owner of a council that runs the process."""
+    _check_owner(user, council_id)
+    _check_runs(council_id, process_key)
+    return scenarios_for(council_id)
+
+
+def run_version(
+    user: User,
+    process_key: str,
+    number: int,
+    council_id: str,
+    scenario_key: str,
+    *,
+    received_on: date | None = None,
+    answers: dict | None = None,
+    step_working_days: int | None = None,
+) -> TestRun:
+    """A process owner's test-run of one version (``POST .../versions/{n}/test-run``)."""
+    _check_owner(user, council_id)
+    version = process_store.get_version_by_number(process_key, number)
+    if version is None:
+        raise process_versions.ProcessNotFound(f"{process_key} v{number}")
+    _check_runs(council_id, process_key)
+    scenario = scenario_from(
+        council_id,
+        scenario_key,
+        received_on=received_on,
+        answers_override=answers,
+        step_working_days=step_working_days,
+    )
+    unknown = unknown_answer_keys(parsed(version), answers or {})
+    if unknown:
+        raise ScenarioError("answers", unknown)
+    return run_scenario(version, council_id, scenario)
+
+
+def _check_owner(user: User, council_id: str) -> None:
+    # As activating a version: only the council's process owners (or admins) may.
+    if council_id not in process_versions.owned_councils(user):
+        raise process_versions.ProcessForbidden(
+            "Only a process owner of this council can test-run its process."
+        )
+
+
+def _check_runs(council_id: str, process_key: str) -> None:
+    if process_key not in process_versions.keys_of(council_id):
+        raise process_versions.ProcessForbidden(f"{council_id} does not run {process_key}.")
+
+
+@dataclass
+class _Deadline:
+    label: str
+    due_on: date
+    done_on: date | None = None
+
+
+@dataclass
+class _AppealRecord:
+    kind: str
+    received_on: date
+    grounds: str
+    decided_on: date | None = None
+    upheld: bool | None = None
+    reasons: str | None = None
+
+
+@dataclass
+class _CaseRecord:
+    """What the case row holds besides its workflow; ``app.services.tasks``' form effects write here."""
+
+    council_id: str
+    id: None = None
+    threshold: dict | None = None
+    decision: dict | None = None
+    outcome: dict | None = None
+    appeals: list[_AppealRecord] = field(default_factory=list)
+    agencies: list[Any] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "decision": self.decision,
+            "outcome": self.outcome,
+            "appeals": [_json_friendly(asdict(a)) for a in self.appeals],
+            "agencies": [a.agency for a in self.agencies],
+        }
+
+
+@dataclass(frozen=True)
+class _TaskStandIn:
+    """The few attributes of a ``CaseTask`` that the form effects and defaults read."""
+
+    form_key: str
+    element: str
+    name: str
+
+
+class _Stop(Exception):
+    """The run ends here: how, where in words, and for an error what failed."""
+
+    def __init__(
+        self,
+        outcome: RunOutcome,
+        stopped_at: str,
+        error: str | None = None,
+        element: str | None = None,
+        fields: dict | None = None,
+    ) -> None:
+        super().__init__(stopped_at)
+        self.outcome = outcome
+        self.stopped_at = stopped_at
+        self.error = error
+        self.element = element
+        self.fields = fields
+
+
+class _Simulation:
+    """One scenario's case on one version: the workflow, the clock, and what the case would record."""
+
+    def __init__(self, process: ParsedProcess, council, scenario: Scenario) -> None:
+        self.process, self.council, self.scenario = process, council, scenario
+        self.calendar = council.calendar
+        self.now = _local(scenario.received_on, RECEIVED_AT)
+        self.workflow = None
+        self.names = _element_names(process)
+        self.steps: list[Step] = []
+        self.deadlines: dict[str, _Deadline] = {}
+        self.milestones: list[MilestoneResult] = []
+        self.letters: list[LetterResult] = []
+        self.path: list[str] = []
+        self._completed_ids: set = set()
+        self.opened: dict[str, tuple[datetime, date | None]] = {}  # spiff id -> (opened at, due on)
+        self.appeal_at: datetime | None = None
+        self.appeal_done = scenario.appeal is None
+        self.stage = "acknowledgement"
+        self.record = _CaseRecord(council_id=council.id)
+        self.stop: _Stop | None = None
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(LOCAL_TIMEZONE).date()
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    def run(self, max_steps: int) -> None:
+        try:
+            snapshot = self._start()
+            for _ in range(max_steps):
+                snapshot = self._next_action(snapshot)()
+            raise _Stop(RunOutcome.STOPPED, f"Stopped after {max_steps} steps without reaching the end.")
+        except _Stop as stop:
+            self.stop = stop
+        except WorkflowError as exc:
+            self.stop = self._failure(str(exc))
+        except LetterError as exc:
+            self.stop = self._failure(f"a letter could not be written: {exc}")
+
+    def _next_action(self, snapshot: Snapshot) -> Callable[[], Snapshot]:
+        """What happens next: whichever of the next task completion, timer and appeal comes first."""
+        if snapshot.completed:
+            raise _Stop(
+                RunOutcome.COMPLETED, f"Reached the end: the case closed on {format_date(self.today)}."
+            )
+        candidates: list[tuple[datetime, int, Callable[[], Snapshot]]] = []
+        if snapshot.next_timer_at is not None:
+            at = _aware(snapshot.next_timer_at) + timedelta(seconds=1)
+            candidates.append((max(at, self.now), 0, functools.partial(self._fire_timers, at)))
+        task_at = self._next_task(snapshot)
+        if task_at is not None:
+            task, at = task_at
+            candidates.append((at, 1, functools.partial(self._complete, task, at)))
+        appeal_at = self._appeal_time(snapshot)
+        if appeal_at is not None:
+            candidates.append((appeal_at, 2, functools.partial(self._lodge_appeal, appeal_at)))
+        if not candidates:
+            raise _Stop(RunOutcome.STOPPED, self._stuck(snapshot))
+        return min(candidates, key=lambda c: (c[0], c[1]))[2]
+
+    def _next_task(self, snapshot: Snapshot) -> tuple[OpenTask, datetime] | None:
+        due = []
+        for index, task in enumerate(snapshot.open_tasks):
+            opened_at = self.opened[task.spiff_id][0]
+            opened_on = opened_at.astimezone(LOCAL_TIMEZONE).date()
+            done_on = (
+                self.calendar.add_working_days(opened_on, self.scenario.step_working_days)
+                if self.scenario.step_working_days
+                else opened_on
+            )
+            due.append((max(_local(done_on, COMPLETED_AT), opened_at), index, task))
+        if not due:
+            return None
+        at, _index, task = min(due, key=lambda d: (d[0], d[1]))
+        return task, at
+
+    def _appeal_time(self, snapshot: Snapshot) -> datetime | None:
+        if self.appeal_done or not snapshot.waiting_for_appeal:
+            return None
+        if self.appeal_at is None:  # the case has just started waiting: the window opened today
+            days = self.scenario.appeal.get("received_after_days", 0)
+            lodged_on = self.today + timedelta(days=days if isinstance(days, int) and days >= 0 else 0)
+            self.appeal_at = max(_local(lodged_on, RECEIVED_AT), self.now)
+        return self.appeal_at
+
+    def _stuck(self, snapshot: Snapshot) -> str:
+        if snapshot.waiting_for_appeal:
+            return (
+                "Waiting for an appeal or review request, which the scenario does not lodge, and no timer "
+                "closes the window."
+            )
+        return "Stuck: no task is open and no timer or message can move the case on."
+
+    # -- the moves ----------------------------------------------------------------------------
+
+    def _start(self) -> Snapshot:
+        data = workflow_data(self.scenario.application, self.council)
+
+        def start(run: CaseRun) -> None:
+            self.workflow = run.start(data)
+
+        self.steps.append(Step(StepKind.RECEIVED, self.today, "Application received"))
+        return self._operate(self.now, start)
+
+    def _complete(self, task: OpenTask, at: datetime) -> Snapshot:
+        self.now = at
+        answers = self.scenario.answers.get(task.element, self.scenario.answers.get(task.form_key))
+        if answers is None:
+            raise _Stop(
+                RunOutcome.STOPPED,
+                f"Waiting for '{task.name}' ({task.element}){_for_agency(task)}: the scenario has no "
+                f"answers for form {task.form_key}.",
+            )
+        stand_in = _TaskStandIn(task.form_key, task.element, task.name)
+        data = self._validated(task, answers)
+        data = _complete_defaults(stand_in, self.record, data)
+        opened_at, due_on = self.opened[task.spiff_id]
+        index, before = len(self.steps), len(self.path)
+        snapshot = self._operate(at, lambda run: run.complete_user_task(self.workflow, task.spiff_id, data))
+        self._apply_form_effect(stand_in, data)
+        step = Step(
+            StepKind.TASK_COMPLETED, self.today, task.name, task.element, task.role, task.form_key, task.agency,
+            opened_at.astimezone(LOCAL_TIMEZONE).date(), due_on, task.deadline, data, tuple(self.path[before:]),
+        )  # fmt: skip
+        self.steps.insert(index, step)
+        return snapshot
+
+    def _validated(self, task: OpenTask, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers as ``complete_task`` checks them, with done dates defaulting to today."""
+        filled = _with_today(answers, self.today)
+        for name in _done_date_fields(task.form_key):
+            if filled.get(name) is None:
+                filled[name] = self.today.isoformat()
+        try:
+            return load_form(
+                task.form_key, filled, FormContext(today=self.today, received_on=self.scenario.received_on)
+            )
+        except FormError as exc:
+            problems = exc.by_path()
+            listed = "; ".join(f"{path}: {' '.join(messages)}" for path, messages in problems.items())
+            raise _Stop(
+                RunOutcome.ERROR,
+                f"Stopped at '{task.name}' ({task.element}): its answers are not valid.",
+                f"{task.element}: the answers for form {task.form_key} are not valid: {listed}",
+                task.element,
+                problems,
+            ) from None
+        except ValueError as exc:  # a form key the registry does not know
+            raise _Stop(RunOutcome.ERROR, f"Stopped at '{task.name}' ({task.element}).",
+                        f"{task.element}: {exc}", task.element) from None  # fmt: skip
+
+    def _apply_form_effect(self, task: _TaskStandIn, data: dict[str, Any]) -> None:
+        decision = self.record.decision
+        with _kept_out_of_the_session():
+            form_effect(task.form_key)(self.record, task, _Actor(), data)
+        if self.record.decision is not decision and isinstance(self.record.decision, dict):
+            if "overturned" not in self.record.decision:
+                # The effect dates a decision by the app's clock; in a test-run the run's clock counts.
+                self.record.decision["on"] = self.today.isoformat()
+
+    def _fire_timers(self, at: datetime) -> Snapshot:
+        index, before = len(self.steps), len(self.path)
+        snapshot = self._operate(max(at, self.now), lambda run: run.fire_timers(self.workflow))
+        passed = tuple(self.path[before:])
+        if not passed and snapshot.next_timer_at is not None and _aware(snapshot.next_timer_at) < self.now:
+            # The engine left a timer that is due unfired: going on would only jump to it again.
+            raise _Stop(
+                RunOutcome.STOPPED, f"A timer due at {snapshot.next_timer_at.isoformat()} did not fire."
+            )
+        events = [e for e in passed if self.names[e][1] == "event"]
+        element = (events or passed or [None])[0]
+        name = self.names[element][0] if element else "A timer"
+        self.steps.insert(index, Step(StepKind.TIMER_FIRED, self.today, name, element, passed=passed))
+        return snapshot
+
+    def _lodge_appeal(self, at: datetime) -> Snapshot:
+        self.now = at
+        grounds = str(self.scenario.appeal.get("grounds") or "Appeal lodged in a test-run.")
+        payload = {"appeal_received_on": self.today.isoformat(), "appeal_grounds": grounds}
+        # As app.services.cases.lodge_appeal: before a "met" decision, it asks for the refusal's review.
+        decided = {m.key for m in self.milestones} & {"threshold_not_met", "threshold_met"}
+        kind = "review_request" if decided == {"threshold_not_met"} else "appeal"
+        self.appeal_done = True
+        index, before = len(self.steps), len(self.path)
+        snapshot = self._operate(at, lambda run: run.deliver_appeal(self.workflow, payload))
+        self.record.appeals.append(_AppealRecord(kind, self.today, grounds))
+        title = "Review of the refusal requested" if kind == "review_request" else "Appeal lodged"
+        self.steps.insert(
+            index, Step(StepKind.APPEAL_LODGED, self.today, title, passed=tuple(self.path[before:]))
+        )
+        return snapshot
+
+    # -- one operation on the workflow, and what it changes -------------------------------------
+
+    def _operate(self, at: datetime, operation: Callable[[CaseRun], None]) -> Snapshot:
+        self.now = at
+        run = CaseRun(
+            parsed=self.process,
+            calendar=self.calendar,
+            now=at,
+            today=self.today,
+            handler_context={"council": self.council, "case_reference": REFERENCE},
+        )
+        if self.workflow is not None:
+            self.workflow.script_engine = run.engine  # as CaseRun.load does: one engine per operation
+        operation(run)
+        snapshot = run.snapshot(self.workflow)
+        self._record(run, snapshot)
+        return snapshot
+
+    def _record(self, run: CaseRun, snapshot: Snapshot) -> None:
+        """What app.services.case_runs.apply_run writes for a real case, kept here instead."""
+        effects = run.effects
+        for key, on, element in effects.milestones:
+            self.milestones.append(MilestoneResult(key, on, element))
+        for key, on in dict(effects.deadlines_done).items():
+            if key in self.deadlines and self.deadlines[key].done_on is None:
+                self.deadlines[key].done_on = on
+        for event, detail in effects.history:
+            if event in (StepKind.ESCALATED, StepKind.THRESHOLD_EVALUATED):
+                self.steps.append(Step(StepKind(event), self.today, detail))
+        for pending in snapshot.pending_deadlines:
+            # Computed once, when the step became due, as the case's deadline rows are.
+            self.deadlines.setdefault(pending.key, _Deadline(pending.label, pending.due_on))
+        self._issue_letters(effects.letters)
+        for task in snapshot.open_tasks:
+            self.opened.setdefault(task.spiff_id, (self.now, task.due_on))
+        self._extend_path()
+        if isinstance(snapshot.data.get("threshold"), dict):
+            self.record.threshold = snapshot.data["threshold"]
+        # As case_runs: the stage of the newest open task, else of what the case waits for.
+        stages = [t.stage for t in snapshot.open_tasks if t.stage]
+        self.stage = (stages[-1] if stages else snapshot.waiting_stage) or self.stage
+        if self.appeal_at is not None and not self.appeal_done and not snapshot.waiting_for_appeal:
+            self.appeal_done = True  # the window closed first
+            lodged_on = format_date(self.appeal_at.astimezone(LOCAL_TIMEZONE).date())
+            name = f"The scenario's appeal of {lodged_on} came after the window had closed"
+            self.steps.append(Step(StepKind.APPEAL_TOO_LATE, self.today, name))
+
+    def _issue_letters(self, letters: list) -> None:
+        """As app.services.letters.issue_letters: one letter per recipient, written from a
+        snapshot of that moment, but kept in the run instead of stored and e-mailed."""
+        deadlines = {key: d.due_on for key, d in self.deadlines.items()}
+        for due in letters:
+            kind, element = due[0], due[1]
+            facts = LetterFacts(
+                kind=kind,
+                council=self.council,
+                reference=REFERENCE,
+                application=self.scenario.application,
+                data=due[2] if len(due) > 2 else {},
+                deadlines=deadlines,
+                issued_on=self.today,
+            )
+            for addressee in recipients_for(kind, self.scenario.application):
+                snapshot = letter_snapshot(facts, addressee)
+                html = render_html(snapshot)
+                role = str(addressee.role)
+                self.letters.append(LetterResult(kind, snapshot["title"], role, element, self.today, html))
+            self.steps.append(Step(StepKind.LETTER_ISSUED, self.today, LETTER_TITLES[kind], element))
+
+    def _extend_path(self) -> None:
+        from SpiffWorkflow.util.task import TaskState
+
+        done = [
+            t for t in self.workflow.get_tasks(state=TaskState.COMPLETED) if t.id not in self._completed_ids
+        ]
+        for task in sorted(done, key=lambda t: t.last_state_change):
+            self._completed_ids.add(task.id)
+            element = getattr(task.task_spec, "bpmn_id", None)
+            # A multi-instance task's instances and their parent share one element: listed once.
+            if element in self.names and (not self.path or self.path[-1] != element):
+                self.path.append(element)
+
+    # -- the result -----------------------------------------------------------------------------
+
+    def _failure(self, message: str) -> _Stop:
+        element = message.split(":", 1)[0].strip()
+        element = element if element in self.names else None
+        where = f" at '{self.names[element][0]}' ({element})" if element else ""
+        return _Stop(RunOutcome.ERROR, f"Stopped by an error{where}: the diagram failed.", message, element)
+
+    def result(self, council_id: str, version: ProcessVersion) -> TestRun:
+        stop = self.stop or _Stop(RunOutcome.STOPPED, "Not run.")
+        ended_on = self.today
+        return TestRun(
+            scenario=self.scenario,
+            council_id=council_id,
+            process_key=version.process_key,
+            version_number=version.number,
+            outcome=stop.outcome,
+            stopped_at=stop.stopped_at,
+            ended_on=ended_on,
+            final_stage="closed" if stop.outcome == RunOutcome.COMPLETED else self.stage,
+            steps=self.steps,
+            deadlines=[
+                DeadlineResult(
+                    key, d.label, d.due_on, d.done_on, deadline_status(d.due_on, d.done_on, ended_on)
+                )
+                for key, d in self.deadlines.items()
+            ],
+            milestones=self.milestones,
+            letters=self.letters,
+            path=self.path,
+            record=self.record.to_dict(),
+            error=stop.error,
+            error_element=stop.element,
+            error_fields=stop.fields,
+        )
+
+
+@dataclass(frozen=True)
+class _Actor:
+    email: str = ACTOR
+
+
+@contextmanager
+def _kept_out_of_the_session() -> Iterator[None]:
+    """A form effect adds rows for a real case (``add_agencies``); a test-run writes none, so
+    anything it added to the session is taken out again before anything can flush it."""
+    before = set(db.session.new)
+    with db.session.no_autoflush:
+        try:
+            yield
+        finally:
+            for added in set(db.session.new) - before:
+                db.session.expunge(added)
+
+
+_TODAY = re.compile(r"^\{today(?:([+-])(\d{1,4}))?\}$")
+
+
+def _with_today(value: Any, today: date) -> Any:
+    """Answers with "{today}", "{today+N}" and "{today-N}" written as dates."""
+    if isinstance(value, dict):
+        return {k: _with_today(v, today) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_today(v, today) for v in value]
+    if isinstance(value, str) and (match := _TODAY.match(value.strip())):
+        days = int(match[2] or 0) * (-1 if match[1] == "-" else 1)
+        return (today + timedelta(days=days)).isoformat()
+    return value
+
+
+@functools.cache
+def _done_date_fields(form_key: str) -> tuple[str, ...]:
+    schema = FORMS.get(form_key)
+    return tuple(name for name, f in schema().fields.items() if isinstance(f, DoneDate)) if schema else ()
+
+
+def _element_names(process: ParsedProcess) -> dict[str, tuple[str, str]]:
+    """element id -> (its name, "event" for an event, else its type)."""
+    names = {}
+    for spec in process.spec.task_specs.values():
+        element = getattr(spec, "bpmn_id", None)
+        if element:
+            kind = type(spec).__name__
+            kind = "event" if kind.endswith("Event") else kind
+            names[element] = (getattr(spec, "bpmn_name", None) or element, kind)
+    return names
+
+
+def _for_agency(task: OpenTask) -> str:
+    return f" for {task.agency.replace('_', ' ')}" if task.agency else ""
+
+
+def _local(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
+
+
+def _aware(instant: datetime) -> datetime:
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+
+
+def _json_friendly(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _json_friendly(v) for k, v in value.items()}
+    return value
