@@ -65,9 +65,14 @@ GOVUK_STATIC := app/static/govuk-frontend
 # The bpmn-js viewer (case pages draw the case's diagram), copied as released.
 BPMN_DIST := node_modules/bpmn-js/dist
 BPMN_STATIC := app/static/bpmn-js
+# The process owners' studio: the bpmn-js modeler, properties panel and our extension
+# (app/assets/studio/), bundled by esbuild into studio.js and studio.css with their fonts and
+# icons as files (the CSP allows no inline styles nor data: URIs), LICENSES.txt and VERSION.
+STUDIO_SRC := app/assets/studio
+STUDIO_STATIC := app/static/studio
 
 .PHONY: assets
-assets: ## rebuild app/static/govuk-frontend/ and app/static/bpmn-js/ from npm (needs node and npm)
+assets: ## rebuild app/static/govuk-frontend/, app/static/bpmn-js/ and app/static/studio/ from npm (needs node and npm)
 	npm ci --ignore-scripts --no-audit --no-fund
 	rm -rf $(GOVUK_STATIC)
 	mkdir -p $(GOVUK_STATIC)/assets
@@ -82,6 +87,7 @@ assets: ## rebuild app/static/govuk-frontend/ and app/static/bpmn-js/ from npm (
 	cp $(BPMN_DIST)/bpmn-viewer.production.min.js $(BPMN_DIST)/assets/bpmn-js.css $(BPMN_DIST)/assets/diagram-js.css $(BPMN_STATIC)/
 	cp node_modules/bpmn-js/LICENSE $(BPMN_STATIC)/LICENSE
 	node -p 'require("bpmn-js/package.json").version' > $(BPMN_STATIC)/VERSION
+	node $(STUDIO_SRC)/build.mjs
 
 .PHONY: format
 format: $(VENV)/.installed-dev ## format the code with ruff
