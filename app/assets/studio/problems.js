@@ -123,6 +123,6 @@ export default class Problems {
     } catch (e) { /* an element that cannot be scrolled to: it is still selected */ }
     const container = canvas.getContainer()
     if (container.scrollIntoView) container.scrollIntoView({ block: 'nearest' })
-    if (container.focus) container.focus({ preventScroll: true })
+    canvas.focus()
   }
 }

@@ -44,7 +44,7 @@ function isKnown (choices, value) {
 // --- user task and event properties -----------------------------------------------------
 
 function PropertySelect (props) {
-  const { element, id, name, label, listKey, noneLabel, required, description } = props
+  const { element, id, name, label, listKey, noneLabel, required, description, check } = props
   const services = useServices()
   const choices = services.config[listKey] || []
   return SelectEntry({
@@ -58,7 +58,7 @@ function PropertySelect (props) {
     validate: (value) => {
       if (required && !value) return 'Choose ' + label.toLowerCase()
       if (value && !isKnown(choices, value)) return '"' + value + '" is not a known ' + label.toLowerCase()
-      return null
+      return check ? check(value) : null
     }
   })
 }
@@ -161,16 +161,16 @@ function DueOnEntry (props) {
 
 function DeadlineEntry (props) {
   const { element } = props
-  const dueOn = getSpiffProperty(element, 'dueOn')
-  const needed = is(element, 'bpmn:UserTask') && !!dueOn
+  const task = is(element, 'bpmn:UserTask')
   return PropertySelect({
     ...props,
     name: 'deadline',
     label: 'Deadline',
     listKey: 'deadlines',
     noneLabel: 'None',
-    required: needed,
-    description: is(element, 'bpmn:UserTask') ? 'The statutory time limit this due date meets, if any.' : 'A deadline whose due date is this event\'s (a timer\'s) date.'
+    // the engine refuses a task's deadline without a due date (app/engine/specs.py)
+    check: (value) => (task && value && !getSpiffProperty(element, 'dueOn') ? 'A deadline needs a due date: fill in "Due date"' : null),
+    description: task ? 'The statutory time limit this due date meets, if any.' : 'A deadline whose due date is this event\'s (a timer\'s) date.'
   })
 }
 
