@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import re
 import tomllib
 from collections.abc import Callable, Iterator
@@ -33,10 +34,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from SpiffWorkflow.util.task import TaskState
+
 from app.clock import LOCAL_TIMEZONE
 from app.domain.calendar import format_date
 from app.domain.deadlines import deadline_status
 from app.engine.runtime import CaseRun, OpenTask, Snapshot, WorkflowError
+from app.engine.sandbox import ScriptError
 from app.engine.specs import ParsedProcess
 from app.extensions import db
 from app.letters import LETTER_TITLES, LetterError, LetterFacts, letter_snapshot, recipients_for, render_html
@@ -48,6 +52,8 @@ from app.services.tasks import _complete_defaults, form_effect
 from app.store import processes as process_store
 from forms import FORMS, FormContext, FormError, load_form
 from forms.base import DoneDate
+
+logger = logging.getLogger(__name__)
 
 SCENARIOS_PATH = PROCESSES_DIR / "scenarios.toml"
 REFERENCE = "TEST-RUN"  # the case reference the letters print
@@ -451,6 +457,9 @@ class _Simulation:
             self.stop = self._failure(str(exc))
         except LetterError as exc:
             self.stop = self._failure(f"a letter could not be written: {exc}")
+        except Exception as exc:  # a draft is untrusted: whatever it makes fail is reported, never raised
+            logger.exception("Test-run of %s failed unexpectedly", self.process.process_id)
+            self.stop = self._failure(f"{type(exc).__name__}: {exc}")
 
     def _next_action(self, snapshot: Snapshot) -> Callable[[], Snapshot]:
         """What happens next: whichever of the next task completion, timer and appeal comes first."""
@@ -607,15 +616,19 @@ class _Simulation:
 
     # -- one operation on the workflow, and what it changes -------------------------------------
 
-    def _operate(self, at: datetime, operation: Callable[[CaseRun], None]) -> Snapshot:
-        self.now = at
-        run = CaseRun(
+    def _case_run(self, at: datetime) -> CaseRun:
+        """A run as app.services.case_runs.new_run makes one, on the test-run's clock."""
+        return CaseRun(
             parsed=self.process,
             calendar=self.calendar,
             now=at,
-            today=self.today,
+            today=at.astimezone(LOCAL_TIMEZONE).date(),
             handler_context={"council": self.council, "case_reference": REFERENCE},
         )
+
+    def _operate(self, at: datetime, operation: Callable[[CaseRun], None]) -> Snapshot:
+        self.now = at
+        run = self._case_run(at)
         if self.workflow is not None:
             self.workflow.script_engine = run.engine  # as CaseRun.load does: one engine per operation
         operation(run)
@@ -675,8 +688,6 @@ class _Simulation:
             self.steps.append(Step(StepKind.LETTER_ISSUED, self.today, LETTER_TITLES[kind], element))
 
     def _extend_path(self) -> None:
-        from SpiffWorkflow.util.task import TaskState
-
         done = [
             t for t in self.workflow.get_tasks(state=TaskState.COMPLETED) if t.id not in self._completed_ids
         ]
@@ -690,10 +701,30 @@ class _Simulation:
     # -- the result -----------------------------------------------------------------------------
 
     def _failure(self, message: str) -> _Stop:
+        if self.workflow is not None:
+            self._extend_path()  # how far the failed operation got
         element = message.split(":", 1)[0].strip()
         element = element if element in self.names else None
+        if element is None and (failing := self._failing_due_on()) is not None:
+            element, message = failing[0], f"{failing[0]}: dueOn: {message}"
         where = f" at '{self.names[element][0]}' ({element})" if element else ""
         return _Stop(RunOutcome.ERROR, f"Stopped by an error{where}: the diagram failed.", message, element)
+
+    def _failing_due_on(self) -> tuple[str, str] | None:
+        """The open or waiting element whose due date does not evaluate. An error raised while the
+        engine refreshes timers (a boundary timer's ``due_on``) does not say which element it
+        was; a process owner needs to know."""
+        if self.workflow is None:
+            return None
+        engine = self._case_run(self.now).engine
+        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            try:
+                engine.due_on_for(task, task.task_spec)
+            except ScriptError as exc:
+                element = getattr(task.task_spec, "bpmn_id", None)
+                if element in self.names:
+                    return element, str(exc)
+        return None
 
     def result(self, council_id: str, version: ProcessVersion) -> TestRun:
         stop = self.stop or _Stop(RunOutcome.STOPPED, "Not run.")
