@@ -209,7 +209,17 @@ function start () {
       return null
     })
 
-  window.ctflowStudio = { modeler, check, save, ready, problems, config, isUnsaved: () => unsaved }
+  // For tests and debugging: select(id) selects an element, scrolls to it and shows its properties.
+  window.ctflowStudio = {
+    modeler,
+    check,
+    save,
+    ready,
+    problems,
+    config,
+    select: (id) => problems.select(id),
+    isUnsaved: () => unsaved
+  }
 }
 
 if (document.readyState === 'loading') {

@@ -88,6 +88,10 @@ function DuePreview ({ element, expression }) {
       setState({ text: 'No due date: the task has no time limit.', error: false, pending: false })
       return
     }
+    if (!config.previewUrl) {
+      setState({ text: '', error: false, pending: false })
+      return
+    }
     let cancelled = false
     setState((previous) => ({
       text: previous.text && !previous.empty ? previous.text : 'Working out the due date…',
@@ -300,8 +304,8 @@ function ParameterEntry (props) {
   const label = parameter.label || humanise(parameter.name)
   const getValue = () => getParameter(element, parameter.name)
   const setValue = (value) => setParameter(element, parameter.name, value, services)
-  const validate = (value) => (parameter.required && !value ? (parameter.choices ? 'Choose ' : 'Enter ') + label.toLowerCase() : null)
-  if (parameter.choices) {
+  const validate = (value) => (parameter.required && !value ? (hasChoices(parameter) ? 'Choose ' : 'Enter ') + label.toLowerCase() : null)
+  if (hasChoices(parameter)) {
     return SelectEntry({
       element, id, label, getValue, setValue, validate,
       getOptions: () => selectOptions(parameter.choices, getValue(), parameter.required ? 'Choose…' : 'None')
@@ -312,6 +316,10 @@ function ParameterEntry (props) {
     description: 'An expression (a text is quoted, e.g. \'CT1\').',
     debounce: services.debounce
   })
+}
+
+function hasChoices (parameter) {
+  return Array.isArray(parameter.choices) && parameter.choices.length > 0
 }
 
 function humanise (name) {
@@ -327,7 +335,7 @@ function serviceTaskEntries (element, config) {
       id: 'ctflow-param-' + parameter.name,
       component: ParameterEntry,
       parameter,
-      isEdited: parameter.choices ? isSelectEntryEdited : isTextFieldEntryEdited
+      isEdited: hasChoices(parameter) ? isSelectEntryEdited : isTextFieldEntryEdited
     })
   }
   return entries
