@@ -87,7 +87,7 @@ assets: ## rebuild app/static/govuk-frontend/, app/static/bpmn-js/ and app/stati
 	cp $(BPMN_DIST)/bpmn-viewer.production.min.js $(BPMN_DIST)/assets/bpmn-js.css $(BPMN_DIST)/assets/diagram-js.css $(BPMN_STATIC)/
 	cp node_modules/bpmn-js/LICENSE $(BPMN_STATIC)/LICENSE
 	node -p 'require("bpmn-js/package.json").version' > $(BPMN_STATIC)/VERSION
-	node $(STUDIO_SRC)/build.mjs
+	node $(STUDIO_SRC)/build.mjs $(STUDIO_STATIC)
 
 .PHONY: format
 format: $(VENV)/.installed-dev ## format the code with ruff

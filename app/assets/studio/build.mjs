@@ -1,4 +1,5 @@
-// Builds the studio into app/static/studio/ (run by `make assets`, from the repository root):
+// Builds the studio into app/static/studio/ (or the folder given; run by `make assets` from the
+// repository root):
 //   studio.js      the bpmn-js modeler, the properties panel and our extension (minified IIFE)
 //   studio.css     diagram-js, bpmn-js, bpmn-font, @bpmn-io/properties-panel, then studio.css
 //   assets/        the font files and icons the CSS names (files: the CSP allows no data: URIs)
@@ -13,7 +14,7 @@ import { join, relative, sep } from 'node:path'
 
 const root = process.cwd()
 const source = join(root, 'app/assets/studio')
-const out = join(root, 'app/static/studio')
+const out = join(root, process.argv[2] || 'app/static/studio')
 const require = createRequire(join(root, 'package.json'))
 
 // The CSP refuses style="" attributes in markup. bpmn-js draws the align/distribute icons as
