@@ -63,10 +63,16 @@ def deadlines(result) -> dict[str, tuple[str, str | None, str]]:
          ("CT1", "CT4", "outcome", "appeal_outcome"), "15 January 2027"),
         ("derbyshire", "review", (*MET, "review_decision", *PREPARATION, *REVIEW),
          ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "17 February 2027"),
+        # The victim and the third party each get their letter.
+        ("derbyshire", "third_party",
+         ("acknowledge", "verify_consent", "screen_eligibility", "threshold_decision", *PREPARATION, *REVIEW),
+         ("CT1", "CT2", "CT4", "CT4", "outcome", "outcome"), "6 February 2027"),
         ("east_herts", "met", (*MET, *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes"),
          ("CT1", "CT4", "outcome"), "4 February 2027"),
         ("east_herts", "not_met", MET, ("CT1", "CT3"), "20 January 2027"),
         ("east_herts", "ineligible", MET[:2], ("CT1", "ineligible"), "18 December 2026"),
+        ("east_herts", "review", (*MET, "review_decision", *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes"),
+         ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "17 February 2027"),
         ("east_herts", "appeal",
          (*MET, *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes", "decide_appeal", "notify_appeal_outcome"),
          ("CT1", "CT4", "outcome", "appeal_outcome"), "19 January 2027"),
@@ -78,6 +84,11 @@ def deadlines(result) -> dict[str, tuple[str, str | None, str]]:
          ("acknowledge", "screen_eligibility", "interview_victim", "threshold_decision", "review_refusal"),
          ("CT1", "CT3"), "28 January 2027"),
         ("kensington_and_chelsea", "ineligible", MET[:2], ("CT1", "ineligible"), "18 December 2026"),
+        # The senior officer confirms the refusal; the victim asks for a review, which overturns it.
+        ("kensington_and_chelsea", "review",
+         ("acknowledge", "screen_eligibility", "interview_victim", "threshold_decision", "review_refusal",
+          "review_decision", *KC_PREPARATION, *REVIEW),
+         ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "27 February 2027"),
         ("kensington_and_chelsea", "appeal",
          ("acknowledge", "screen_eligibility", "interview_victim", "threshold_decision", *KC_PREPARATION,
           *REVIEW, "decide_appeal"),
@@ -310,6 +321,16 @@ def test_nothing_is_written_to_the_database(app, processes):
     assert before["case_file"] == 0 and before["document"] == 0
 
 
+def test_a_third_party_application_waits_for_consent_and_copies_every_letter(app, processes):
+    result = run(app, "derbyshire", "third_party")
+    assert [(letter.kind, letter.recipient) for letter in result.letters] == [
+        ("CT1", "victim"), ("CT2", "third_party"), ("CT4", "victim"), ("CT4", "third_party"),
+        ("outcome", "victim"), ("outcome", "third_party"),
+    ]  # fmt: skip
+    assert result.letters[3].title == "Threshold met (CT4), copy to the third party"
+    assert ("consent_confirmed", date(2026, 12, 18)) in [(m.key, m.on) for m in result.milestones]
+
+
 def test_the_letters_are_rendered_with_the_test_run_reference(app, processes):
     result = run(app, "east_herts", "met")
     ct1 = result.letters[0]
@@ -348,7 +369,7 @@ def test_every_built_in_scenario_answers_every_task_of_every_shipped_diagram(app
     ("adjust", "messages"),
     [
         ({"key": "sunny_day"}, {"scenario": ["No built-in scenario 'sunny_day'; there are: met, not_met, "
-                                             "ineligible, appeal, review."]}),
+                                             "ineligible, appeal, review, third_party."]}),
         ({"answers_override": ["acknowledge"]},
          {"answers": ["Must be an object: form key or element id -> that form's answers."]}),
         ({"answers_override": {"acknowledge": "email"}},
