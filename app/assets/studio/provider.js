@@ -44,7 +44,7 @@ function isKnown (choices, value) {
 // --- user task and event properties -----------------------------------------------------
 
 function PropertySelect (props) {
-  const { element, id, name, label, listKey, noneLabel, required, description, check } = props
+  const { element, id, name, label, listKey, noneLabel, required, requiredMessage, description, check } = props
   const services = useServices()
   const choices = services.config[listKey] || []
   return SelectEntry({
@@ -56,7 +56,7 @@ function PropertySelect (props) {
     setValue: (value) => setSpiffProperty(element, name, value, services),
     getOptions: () => selectOptions(choices, getSpiffProperty(element, name), noneLabel),
     validate: (value) => {
-      if (required && !value) return 'Choose ' + label.toLowerCase()
+      if (required && !value) return requiredMessage || 'Choose the ' + label.toLowerCase()
       if (value && !isKnown(choices, value)) return '"' + value + '" is not a known ' + label.toLowerCase()
       return check ? check(value) : null
     }
@@ -85,7 +85,7 @@ function DuePreview ({ element, expression }) {
   const [state, setState] = useState({ text: '', error: false, pending: false })
   useEffect(() => {
     if (!expression) {
-      setState({ text: 'No due date: the task has no time limit.', error: false, pending: false })
+      setState({ text: 'No due date: the task has no time limit.', error: false, pending: false, none: true })
       return
     }
     if (!config.previewUrl) {
@@ -93,14 +93,19 @@ function DuePreview ({ element, expression }) {
       return
     }
     let cancelled = false
-    setState((previous) => ({
-      text: previous.text && !previous.empty ? previous.text : 'Working out the due date…',
-      error: previous.error,
-      pending: true
-    }))
+    // while the new date is fetched, the last one stays (greyed) if it was this element's
+    setState((previous) => {
+      const keep = previous.text && !previous.none && previous.elementId === element.id
+      return {
+        text: keep ? previous.text : 'Working out the due date…',
+        error: keep && previous.error,
+        pending: true,
+        elementId: element.id
+      }
+    })
     const timer = setTimeout(() => {
       previewDue(config, expression).then((result) => {
-        if (!cancelled) setState({ ...result, pending: false })
+        if (!cancelled) setState({ ...result, pending: false, elementId: element.id })
       })
     }, 300)
     return () => {
@@ -111,12 +116,13 @@ function DuePreview ({ element, expression }) {
   const classes = ['app-due-preview']
   if (state.error) classes.push('app-due-preview--error')
   if (state.pending) classes.push('app-due-preview--pending')
+  if (state.none) classes.push('app-due-preview--none')
   return jsx('div', {
     id: 'studio-due-preview',
     class: classes.join(' '),
     'aria-live': 'polite',
     'data-expression': expression || '',
-    'data-state': state.pending ? 'pending' : (state.error ? 'error' : 'ready'),
+    'data-state': state.pending ? 'pending' : (state.error ? 'error' : (state.none ? 'none' : 'ready')),
     children: state.text
   })
 }
@@ -233,8 +239,8 @@ function RoleDisplay (props) {
 function userTaskEntries () {
   return [
     { id: 'ctflow-role', component: RoleDisplay },
-    { id: 'ctflow-formKey', component: PropertySelect, name: 'formKey', label: 'Form', listKey: 'forms', noneLabel: 'Choose a form', required: true, isEdited: isSelectEntryEdited },
-    { id: 'ctflow-stage', component: PropertySelect, name: 'stage', label: 'Stage', listKey: 'stages', noneLabel: 'Choose a stage', required: true, description: 'The case\'s stage while this task is open.', isEdited: isSelectEntryEdited },
+    { id: 'ctflow-formKey', component: PropertySelect, name: 'formKey', label: 'Form', listKey: 'forms', noneLabel: 'Choose a form', required: true, requiredMessage: 'Choose a form', isEdited: isSelectEntryEdited },
+    { id: 'ctflow-stage', component: PropertySelect, name: 'stage', label: 'Stage', listKey: 'stages', noneLabel: 'Choose a stage', required: true, requiredMessage: 'Choose a stage', description: 'The case\'s stage while this task is open.', isEdited: isSelectEntryEdited },
     { id: 'ctflow-dueOn', component: DueOnEntry, isEdited: isTextFieldEntryEdited },
     { id: 'ctflow-deadline', component: DeadlineEntry, isEdited: isSelectEntryEdited },
     { id: 'ctflow-doneOn', component: PropertyText, name: 'doneOn', label: 'Done on', placeholder: 'sent_on', description: 'An expression on the task\'s answers giving the date it was done (empty: the day it is completed).', isEdited: isTextFieldEntryEdited },
@@ -304,7 +310,9 @@ function ParameterEntry (props) {
   const label = parameter.label || humanise(parameter.name)
   const getValue = () => getParameter(element, parameter.name)
   const setValue = (value) => setParameter(element, parameter.name, value, services)
-  const validate = (value) => (parameter.required && !value ? (hasChoices(parameter) ? 'Choose ' : 'Enter ') + label.toLowerCase() : null)
+  const validate = (value) => (parameter.required && !value
+    ? (hasChoices(parameter) ? 'Choose the ' + label.toLowerCase() : 'Enter an expression for "' + label + '"')
+    : null)
   if (hasChoices(parameter)) {
     return SelectEntry({
       element, id, label, getValue, setValue, validate,
