@@ -80,6 +80,15 @@ TEST_RUN_EARLIEST_RECEIVED_ON = date(2014, 10, 20)
 TEST_RUN_YEARS_AHEAD = 2
 
 
+TEST_RUN_MAX_ANSWERS = 50
+
+
+def _at_most_answers(answers: dict) -> None:
+    # Not validate.Length: apispec would document it as a string's maxLength.
+    if len(answers) > TEST_RUN_MAX_ANSWERS:
+        raise ValidationError(f"Give answers for at most {TEST_RUN_MAX_ANSWERS} forms or tasks.")
+
+
 class ScenarioQuerySchema(BaseSchema):
     council = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
@@ -100,11 +109,12 @@ class TestRunRequestSchema(BaseSchema):
     answers = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=64)),
         values=fields.Dict(keys=fields.String()),
-        validate=validate.Length(max=50),
+        validate=_at_most_answers,
         metadata={
             "description": "form key or user task id -> fields merged over the scenario's answers for it; "
             'a done date left out is the day the task is completed, "{today}" / "{today+N}" are that day '
-            "and N days after it"
+            "and N days after it",
+            "maxProperties": TEST_RUN_MAX_ANSWERS,
         },
     )
     step_working_days = StrictInteger(

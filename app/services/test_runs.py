@@ -543,10 +543,20 @@ class _Simulation:
         snapshot = self._operate(at, lambda run: run.complete_user_task(self.workflow, task.spiff_id, data))
         self._apply_form_effect(stand_in, data)
         step = Step(
-            StepKind.TASK_COMPLETED, self.today, task.name, task.element, task.role, task.form_key, task.agency,
-            opened_at.astimezone(LOCAL_TIMEZONE).date(), due_on, task.deadline, data, tuple(self.path[before:]),
-        )  # fmt: skip
-        self.steps.insert(index, step)
+            StepKind.TASK_COMPLETED,
+            self.today,
+            task.name,
+            element=task.element,
+            role=task.role,
+            form_key=task.form_key,
+            agency=task.agency,
+            opened_on=opened_at.astimezone(LOCAL_TIMEZONE).date(),
+            due_on=due_on,
+            deadline=task.deadline,
+            answers=data,
+            passed=tuple(self.path[before:]),
+        )
+        self.steps.insert(index, step)  # before the letters and escalations the completion led to
         return snapshot
 
     def _validated(self, task: OpenTask, answers: dict[str, Any]) -> dict[str, Any]:

@@ -158,6 +158,8 @@ def test_an_unknown_version_is_404(client, derby):
          {"answers": ["Not a valid mapping type."]}),
         ({"council": "derby-city", "scenario": "met", "answers": {"acknowlege": {"method": "post"}}},
          {"answers": {"acknowlege": ["Not a form key, nor the id of a user task of this version."]}}),
+        ({"council": "derby-city", "scenario": "met", "answers": {f"form_{n}": {} for n in range(51)}},
+         {"answers": ["Give answers for at most 50 forms or tasks."]}),
         ({"council": "derby-city", "scenario": "met", "received_on": "2014-10-19"},
          {"received_on": ["Must not be before 2014-10-20, when the Community Trigger came into force."]}),
         ({"council": "derby-city", "scenario": "met", "received_on": "2028-11-24"},
@@ -172,7 +174,8 @@ def test_an_unknown_version_is_404(client, derby):
          {"council": ["Missing data for required field."], "colour": ["Unknown field."]}),
     ],
     ids=["unknown-scenario", "answer-not-an-object", "answers-not-an-object", "answer-for-no-form-or-task",
-         "before-the-act", "too-far-ahead", "not-iso", "pace-too-slow", "pace-not-a-number", "missing-and-unknown"],
+         "too-many-answers", "before-the-act", "too-far-ahead", "not-iso", "pace-too-slow", "pace-not-a-number",
+         "missing-and-unknown"],
 )  # fmt: skip
 def test_a_bad_request_is_422_naming_the_field(client, derby, body, fields):
     response = post_run(client, derby, body)
