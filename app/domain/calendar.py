@@ -61,6 +61,11 @@ def format_date(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+def format_day(d: date) -> str:
+    """A date with its weekday, as the pages write it: ``Sunday 3 May 2026``."""
+    return f"{d:%A} {format_date(d)}"
+
+
 @dataclass(frozen=True)
 class ClosureDays:
     """A council's own closure days, on top of weekends and bank holidays.

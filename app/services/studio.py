@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from app.clock import LOCAL_TIMEZONE
-from app.domain.calendar import format_date
+from app.domain.calendar import format_day
 from app.engine import sandbox
 from app.engine.functions import FUNCTION_NAMES, diagram_functions, to_date
 from app.engine.specs import MILESTONES, STAGES
@@ -139,11 +139,7 @@ def describe_preview(council_id: str, received_on: date, due_on: date) -> str:
     """'Monday 30 November 2026, 5 working days after Monday 23 November 2026'."""
     calendar = councils.policy_for(council_id).calendar
     working = calendar.working_days_between(received_on, due_on)
-    return f"{long_day(due_on)}, {working} working day{'s' if abs(working) != 1 else ''} after {long_day(received_on)}"
-
-
-def long_day(day: date) -> str:
-    return f"{day:%A} {format_date(day)}"
+    return f"{format_day(due_on)}, {working} working day{'s' if abs(working) != 1 else ''} after {format_day(received_on)}"
 
 
 # How the diff names each property a process owner sets.

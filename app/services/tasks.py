@@ -175,7 +175,7 @@ def complete_task(user: User, task: CaseTask, body: Any):
         raise CaseConflict("The task is claimed by someone else.")
     case = case_store.get_whole_case(task.case_id)
     data = load_form(task.form_key, body, FormContext(today=clock.today(), received_on=case.received_on))
-    data = _complete_defaults(task, case, data)
+    data = complete_defaults(task, case, data)
 
     def complete(run: CaseRun, workflow) -> None:
         run.complete_user_task(workflow, task.spiff_id, data)
@@ -200,7 +200,7 @@ def complete_task(user: User, task: CaseTask, body: Any):
     return case
 
 
-def _complete_defaults(task: CaseTask, case, data: dict[str, Any]) -> dict[str, Any]:
+def complete_defaults(task: CaseTask, case, data: dict[str, Any]) -> dict[str, Any]:
     if task.form_key == "threshold_decision" and data.get("threshold_met") and not data.get("route"):
         evaluation = case.threshold or {}
         data["route"] = evaluation.get("route") or "qualifying_complaints"

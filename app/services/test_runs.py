@@ -48,7 +48,7 @@ from app.models import ProcessVersion, User
 from app.services import councils, process_versions
 from app.services.cases import workflow_data
 from app.services.processes import PROCESSES_DIR, parsed
-from app.services.tasks import _complete_defaults, form_effect
+from app.services.tasks import complete_defaults, form_effect
 from app.store import processes as process_store
 from forms import FORMS, FormContext, FormError, load_form
 from forms.base import DoneDate
@@ -537,7 +537,7 @@ class _Simulation:
             )
         stand_in = _TaskStandIn(task.form_key, task.element, task.name)
         data = self._validated(task, answers)
-        data = _complete_defaults(stand_in, self.record, data)
+        data = complete_defaults(stand_in, self.record, data)
         opened_at, due_on = self.opened[task.spiff_id]
         index, before = len(self.steps), len(self.path)
         snapshot = self._operate(at, lambda run: run.complete_user_task(self.workflow, task.spiff_id, data))

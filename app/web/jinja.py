@@ -7,6 +7,8 @@ import sys
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 
+from app.domain.calendar import format_day
+
 GOVUK_PREFIX = "govuk_frontend_jinja"
 
 
@@ -61,3 +63,4 @@ def init_jinja(app: Flask) -> None:
         ]
     )
     app.jinja_env.undefined = OurStrictUndefined
+    app.jinja_env.filters["long_date"] = format_day

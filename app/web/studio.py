@@ -9,6 +9,7 @@ its pages and 403 for the studio itself.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,10 +19,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
+from app.domain.calendar import format_day
 from app.engine.specs import DiagramInvalid, Problem
 from app.models import ProcessVersion
 from app.services import councils as council_service
-from app.services import process_versions, studio
+from app.services import process_versions, studio, test_runs
 from app.store import processes as process_store
 from app.web import web_bp
 
@@ -251,7 +253,7 @@ def studio_preview_due():
     return jsonify(
         {
             "due_on": due_on.isoformat(),
-            "text": studio.long_day(due_on),
+            "text": format_day(due_on),
             "description": studio.describe_preview(council, received_on, due_on),
         }
     )
@@ -297,72 +299,87 @@ def studio_diff(key: str):
     )
 
 
-@web_bp.route("/studio/<key>/versions/<int:number>/test-run", methods=["GET", "POST"])
+@web_bp.get("/studio/<key>/versions/<int:number>/test-run")
 def studio_test_run(key: str, number: int):
-    """Run a version against a scenario on a frozen clock; nothing is saved or sent."""
-    from app.services import test_runs
+    """Run a version against a scenario on a frozen clock. Nothing is saved or sent, so this is
+    a GET: a run can be bookmarked, repeated, and its letters opened by the same address."""
+    run = _test_run(key, number)
+    return render_template("web/studio/test_run.html", **run), (422 if run["errors"] else 200)
 
+
+@web_bp.get("/studio/<key>/versions/<int:number>/test-run/letters/<int:index>")
+def studio_test_run_letter(key: str, number: int, index: int):
+    """One letter the run produced, as the case would have stored it (runs the scenario again:
+    it is deterministic and takes milliseconds)."""
+    run = _test_run(key, number)
+    letters = run["result"].letters if run["result"] is not None else []
+    if not 0 <= index < len(letters):
+        abort(404)
+    response = Response(letters[index].html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+def _test_run(key: str, number: int) -> dict:
     councils = _councils_running(key)
     version = _version(key, number)
-    form = request.form if request.method == "POST" else request.args
-    council = form.get("council") if form.get("council") in councils else councils[0]
+    args = request.args
+    council = args.get("council") if args.get("council") in councils else councils[0]
     scenarios = test_runs.scenarios_for(council)
-    chosen = form.get("scenario") or scenarios[0].key
-    errors: dict[str, str] = {}
-    result = None
-    values = {
-        "received_on": form.get("received_on", ""),
-        "step_working_days": form.get("step_working_days", ""),
-        "answers": form.get("answers", ""),
-    }
-    if request.method == "POST":
+    chosen = args.get("scenario") if args.get("scenario") in {s.key for s in scenarios} else scenarios[0].key
+    values = {name: args.get(name, "") for name in ("received_on", "step_working_days", "answers")}
+    if len(values["answers"]) > 20_000:
+        abort(413)
+    result, errors = None, {}
+    if args.get("run"):
         adjustments, errors = _adjustments(values)
         if not errors:
             try:
-                scenario = test_runs.scenario_from(council, chosen, **adjustments)
+                result = test_runs.run_version(g.user, key, number, council, chosen, **adjustments)
             except test_runs.ScenarioError as exc:
-                errors["scenario"] = str(exc)
-            else:
-                result = test_runs.run_scenario(version, council, scenario)
-    return render_template(
-        "web/studio/test_run.html",
-        key=key,
-        version=version,
-        councils=[(c, _council_name(c)) for c in councils],
-        council=council,
-        scenarios=scenarios,
-        chosen=chosen,
-        values=values,
-        errors=errors,
-        result=result,
-    ), (422 if errors else 200)
+                errors = {name: _message(messages) for name, messages in exc.messages.items()}
+    return {
+        "key": key,
+        "version": version,
+        "councils": [(c, _council_name(c)) for c in councils],
+        "council": council,
+        "scenarios": scenarios,
+        "chosen": next(s for s in scenarios if s.key == chosen),
+        "values": values,
+        "errors": errors,
+        "result": result,
+        "query": request.query_string.decode(),
+    }
+
+
+def _message(messages) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(f"{key}: {_message(value)}" for key, value in messages.items())
+    if isinstance(messages, list):
+        return " ".join(_message(m) for m in messages)
+    return str(messages)
 
 
 def _adjustments(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
     """The process owner's changes to a built-in scenario, read from the form."""
-    import json
-
     adjustments: dict = {}
     errors: dict[str, str] = {}
     if values["received_on"].strip():
         try:
             adjustments["received_on"] = date.fromisoformat(values["received_on"].strip())
         except ValueError:
-            errors["received_on"] = "Enter the date the application is received as a date, like 2026-11-23."
+            errors["received_on"] = "Enter the date the application is received, like 2026-11-23."
     if values["step_working_days"].strip():
-        try:
-            days = int(values["step_working_days"])
-        except ValueError:
-            days = -1
-        if not 0 <= days <= 60:
-            errors["step_working_days"] = "Enter a whole number of working days from 0 to 60."
+        days = int(values["step_working_days"]) if values["step_working_days"].strip().isdigit() else -1
+        if not 0 <= days <= test_runs.MAX_STEP_WORKING_DAYS:
+            errors["step_working_days"] = (
+                f"Enter a whole number of working days from 0 to {test_runs.MAX_STEP_WORKING_DAYS}."
+            )
         else:
             adjustments["step_working_days"] = days
     if values["answers"].strip():
         try:
-            answers = json.loads(values["answers"])
+            adjustments["answers"] = json.loads(values["answers"])
         except ValueError as exc:
             errors["answers"] = f"The answers are not valid JSON: {exc}."
-        else:
-            adjustments["answers_override"] = answers
     return adjustments, errors

@@ -202,3 +202,47 @@ def test_the_diff_page_spells_out_changed_time_limits(app, derby):
     assert "5 working days after received on" in html and "3 working days after received on" in html
     assert '"changed": ["acknowledge"]' in html
     assert browser.get(f"/studio/{KEY}/diff?from=1&to=7").status_code == 404
+
+
+def test_a_draft_is_test_run_before_it_goes_live_and_its_letters_can_be_read(app, derby, clock):
+    clock.freeze("2027-02-01T09:00:00+00:00")
+    browser = signed_in(app, OWNER)
+    post_xml(browser, f"/studio/{KEY}/versions", THREE_DAYS)
+    page = browser.get(f"/studio/{KEY}/versions/2/test-run")
+    assert page.status_code == 200 and "Run the test" in page.get_data(as_text=True)
+
+    query = {"run": "1", "council": "derby-city", "scenario": "met", "received_on": "2026-12-21"}
+    html = browser.get(f"/studio/{KEY}/versions/2/test-run", query_string=query).get_data(as_text=True)
+    # Received Monday 21 December: 3 working days skip Christmas and the Boxing Day substitute.
+    assert re.search(r'data-deadline="acknowledge">.*?data-due-on="2026-12-24"', html, re.S)
+    assert "Reached the end" in html and "Threshold met (CT4)" in html
+    letter = browser.get(f"/studio/{KEY}/versions/2/test-run/letters/0", query_string=query)
+    assert letter.status_code == 200 and "TEST-RUN" in letter.get_data(as_text=True)
+    assert letter.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert browser.get(f"/studio/{KEY}/versions/2/test-run/letters/99", query_string=query).status_code == 404
+    assert derby.open_case(application())["process"] == {"key": KEY, "version": 1}  # still a draft
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("received_on", "21/12/2026", "Enter the date the application is received"),
+        ("step_working_days", "lots", "whole number of working days"),
+        ("answers", "{not json", "not valid JSON"),
+        ("answers", '{"no_such_step": {"x": 1}}', "no_such_step"),
+        ("answers", '["a list"]', "Must be an object"),
+    ],
+)
+def test_a_test_run_with_bad_adjustments_says_what_to_fix(app, derby, field, value, message):
+    browser = signed_in(app, OWNER)
+    query = {"run": "1", "scenario": "met", field: value}
+    page = browser.get(f"/studio/{KEY}/versions/1/test-run", query_string=query)
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert "There is a problem" in html and message in html
+
+
+def test_a_test_run_of_another_councils_process_is_not_found(app, client, derby):
+    Council(app, client, "east-herts")
+    browser = signed_in(app, "owner.east-herts@example.org")
+    assert browser.get(f"/studio/{KEY}/versions/1/test-run?run=1&scenario=met").status_code == 404
