@@ -13,3 +13,23 @@ def deadline_status(due_on: date, done_on: date | None, today: date) -> str:
     if done_on is not None:
         return MET if done_on <= due_on else MISSED
     return MISSED if today > due_on else PENDING
+
+
+# A window is the applicant's time to act (appeal, ask for a review), not a limit on the council.
+LODGED, CLOSED = "lodged", "closed"
+
+
+def is_window(key: str) -> bool:
+    return key.endswith("_window")
+
+
+def status_for_people(key: str, due_on: date, done_on: date | None, today: date) -> str:
+    """``deadline_status`` as the pages word it: a window that passed with nothing lodged has
+    closed (no one missed anything), and one used in time was lodged. The API keeps
+    met/missed/pending (spec/API.md)."""
+    status = deadline_status(due_on, done_on, today)
+    if not is_window(key) or status == PENDING:
+        return status
+    if done_on is None:
+        return CLOSED
+    return LODGED if status == MET else status

@@ -23,10 +23,23 @@
       .then(function () {
         var canvas = viewer.get('canvas')
         var registry = viewer.get('elementRegistry')
-        canvas.zoom('fit-viewport')
+        var first = null
         marks[side].forEach(function (pair) {
-          pair[0].forEach(function (id) { if (registry.get(id)) canvas.addMarker(id, pair[1]) })
+          pair[0].forEach(function (id) {
+            var element = registry.get(id)
+            if (!element) return
+            canvas.addMarker(id, pair[1])
+            first = first || element
+          })
         })
+        // A whole lifecycle fitted to the width is too small to read: show the first change
+        // at a readable size instead (the viewer pans and zooms with the mouse).
+        if (first) {
+          canvas.zoom(0.9)
+          canvas.scrollToElement(first, { top: 120, left: 200, right: 200, bottom: 120 })
+        } else {
+          canvas.zoom('fit-viewport')
+        }
         container.classList.add('app-diff-diagram--ready')
       })
       .catch(function (error) {

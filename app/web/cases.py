@@ -19,7 +19,7 @@ from flask import Response, abort, g, jsonify, render_template
 
 from app import clock
 from app.domain.calendar import format_date
-from app.domain.deadlines import deadline_status
+from app.domain.deadlines import status_for_people
 from app.models import Case, TaskStatus, User
 from app.services import councils as council_service
 from app.services import documents as document_service
@@ -38,7 +38,7 @@ class DeadlineRow:
     label: str
     due_text: str
     done_text: str
-    status: str  # "met", "missed" or "pending"
+    status: str  # app.domain.deadlines.status_for_people: met, missed, pending, lodged or closed
     due: DueDate  # for pending ones: "due in 3 working days"
 
 
@@ -158,7 +158,7 @@ def present_case(user: User, case: Case) -> CasePage:
             label=d.label,
             due_text=format_date(d.due_on),
             done_text=format_date(d.done_on) if d.done_on else "Not yet",
-            status=deadline_status(d.due_on, d.done_on, today),
+            status=status_for_people(d.key, d.due_on, d.done_on, today),
             due=describe_due_date(d.due_on, today, policy.calendar),
         )
         for d in case.deadlines

@@ -38,3 +38,13 @@ def describe_due_date(due_on: date | None, today: date, calendar: WorkingCalenda
         # Due on a non-working day that has just passed: late, but no working day was lost yet.
         return DueDate(text, "overdue", overdue=True, due_today=False)
     return DueDate(text, f"{_working_days(days)} overdue", overdue=True, due_today=False)
+
+
+# A deadline's status (app.domain.deadlines.status_for_people) as a GOV.UK tag: text, classes.
+DEADLINE_TAGS = {
+    "met": ("Met", "govuk-tag--green"),
+    "missed": ("Missed", "govuk-tag--red"),
+    "pending": ("Due", "govuk-tag--blue"),
+    "lodged": ("Lodged in time", "govuk-tag--green"),
+    "closed": ("Closed", "govuk-tag--grey"),
+}

@@ -20,12 +20,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app import clock
 from app.clock import LOCAL_TIMEZONE
 from app.domain.calendar import format_day
+from app.domain.deadlines import status_for_people
 from app.engine.specs import DiagramInvalid, Problem
 from app.models import ProcessVersion
 from app.services import councils as council_service
 from app.services import process_versions, studio, test_runs
 from app.store import processes as process_store
 from app.web import web_bp
+from app.web.due_dates import DEADLINE_TAGS
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,8 @@ def studio_index():
             VersionRow(
                 number=v.number,
                 created=_when(v.created_at),
-                created_by=saved_by.get(v.number, "shipped with ctflow"),
-                note=v.note,
+                created_by=f"by {saved_by[v.number]}" if v.number in saved_by else "Shipped with ctflow",
+                note="" if v.note.startswith("shipped ") else v.note,
                 live_for=[_council_name(c) for c in councils if c in live and live[c].id == v.id],
             )
             for v in reversed(process_store.versions_of(key))
@@ -348,6 +350,12 @@ def _test_run(key: str, number: int) -> dict:
         "values": values,
         "errors": errors,
         "result": result,
+        "deadline_tags": [
+            DEADLINE_TAGS[status_for_people(d.key, d.due_on, d.done_on, result.ended_on)]
+            for d in result.deadlines
+        ]
+        if result is not None
+        else [],
         "query": request.query_string.decode(),
     }
 

@@ -15,11 +15,12 @@ from werkzeug.datastructures import MultiDict
 
 from app import clock
 from app.domain.calendar import format_date
-from app.domain.deadlines import deadline_status
+from app.domain.deadlines import status_for_people
 from app.models import CaseTask, Role, TaskStatus
 from app.services import tasks as task_service
 from app.services.cases import CaseConflict
 from app.web import web_bp
+from app.web.due_dates import DEADLINE_TAGS
 from app.web.task_form import build_fields, error_list, page_errors, read_body
 from forms import FormError, form_json_schema
 from forms.choices import ROUTE_LABELS
@@ -28,11 +29,6 @@ APPLICANT_TYPE_LABELS = {
     "victim": "The victim",
     "third_party": "Someone for the victim",
     "agency": "An agency",
-}
-DEADLINE_TAGS = {
-    "met": ("Met", "govuk-tag--green"),
-    "missed": ("Missed", "govuk-tag--red"),
-    "pending": ("Due", "govuk-tag--blue"),
 }
 EXCLUSION_LABELS = {
     "outside_window": "Outside the period the threshold looks at",
@@ -103,7 +99,9 @@ def deadline_rows(task: CaseTask) -> list[dict[str, Any]]:
     today = clock.today()
     rows = []
     for deadline in task.case.deadlines:
-        text, classes = DEADLINE_TAGS[deadline_status(deadline.due_on, deadline.done_on, today)]
+        text, classes = DEADLINE_TAGS[
+            status_for_people(deadline.key, deadline.due_on, deadline.done_on, today)
+        ]
         rows.append(
             {
                 "label": deadline.label,

@@ -35,7 +35,7 @@ def test_the_processes_page_lists_versions_and_who_runs_which(app, derby):
     html = signed_in(app, OWNER).get("/studio").get_data(as_text=True)
     assert f'id="process-{KEY}"' in html
     assert "Derby City Council:" in html and "version 1" in html
-    assert "shipped with ctflow" in html
+    assert "Shipped with ctflow" in html
     assert "Processes" in html  # in the navigation
 
 

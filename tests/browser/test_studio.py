@@ -1,0 +1,79 @@
+"""The process owner's journey in a real browser: open the studio on the council's live
+diagram, shorten the acknowledgement from 5 to 3 working days in the properties panel (the
+preview date follows), save a draft, test-run it, compare it, put it live, and a new case gets
+the 3-day limit. Kensington and Chelsea's owner does it, so the other journeys' Derby City
+cases keep their diagram.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import api, sign_in, token, visit
+from tests.factories.cases import application
+
+OWNER = "owner.kensington-and-chelsea@example.org"
+COUNCIL = "kensington-and-chelsea"
+COUNCIL_NAME = "Royal Borough of Kensington and Chelsea"
+KEY = "community_trigger_kensington_and_chelsea"
+
+
+def test_a_process_owner_shortens_the_acknowledgement_and_puts_it_live(page, server):
+    console_errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    sign_in(page, OWNER)
+
+    page.get_by_role("link", name="Processes").click()
+    expect(page.get_by_role("heading", name=KEY)).to_be_visible()
+    visit(page, "studio-processes")
+    page.get_by_role("link", name=f"edit {COUNCIL_NAME}'s process").click()
+    page.locator("body[data-studio-ready]").wait_for()
+    expect(page.get_by_role("heading", name=f"{KEY}, version 1")).to_be_visible()
+
+    page.locator('#studio-canvas .djs-element[data-element-id="acknowledge"]').click()
+    due = page.locator("#bio-properties-panel-ctflow-dueOn")
+    expect(due).to_have_value("add_working_days(received_on, 5)")
+    preview = page.locator("#studio-due-preview")
+    # The clock is frozen on Monday 14 December 2026 (conftest.NOW).
+    expect(preview).to_contain_text("due Monday 21 December 2026")
+    due.fill("add_working_days(received_on, 3)")
+    expect(preview).to_contain_text("due Thursday 17 December 2026")
+    visit(page, "studio-editor")
+
+    page.get_by_role("button", name="Save as a draft version").click()
+    status = page.locator("#studio-status")
+    expect(status).to_contain_text("Saved as version 2 (draft)")
+
+    page.locator("#studio-test-run-link").click()
+    expect(page.get_by_role("heading", name="Test-run version 2")).to_be_visible()
+    page.get_by_label("Threshold met").check()
+    page.get_by_role("button", name="Run the test").click()
+    expect(page.locator("#test-run-outcome")).to_contain_text("Reached the end")
+    acknowledge = page.locator('#test-run-deadlines tr[data-deadline="acknowledge"]')
+    expect(acknowledge).to_contain_text("Thursday 17 December 2026")  # received Monday 14th
+    expect(acknowledge).to_contain_text("Met")
+    expect(page.locator("#test-run-letters")).to_contain_text("Acknowledgement to the applicant (CT1)")
+    visit(page, "studio-test-run")
+
+    page.goto(f"/studio/{KEY}/diff?from=1&to=2")
+    expect(page.locator("#diff-changed")).to_contain_text("3 working days after received on")
+    page.locator("#diff-after.app-diff-diagram--ready").wait_for()
+    changed = page.locator('#diff-after .djs-element[data-element-id="acknowledge"]')
+    expect(changed).to_have_class(re.compile(r"\bapp-diff--changed\b"))
+    visit(page, "studio-diff")
+
+    page.get_by_role("link", name="Processes").click()
+    page.get_by_role("button", name=f"Put live for {COUNCIL_NAME} (version 2)").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"Version 2 is live for {COUNCIL_NAME}"
+    )
+    visit(page, "studio-activated")
+
+    officer = token(server, f"officer.{COUNCIL}@example.org")
+    case = api(server, "POST", f"/api/v1/councils/{COUNCIL}/cases", application(), officer)
+    assert case["process"] == {"key": KEY, "version": 2}
+    [acknowledge] = [d for d in case["deadlines"] if d["key"] == "acknowledge"]
+    assert acknowledge["due_on"] == "2026-12-17"  # 3 working days after Monday 14 December
+    assert console_errors == []
