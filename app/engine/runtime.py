@@ -31,7 +31,18 @@ APPEAL_MESSAGE = "appeal_lodged"
 
 
 class WorkflowError(Exception):
-    """The diagram failed while running (a bad expression, no gateway condition true, ...)."""
+    """The diagram failed while running (a bad expression, no gateway condition true, ...);
+    ``element`` is the element that failed, when known, and begins the message."""
+
+    def __init__(self, message: str, element: str | None = None):
+        super().__init__(f"{element}: {message}" if element else message)
+        self.element = element
+
+
+# More automatic steps than this in one operation (a whole lifecycle has fewer than 100 elements)
+# means the diagram loops with nothing to wait for. Uploads with such a loop are refused
+# (process_versions.check_loops); this guards a worker against any that slip through.
+MAX_AUTOMATIC_STEPS = 200
 
 
 class TaskNotReady(Exception):
@@ -127,7 +138,7 @@ class CaseRun:
             try:
                 task.run()
             except (SpiffWorkflowException, ScriptError) as exc:
-                raise WorkflowError(_describe(exc)) from exc
+                raise _failure(exc) from exc
         self._on_completed(task)
         self._advance(workflow)
 
@@ -174,12 +185,24 @@ class CaseRun:
     # -- internals ---------------------------------------------------------------------------
 
     def _advance(self, workflow: BpmnWorkflow) -> None:
+        steps = 0
+
+        def completed(task) -> None:
+            nonlocal steps
+            steps += 1
+            if steps > MAX_AUTOMATIC_STEPS:
+                raise WorkflowError(
+                    f"more than {MAX_AUTOMATIC_STEPS} automatic steps without a task or a wait: the diagram loops",
+                    task.task_spec.bpmn_id,
+                )
+            self._on_completed(task)
+
         with engine_clock.workflow_time(self.now):
             try:
                 workflow.refresh_timers()
-                workflow.do_engine_steps(did_complete_task=self._on_completed)
+                workflow.do_engine_steps(did_complete_task=completed)
             except (SpiffWorkflowException, ScriptError) as exc:
-                raise WorkflowError(_describe(exc)) from exc
+                raise _failure(exc) from exc
 
     def _ready_user_task(self, workflow: BpmnWorkflow, spiff_id: str):
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
@@ -216,13 +239,13 @@ class CaseRun:
         try:
             return to_date(self.engine.environment.evaluate(expression, task.data))
         except (ScriptError, ValueError) as exc:
-            raise WorkflowError(f"{task.task_spec.bpmn_id}: doneOn {expression!r}: {exc}") from exc
+            raise WorkflowError(f"doneOn {expression!r}: {exc}", task.task_spec.bpmn_id) from exc
 
     def _due_on(self, task, spec) -> date | None:
         try:
             value = self.engine.due_on_for(task, spec)
         except ScriptError as exc:
-            raise WorkflowError(f"{spec.bpmn_id}: dueOn: {exc}") from exc
+            raise WorkflowError(str(exc), exc.element or spec.bpmn_id) from exc
         return to_date(value) if value is not None else None
 
     def _open_task(self, task) -> OpenTask:
@@ -340,8 +363,8 @@ def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     return dict(newest.data) if newest else {}
 
 
-def _describe(exc: Exception) -> str:
+def _failure(exc: Exception) -> WorkflowError:
+    """SpiffWorkflow's or the sandbox's error as ours, naming the element that failed."""
     task_spec = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
-    element = getattr(task_spec, "bpmn_id", None)
-    message = str(exc)
-    return f"{element}: {message}" if element else message
+    element = getattr(exc, "element", None) or getattr(exc.__cause__, "element", None)
+    return WorkflowError(str(exc), element or getattr(task_spec, "bpmn_id", None))

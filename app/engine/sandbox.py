@@ -28,7 +28,12 @@ FILENAME = "<diagram>"
 
 
 class ScriptError(Exception):
-    """Code in a diagram was refused or failed; the message is fit to show a process owner."""
+    """Code in a diagram was refused or failed; the message is fit to show a process owner.
+    ``element`` is the diagram element whose code it was, once the engine knows it."""
+
+    def __init__(self, message: str, element: str | None = None):
+        super().__init__(message)
+        self.element = element
 
 
 class _DiagramPolicy(RestrictingNodeTransformer):

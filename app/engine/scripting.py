@@ -41,11 +41,16 @@ class CaseScriptEngine(PythonScriptEngine):
         self._call_handler = call_handler
 
     def evaluate(self, task, expression, external_context=None):
-        extra = dict(external_context or {})
-        due_on = _element_due_on(self, task, expression)
-        if due_on is not None:
-            extra["due_on"] = due_on
-        return super().evaluate(task, expression, extra)
+        try:
+            extra = dict(external_context or {})
+            due_on = _element_due_on(self, task, expression)
+            if due_on is not None:
+                extra["due_on"] = due_on
+            return super().evaluate(task, expression, extra)
+        except sandbox.ScriptError as exc:
+            # SpiffWorkflow does not say whose expression failed when it refreshes timers.
+            exc.element = exc.element or task.task_spec.bpmn_id
+            raise
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
         params = {name: spec["value"] for name, spec in (operation_params or {}).items()}
@@ -56,7 +61,10 @@ class CaseScriptEngine(PythonScriptEngine):
         expression = task_properties(instance_spec(spec)).get("dueOn")
         if not expression:
             return None
-        return self.environment.evaluate(expression, task.data)
+        try:
+            return self.environment.evaluate(expression, task.data)
+        except sandbox.ScriptError as exc:
+            raise sandbox.ScriptError(f"dueOn: {exc}", element=spec.bpmn_id) from exc
 
 
 def _element_due_on(engine: CaseScriptEngine, task, expression: str) -> str | None:

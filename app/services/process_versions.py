@@ -8,6 +8,7 @@ are counted against. Running cases keep the version they started on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from app import clock
@@ -89,6 +90,52 @@ def check_reachable(process: ParsedProcess, xml: bytes) -> list[Problem]:
     ]
 
 
+# Elements where a case stops and waits (for a person, a message or a timer). A loop through
+# none of them would make the engine run round it for ever.
+WAITING_ELEMENTS = {"IntermediateCatchEvent", "BoundaryEvent", "EventBasedGateway", "ReceiveTask"}
+
+
+def _waits(spec) -> bool:
+    return (
+        getattr(instance_spec(spec), "manual", False)
+        or getattr(spec, "manual", False)
+        or type(spec).__name__ in WAITING_ELEMENTS
+    )
+
+
+def check_loops(process: ParsedProcess) -> list[Problem]:
+    """Every loop has a task or a wait in it: a loop of gateways, scripts and service tasks alone
+    would keep a worker busy for ever (the engine also stops after MAX_AUTOMATIC_STEPS)."""
+    automatic = {name for name, spec in process.spec.task_specs.items() if not _waits(spec)}
+    graph = {
+        name: {p.name for p in process.spec.task_specs[name].inputs if p.name in automatic}
+        for name in automatic
+    }
+    problems = []
+    while True:
+        try:
+            TopologicalSorter(graph).prepare()
+            return problems
+        except CycleError as exc:
+            cycle = list(dict.fromkeys(exc.args[1]))
+        named = [
+            process.spec.task_specs[n].bpmn_id
+            for n in cycle
+            if getattr(process.spec.task_specs[n], "bpmn_id", None)
+        ]
+        problems.append(
+            Problem(
+                named[0] if named else None,
+                f"These steps loop with no task or wait between them, so a case would go round for ever: "
+                f"{', '.join(named or cycle)}.",
+            )
+        )
+        for name in cycle:  # look for further loops without this one
+            graph.pop(name, None)
+        for predecessors in graph.values():
+            predecessors.difference_update(cycle)
+
+
 def require_owner_of_process(user: User, process_key: str) -> None:
     if not any(process_key in keys_of(c) for c in owned_councils(user)):
         raise ProcessForbidden("Only a process owner of a council that runs this process can change it.")
@@ -103,7 +150,7 @@ def diagram_problems(process_key: str, xml: bytes) -> list[Problem]:
         if exc.parsed is None:
             return exc.problems
         checked, problems = exc.parsed, list(exc.problems)
-    problems += check_reachable(checked, xml) + check_statutory_deadlines(checked)
+    problems += check_reachable(checked, xml) + check_loops(checked) + check_statutory_deadlines(checked)
     if checked.process_id != process_key:
         message = f"The process id must be {process_key!r}, the key it is saved under."
         problems.insert(0, Problem(checked.process_id, message))
