@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import Membership, User
 from tests.factories.actors import Council
 from tests.factories.cases import application
+from tests.factories.reading import run_timers
 from tests.factories.users import auth_headers
 
 DERBYSHIRE = [
@@ -433,7 +434,7 @@ def test_json_unless_csv_is_asked_for(client, derby):
     assert response.mimetype == "text/csv"
 
 
-def test_figures_count_cases_of_every_version_after_a_new_one_goes_live(derby, client, clock):
+def test_figures_count_cases_of_every_version_after_a_new_one_goes_live(derby, client, clock, runner):
     """Putting a new version live changes no figure: cases on the old one still count, to closure."""
     from pathlib import Path
 
@@ -459,3 +460,13 @@ def test_figures_count_cases_of_every_version_after_a_new_one_goes_live(derby, c
     assert before["process"]["version"] == 1 and after["process"]["version"] == 2
     report = _report(client, derby.as_("manager"), year=2026, council="derby-city")
     assert _figures(report) == (3, 1, 2, 1)
+
+    # The case begun on version 1 runs to closure on it: the outcome, then the appeal window ends.
+    cases.on("2026-05-13")
+    before = derby.complete(derby.case(before["id"]), "notify_outcome",
+                            {"notified_on": "2026-05-13", "method": "letter"})  # fmt: skip
+    run_timers(runner, "2026-07-01T09:00:00+00:00")
+    closed = derby.case(before["id"])
+    assert closed["status"] == "closed" and closed["process"] == {"key": key, "version": 1}
+    assert "closed" in _milestones(closed)
+    assert _figures(_report(client, derby.as_("manager"), year=2026, council="derby-city")) == (3, 1, 2, 1)
