@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from app import clock
+from app.clock import LOCAL_TIMEZONE
 from app.engine.runtime import CaseRun, TaskNotReady, WorkflowError
 from app.extensions import db
 from app.models import CaseTask, Role, TaskStatus, User
@@ -175,7 +177,7 @@ def complete_task(user: User, task: CaseTask, body: Any):
         raise CaseConflict("The task is claimed by someone else.")
     case = case_store.get_whole_case(task.case_id)
     data = load_form(task.form_key, body, FormContext(today=clock.today(), received_on=case.received_on))
-    data = complete_defaults(task, case, data)
+    data = complete_defaults(task.form_key, case, data)
 
     def complete(run: CaseRun, workflow) -> None:
         run.complete_user_task(workflow, task.spiff_id, data)
@@ -195,46 +197,60 @@ def complete_task(user: User, task: CaseTask, body: Any):
             raise CaseConflict("The task is no longer open.") from None
         except WorkflowError as exc:
             raise CaseBroken(str(exc)) from exc
-        form_effect(task.form_key)(case, task, user, data)
+        agencies = form_effect(task.form_key)(
+            case, data, by=user.email, on=now.astimezone(LOCAL_TIMEZONE).date()
+        )
+        if agencies:
+            case_runs.add_agencies(case, agencies)
         case_runs.add_history(case, user.email, "task_completed", task.name, now)
     return case
 
 
-def complete_defaults(task: CaseTask, case, data: dict[str, Any]) -> dict[str, Any]:
-    if task.form_key == "threshold_decision" and data.get("threshold_met") and not data.get("route"):
+def complete_defaults(form_key: str, case, data: dict[str, Any]) -> dict[str, Any]:
+    if form_key == "threshold_decision" and data.get("threshold_met") and not data.get("route"):
         evaluation = case.threshold or {}
         data["route"] = evaluation.get("route") or "qualifying_complaints"
     return data
 
 
-def _no_effect(*_args) -> None:
-    return None
+# A form effect records what completing a form decides, besides the workflow, on a case or
+# anything shaped like one (a test-run's record). It is told who completed the form and on which
+# day rather than asking the app clock, and it writes no rows: it returns the agencies the answers
+# bring into the case, for the caller to keep (complete_task adds their rows). So the test-run
+# runs the very same effects on its own clock without touching the session.
+FormEffect = Callable[..., tuple[str, ...]]
 
 
-def _record_decision(case, task, user, data) -> None:
+def _no_effect(case, data: dict[str, Any], *, by: str, on: date) -> tuple[str, ...]:
+    return ()
+
+
+def _record_decision(case, data: dict[str, Any], *, by: str, on: date) -> tuple[str, ...]:
     case.decision = {
         "met": data["threshold_met"],
         "route": data.get("route"),
-        "by": user.email,
-        "on": clock.today().isoformat(),
+        "by": by,
+        "on": on.isoformat(),
         "reasons": data["reasons"],
     }
+    return ()
 
 
-def _record_agencies(case, task, user, data) -> None:
-    case_runs.add_agencies(case, data["agencies"])
+def _agencies_asked(case, data: dict[str, Any], *, by: str, on: date) -> tuple[str, ...]:
+    return tuple(data["agencies"])
 
 
-def _record_outcome(case, task, user, data) -> None:
+def _record_outcome(case, data: dict[str, Any], *, by: str, on: date) -> tuple[str, ...]:
     case.outcome = {
         "held_on": data["held_on"],
         "findings": data["findings"],
         "recommendations": data.get("recommendations", []),
         "victim_attended": data["victim_attended"],
     }
+    return ()
 
 
-def _record_appeal_decision(case, task, user, data) -> None:
+def _record_appeal_decision(case, data: dict[str, Any], *, by: str, on: date) -> tuple[str, ...]:
     pending = [a for a in case.appeals if a.decided_on is None]
     if pending:
         pending[-1].decided_on = date.fromisoformat(data["decided_on"])
@@ -246,21 +262,21 @@ def _record_appeal_decision(case, task, user, data) -> None:
         case.decision = {
             **decision,
             "met": True,
-            "overturned": {"by": user.email, "on": data["decided_on"], "reasons": data["reasons"]},
+            "overturned": {"by": by, "on": data["decided_on"], "reasons": data["reasons"]},
         }
+    return ()
 
 
-# What completing a form changes on the case besides the workflow (keyed by form, so a
-# variant's diagram that reuses a form gets the same behaviour).
-FORM_EFFECTS = {
+# Keyed by form, so a variant's diagram that reuses a form gets the same behaviour.
+FORM_EFFECTS: dict[str, FormEffect] = {
     "threshold_decision": _record_decision,
-    "request_information": _record_agencies,
+    "request_information": _agencies_asked,
     "case_review": _record_outcome,
     "decide_appeal": _record_appeal_decision,
 }
 
 
-def form_effect(form_key: str):
+def form_effect(form_key: str) -> FormEffect:
     """The effect of a form, or of the shared form it extends (a variant's case review form that
     subclasses the shared one records the outcome too)."""
     from forms import FORMS

@@ -8,29 +8,17 @@ form effects of ``app.services.tasks``, the letters' snapshots and templates) bu
 everything in memory: no row is written, nothing is committed or e-mailed, so a draft can be
 tried as often as needed.
 
-The clock: the case is received at 09:00 (Europe/London) on the application's ``received_on``.
-Each task is completed ``step_working_days`` working days (the council's calendar) after it
-opened, at 10:00, and its done dates default to that day. When a timer is due before the next
-completion (an escalation, a window closing), the clock jumps to just after it and the timers
-fire. The scenario's appeal is lodged ``received_after_days`` days after the case first waits
-for an appeal or a review request, at 09:00, unless the window has closed by then.
-
-The built-in scenarios are data (``processes/scenarios.toml``): they sit beside the diagrams and
-councils they exercise, in the API's own shapes (the application as spec/API.md has it, answers
-as the forms take them), so a new scenario or a new form's answers need no code.
+The scenarios, and the clock they set, are in ``app.services.scenarios``; their public names
+are re-exported here, where the studio and the API look for them.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import logging
-import re
-import tomllib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -42,26 +30,27 @@ from app.domain.deadlines import deadline_status
 from app.engine.runtime import CaseRun, OpenTask, Snapshot, WorkflowError
 from app.engine.sandbox import ScriptError
 from app.engine.specs import ParsedProcess
-from app.extensions import db
 from app.letters import LETTER_TITLES, LetterError, LetterFacts, letter_snapshot, recipients_for, render_html
 from app.models import ProcessVersion, User
 from app.services import councils, process_versions
 from app.services.cases import workflow_data
-from app.services.processes import PROCESSES_DIR, parsed
+from app.services.processes import parsed
+from app.services.scenarios import (
+    MAX_STEP_WORKING_DAYS,
+    Scenario,
+    ScenarioError,
+    scenario_from,
+    scenarios_for,
+    unknown_answer_keys,
+)
 from app.services.tasks import complete_defaults, form_effect
 from app.store import processes as process_store
-from forms import FORMS, FormContext, FormError, load_form
-from forms.base import DoneDate
+from forms import FormContext, FormError, load_form
 
 logger = logging.getLogger(__name__)
 
-SCENARIOS_PATH = PROCESSES_DIR / "scenarios.toml"
 REFERENCE = "TEST-RUN"  # the case reference the letters print
 ACTOR = "test-run"  # who the form effects record as deciding
-DEFAULT_STEP_WORKING_DAYS = 2
-MAX_STEP_WORKING_DAYS = 60
-RECEIVED_AT = time(9)  # the application arrives, and an appeal is lodged, at 09:00 local time
-COMPLETED_AT = time(10)  # an officer completes a task at 10:00 local time
 
 
 class RunOutcome(StrEnum):
@@ -79,29 +68,6 @@ class StepKind(StrEnum):
     APPEAL_LODGED = "appeal_lodged"
     APPEAL_TOO_LATE = "appeal_too_late"
     LETTER_ISSUED = "letter_issued"
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be run as asked; ``messages`` is field -> messages, as a 422 lists them."""
-
-    def __init__(self, field_name: str, messages: Any) -> None:
-        self.messages = {field_name: messages if isinstance(messages, dict | list) else [messages]}
-        super().__init__(f"{field_name}: {messages}")
-
-
-@dataclass(frozen=True)
-class Scenario:
-    key: str
-    title: str
-    description: str
-    application: dict[str, Any]  # spec/API.md's application, dates as ISO strings
-    answers: dict[str, dict[str, Any]]  # form key or element id (which wins) -> the form's answers
-    appeal: dict[str, Any] | None = None  # {"received_after_days": int, "grounds": str}
-    step_working_days: int = DEFAULT_STEP_WORKING_DAYS
-
-    @property
-    def received_on(self) -> date:
-        return date.fromisoformat(self.application["received_on"])
 
 
 @dataclass(frozen=True)
@@ -173,118 +139,6 @@ class TestRun:
     @property
     def process(self) -> dict[str, Any]:
         return {"key": self.process_key, "version": self.version_number}
-
-
-# --- Scenarios ---------------------------------------------------------------------------------
-
-
-@functools.cache
-def _scenario_table() -> dict[str, Any]:
-    with SCENARIOS_PATH.open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def scenarios_for(council_id: str) -> list[Scenario]:
-    """The built-in scenarios a council's process owner can run (fresh copies: change them freely)."""
-    if councils.policy_for(council_id) is None:
-        raise ScenarioError("council", f"No council {council_id!r}.")
-    table = _scenario_table()
-    return [_built_in(key, spec, table) for key, spec in table["scenarios"].items()]
-
-
-def _built_in(key: str, spec: dict[str, Any], table: dict[str, Any]) -> Scenario:
-    application = {**copy.deepcopy(table["application"]), **copy.deepcopy(spec.get("application", {}))}
-    return Scenario(
-        key=key,
-        title=spec["title"],
-        description=spec["description"],
-        application=application,
-        answers=_merged(table["answers"], spec.get("answers", {})),
-        appeal=copy.deepcopy(spec.get("appeal")),
-        step_working_days=spec.get("step_working_days", DEFAULT_STEP_WORKING_DAYS),
-    )
-
-
-def _merged(answers: dict[str, dict], overrides: dict[str, dict]) -> dict[str, dict]:
-    """Each override's fields over the answers of the same key (a field set to null stays null)."""
-    merged = copy.deepcopy(answers)
-    for key, fields_ in overrides.items():
-        merged[key] = {**merged.get(key, {}), **copy.deepcopy(fields_)}
-    return merged
-
-
-def scenario_from(
-    council_id: str,
-    key: str,
-    *,
-    received_on: date | None = None,
-    answers_override: dict | None = None,
-    step_working_days: int | None = None,
-) -> Scenario:
-    """A built-in scenario adjusted: received on another day (every date of the application moves
-    with it), some answers changed (fields merged over the built-in ones, per form key or element
-    id), or a different pace. ScenarioError says which of those cannot be used."""
-    scenarios = {s.key: s for s in scenarios_for(council_id)}
-    if key not in scenarios:
-        raise ScenarioError("scenario", f"No built-in scenario {key!r}; there are: {', '.join(scenarios)}.")
-    scenario = scenarios[key]
-    if answers_override is not None:
-        _check_answers_shape(answers_override)
-        scenario = replace(scenario, answers=_merged(scenario.answers, answers_override))
-    if received_on is not None:
-        shift = received_on - scenario.received_on
-        scenario = replace(scenario, application=_shifted(scenario.application, shift))
-    if step_working_days is not None:
-        if isinstance(step_working_days, bool) or not isinstance(step_working_days, int):
-            raise ScenarioError("step_working_days", "Must be a whole number.")
-        if not 0 <= step_working_days <= MAX_STEP_WORKING_DAYS:
-            raise ScenarioError("step_working_days", f"Must be between 0 and {MAX_STEP_WORKING_DAYS}.")
-        scenario = replace(scenario, step_working_days=step_working_days)
-    return scenario
-
-
-def _check_answers_shape(answers: Any) -> None:
-    if not isinstance(answers, dict):
-        raise ScenarioError("answers", "Must be an object: form key or element id -> that form's answers.")
-    problems = {
-        str(key): ["Must be an object of the form's fields."]
-        for key, value in answers.items()
-        if not isinstance(key, str) or not isinstance(value, dict)
-    }
-    if problems:
-        raise ScenarioError("answers", problems)
-
-
-def _shifted(value: Any, shift: timedelta, key: str = "") -> Any:
-    """The application with every ``*_on`` date moved by ``shift``."""
-    if isinstance(value, dict):
-        return {k: _shifted(v, shift, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_shifted(v, shift, key) for v in value]
-    if key.endswith("_on") and isinstance(value, str):
-        try:
-            return (date.fromisoformat(value) + shift).isoformat()
-        except ValueError:
-            return value
-    return value
-
-
-def unknown_answer_keys(process: ParsedProcess, answers: dict) -> dict[str, list[str]]:
-    """Keys of ``answers`` that are neither a form nor a user task of the process (a typo would
-    otherwise be ignored silently and the built-in answer used)."""
-    elements = {
-        getattr(spec, "bpmn_id", None)
-        for spec in process.spec.task_specs.values()
-        if getattr(spec, "manual", False)
-    }
-    return {
-        key: ["Not a form key, nor the id of a user task of this version."]
-        for key in answers
-        if key not in FORMS and key not in elements
-    }
-
-
-# --- Running -----------------------------------------------------------------------------------
 
 
 def run_scenario(
@@ -371,13 +225,15 @@ class _AppealRecord:
 class _CaseRecord:
     """What the case row holds besides its workflow; ``app.services.tasks``' form effects write here."""
 
-    council_id: str
-    id: None = None
     threshold: dict | None = None
     decision: dict | None = None
     outcome: dict | None = None
     appeals: list[_AppealRecord] = field(default_factory=list)
-    agencies: list[Any] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+
+    def add_agencies(self, agencies: tuple[str, ...]) -> None:
+        """As ``case_runs.add_agencies``: each agency once, in the order first asked."""
+        self.agencies.extend(a for a in dict.fromkeys(agencies) if a not in self.agencies)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -385,17 +241,8 @@ class _CaseRecord:
             "decision": self.decision,
             "outcome": self.outcome,
             "appeals": [_json_friendly(asdict(a)) for a in self.appeals],
-            "agencies": [a.agency for a in self.agencies],
+            "agencies": list(self.agencies),
         }
-
-
-@dataclass(frozen=True)
-class _TaskStandIn:
-    """The few attributes of a ``CaseTask`` that the form effects and defaults read."""
-
-    form_key: str
-    element: str
-    name: str
 
 
 class _Stop(Exception):
@@ -423,7 +270,7 @@ class _Simulation:
     def __init__(self, process: ParsedProcess, council, scenario: Scenario) -> None:
         self.process, self.council, self.scenario = process, council, scenario
         self.calendar = council.calendar
-        self.now = _local(scenario.received_on, RECEIVED_AT)
+        self.now = scenario.received_at
         self.workflow = None
         self.names = _element_names(process)
         self.steps: list[Step] = []
@@ -436,7 +283,7 @@ class _Simulation:
         self.appeal_at: datetime | None = None
         self.appeal_done = scenario.appeal is None
         self.stage = "acknowledgement"
-        self.record = _CaseRecord(council_id=council.id)
+        self.record = _CaseRecord()
         self.stop: _Stop | None = None
 
     @property
@@ -486,13 +333,7 @@ class _Simulation:
         due = []
         for index, task in enumerate(snapshot.open_tasks):
             opened_at = self.opened[task.spiff_id][0]
-            opened_on = opened_at.astimezone(LOCAL_TIMEZONE).date()
-            done_on = (
-                self.calendar.add_working_days(opened_on, self.scenario.step_working_days)
-                if self.scenario.step_working_days
-                else opened_on
-            )
-            due.append((max(_local(done_on, COMPLETED_AT), opened_at), index, task))
+            due.append((self.scenario.completed_at(opened_at, self.calendar), index, task))
         if not due:
             return None
         at, _index, task = min(due, key=lambda d: (d[0], d[1]))
@@ -501,10 +342,8 @@ class _Simulation:
     def _appeal_time(self, snapshot: Snapshot) -> datetime | None:
         if self.appeal_done or not snapshot.waiting_for_appeal:
             return None
-        if self.appeal_at is None:  # the case has just started waiting: the window opened today
-            days = self.scenario.appeal.get("received_after_days", 0)
-            lodged_on = self.today + timedelta(days=days if isinstance(days, int) and days >= 0 else 0)
-            self.appeal_at = max(_local(lodged_on, RECEIVED_AT), self.now)
+        if self.appeal_at is None:  # the case has just started waiting: the window opened now
+            self.appeal_at = self.scenario.appeal_lodged_at(self.now)
         return self.appeal_at
 
     def _stuck(self, snapshot: Snapshot) -> str:
@@ -528,20 +367,18 @@ class _Simulation:
 
     def _complete(self, task: OpenTask, at: datetime) -> Snapshot:
         self.now = at
-        answers = self.scenario.answers.get(task.element, self.scenario.answers.get(task.form_key))
+        answers = self.scenario.answers_for(task.element, task.form_key, self.today)
         if answers is None:
             raise _Stop(
                 RunOutcome.STOPPED,
                 f"Waiting for '{task.name}' ({task.element}){_for_agency(task)}: the scenario has no "
                 f"answers for form {task.form_key}.",
             )
-        stand_in = _TaskStandIn(task.form_key, task.element, task.name)
-        data = self._validated(task, answers)
-        data = complete_defaults(stand_in, self.record, data)
+        data = complete_defaults(task.form_key, self.record, self._validated(task, answers))
         opened_at, due_on = self.opened[task.spiff_id]
         index, before = len(self.steps), len(self.path)
         snapshot = self._operate(at, lambda run: run.complete_user_task(self.workflow, task.spiff_id, data))
-        self._apply_form_effect(stand_in, data)
+        self.record.add_agencies(form_effect(task.form_key)(self.record, data, by=ACTOR, on=self.today))
         step = Step(
             StepKind.TASK_COMPLETED,
             self.today,
@@ -560,14 +397,10 @@ class _Simulation:
         return snapshot
 
     def _validated(self, task: OpenTask, answers: dict[str, Any]) -> dict[str, Any]:
-        """The answers as ``complete_task`` checks them, with done dates defaulting to today."""
-        filled = _with_today(answers, self.today)
-        for name in _done_date_fields(task.form_key):
-            if filled.get(name) is None:
-                filled[name] = self.today.isoformat()
+        """The answers as ``complete_task`` checks them; a refusal stops the run, naming the fields."""
         try:
             return load_form(
-                task.form_key, filled, FormContext(today=self.today, received_on=self.scenario.received_on)
+                task.form_key, answers, FormContext(today=self.today, received_on=self.scenario.received_on)
             )
         except FormError as exc:
             problems = exc.by_path()
@@ -582,15 +415,6 @@ class _Simulation:
         except ValueError as exc:  # a form key the registry does not know
             raise _Stop(RunOutcome.ERROR, f"Stopped at '{task.name}' ({task.element}).",
                         f"{task.element}: {exc}", task.element) from None  # fmt: skip
-
-    def _apply_form_effect(self, task: _TaskStandIn, data: dict[str, Any]) -> None:
-        decision = self.record.decision
-        with _kept_out_of_the_session():
-            form_effect(task.form_key)(self.record, task, _Actor(), data)
-        if self.record.decision is not decision and isinstance(self.record.decision, dict):
-            if "overturned" not in self.record.decision:
-                # The effect dates a decision by the app's clock; in a test-run the run's clock counts.
-                self.record.decision["on"] = self.today.isoformat()
 
     def _fire_timers(self, at: datetime) -> Snapshot:
         index, before = len(self.steps), len(self.path)
@@ -765,45 +589,6 @@ class _Simulation:
         )
 
 
-@dataclass(frozen=True)
-class _Actor:
-    email: str = ACTOR
-
-
-@contextmanager
-def _kept_out_of_the_session() -> Iterator[None]:
-    """A form effect adds rows for a real case (``add_agencies``); a test-run writes none, so
-    anything it added to the session is taken out again before anything can flush it."""
-    before = set(db.session.new)
-    with db.session.no_autoflush:
-        try:
-            yield
-        finally:
-            for added in set(db.session.new) - before:
-                db.session.expunge(added)
-
-
-_TODAY = re.compile(r"^\{today(?:([+-])(\d{1,4}))?\}$")
-
-
-def _with_today(value: Any, today: date) -> Any:
-    """Answers with "{today}", "{today+N}" and "{today-N}" written as dates."""
-    if isinstance(value, dict):
-        return {k: _with_today(v, today) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_with_today(v, today) for v in value]
-    if isinstance(value, str) and (match := _TODAY.match(value.strip())):
-        days = int(match[2] or 0) * (-1 if match[1] == "-" else 1)
-        return (today + timedelta(days=days)).isoformat()
-    return value
-
-
-@functools.cache
-def _done_date_fields(form_key: str) -> tuple[str, ...]:
-    schema = FORMS.get(form_key)
-    return tuple(name for name, f in schema().fields.items() if isinstance(f, DoneDate)) if schema else ()
-
-
 def _element_names(process: ParsedProcess) -> dict[str, tuple[str, str]]:
     """element id -> (its name, "event" for an event, else its type)."""
     names = {}
@@ -820,10 +605,6 @@ def _for_agency(task: OpenTask) -> str:
     return f" for {task.agency.replace('_', ' ')}" if task.agency else ""
 
 
-def _local(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
-
-
 def _aware(instant: datetime) -> datetime:
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
@@ -834,3 +615,19 @@ def _json_friendly(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _json_friendly(v) for k, v in value.items()}
     return value
+
+
+# The scenario side lives in app.services.scenarios; the studio and the API reach it through here.
+__all__ = [
+    "MAX_STEP_WORKING_DAYS",
+    "RunOutcome",
+    "Scenario",
+    "ScenarioError",
+    "StepKind",
+    "TestRun",
+    "run_scenario",
+    "run_version",
+    "scenario_from",
+    "scenarios_for",
+    "scenarios_listing",
+]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 from app.engine.specs import parse_process
 from app.extensions import db
-from app.services import test_runs
+from app.services import tasks, test_runs
 from app.services.processes import PROCESSES_DIR, save_version
 from app.store import processes as process_store
 
@@ -394,3 +395,17 @@ def test_answers_are_merged_over_the_built_in_ones(app):
         )
     assert scenario.answers["threshold_decision"]["threshold_met"] is False
     assert scenario.answers["threshold_decision"]["reasons"].startswith("Three qualifying complaints")
+
+
+def test_the_form_effects_take_their_day_and_leave_the_agencies_to_the_caller(app):
+    # What lets a test-run share them: no app clock, no rows added to the session.
+    record = SimpleNamespace(decision=None, threshold=None)
+    decision = {"threshold_met": True, "route": "qualifying_complaints", "reasons": "Three complaints."}
+    with app.app_context():
+        effect = tasks.form_effect("threshold_decision")
+        assert effect(record, decision, by="officer@example.org", on=date(2027, 1, 4)) == ()
+        ask = tasks.form_effect("request_information")
+        asked = ask(record, {"agencies": ["police", "housing_provider"]}, by="someone", on=date(2027, 1, 5))
+        assert not db.session.new
+    assert (record.decision["on"], record.decision["by"]) == ("2027-01-04", "officer@example.org")
+    assert asked == ("police", "housing_provider")
