@@ -21,6 +21,9 @@ class ProcessVersionItemSchema(Schema):
     number = fields.Integer()
     checksum = fields.String()
     created_at = fields.AwareDateTime(format="iso")
+    created_by = fields.String(
+        allow_none=True, metadata={"description": "Who saved it; null for a shipped diagram"}
+    )
     note = fields.String()
 
 

@@ -254,6 +254,13 @@ def _elements(process: ParsedProcess) -> dict[str, dict[str, Any]]:
     return elements
 
 
+def saved_by(process_key: str) -> dict[int, str]:
+    """Version number -> who saved it (from the audit history; shipped diagrams have no one)."""
+    return {
+        a.version_number: a.actor for a in process_store.audit_of(process_key) if a.action == "version_saved"
+    }
+
+
 def process_overview(user: User) -> list[dict[str, Any]]:
     """Every process a user's councils run, its versions, and which version each of them runs."""
     mine = user.council_ids
@@ -262,11 +269,18 @@ def process_overview(user: User) -> list[dict[str, Any]]:
     overview = []
     for key in keys:
         versions = process_store.versions_of(key)
+        authors = saved_by(key)
         overview.append(
             {
                 "key": key,
                 "versions": [
-                    {"number": v.number, "checksum": v.checksum, "created_at": v.created_at, "note": v.note}
+                    {
+                        "number": v.number,
+                        "checksum": v.checksum,
+                        "created_at": v.created_at,
+                        "created_by": authors.get(v.number),
+                        "note": v.note,
+                    }
                     for v in versions
                 ],
                 "councils": [

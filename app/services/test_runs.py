@@ -28,7 +28,6 @@ from app.clock import LOCAL_TIMEZONE
 from app.domain.calendar import format_date
 from app.domain.deadlines import deadline_status
 from app.engine.runtime import CaseRun, OpenTask, Snapshot, WorkflowError
-from app.engine.sandbox import ScriptError
 from app.engine.specs import ParsedProcess
 from app.letters import LETTER_TITLES, LetterError, LetterFacts, letter_snapshot, recipients_for, render_html
 from app.models import ProcessVersion, User
@@ -301,7 +300,7 @@ class _Simulation:
         except _Stop as stop:
             self.stop = stop
         except WorkflowError as exc:
-            self.stop = self._failure(str(exc))
+            self.stop = self._failure(str(exc), exc.element)
         except LetterError as exc:
             self.stop = self._failure(f"a letter could not be written: {exc}")
         except Exception as exc:  # a draft is untrusted: whatever it makes fail is reported, never raised
@@ -534,31 +533,12 @@ class _Simulation:
 
     # -- the result -----------------------------------------------------------------------------
 
-    def _failure(self, message: str) -> _Stop:
+    def _failure(self, message: str, element: str | None = None) -> _Stop:
         if self.workflow is not None:
             self._extend_path()  # how far the failed operation got
-        element = message.split(":", 1)[0].strip()
         element = element if element in self.names else None
-        if element is None and (failing := self._failing_due_on()) is not None:
-            element, message = failing[0], f"{failing[0]}: dueOn: {message}"
         where = f" at '{self.names[element][0]}' ({element})" if element else ""
         return _Stop(RunOutcome.ERROR, f"Stopped by an error{where}: the diagram failed.", message, element)
-
-    def _failing_due_on(self) -> tuple[str, str] | None:
-        """The open or waiting element whose due date does not evaluate. An error raised while the
-        engine refreshes timers (a boundary timer's ``due_on``) does not say which element it
-        was; a process owner needs to know."""
-        if self.workflow is None:
-            return None
-        engine = self._case_run(self.now).engine
-        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
-            try:
-                engine.due_on_for(task, task.task_spec)
-            except ScriptError as exc:
-                element = getattr(task.task_spec, "bpmn_id", None)
-                if element in self.names:
-                    return element, str(exc)
-        return None
 
     def result(self, council_id: str, version: ProcessVersion) -> TestRun:
         stop = self.stop or _Stop(RunOutcome.STOPPED, "Not run.")

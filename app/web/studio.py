@@ -86,9 +86,7 @@ def studio_index():
     processes = []
     for key in keys:
         councils = [c for c in owned if key in process_versions.keys_of(c)]
-        saved_by = {
-            a.version_number: a.actor for a in process_store.audit_of(key) if a.action == "version_saved"
-        }
+        saved_by = process_versions.saved_by(key)
         versions = [
             VersionRow(
                 number=v.number,

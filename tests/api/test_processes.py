@@ -55,7 +55,10 @@ def test_a_new_version_is_uploaded_compared_activated_and_only_new_cases_use_it(
     assert response.status_code == 200, response.get_json()
     listing = client.get("/api/v1/processes", headers=derby.as_("owner")).get_json()["items"]
     [derbyshire] = [p for p in listing if p["key"] == KEY]
-    assert [v["number"] for v in derbyshire["versions"]] == [1, 2]
+    assert [(v["number"], v["created_by"]) for v in derbyshire["versions"]] == [
+        (1, None),  # shipped
+        (2, "owner.derby-city@example.org"),
+    ]
     assert {"council": "derby-city", "version": 2} in derbyshire["councils"]
     assert [(h["action"], h["version"], h["council"], h["actor"]) for h in derbyshire["history"]] == [
         ("version_saved", 2, None, "owner.derby-city@example.org"),
