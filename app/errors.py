@@ -123,12 +123,13 @@ def _register_domain_errors(app: Flask) -> None:
     app.register_error_handler(CaseConflict, respond(409, "conflict"))
 
     from app.engine.specs import DiagramInvalid
-    from app.services.process_versions import ProcessForbidden, ProcessNotFound
+    from app.services.process_versions import ProcessConflict, ProcessForbidden, ProcessNotFound
 
     app.register_error_handler(
         ProcessNotFound, respond(404, "not_found", lambda e: "No such process or version.")
     )
     app.register_error_handler(ProcessForbidden, respond(403, "forbidden"))
+    app.register_error_handler(ProcessConflict, respond(409, "conflict"))
 
     @app.errorhandler(DiagramInvalid)
     def handle_invalid_diagram(error: DiagramInvalid):

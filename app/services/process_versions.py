@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from app import clock
 from app.engine.properties import instance_spec, role_for_lane, task_properties
 from app.engine.specs import (
@@ -38,6 +40,14 @@ class ProcessNotFound(Exception):
 
 class ProcessForbidden(Exception):
     pass
+
+
+class ProcessConflict(Exception):
+    """Concurrent uploads kept taking the next version number."""
+
+
+# Two owners saving at once race for the next version number; the loser reads again.
+SAVE_ATTEMPTS = 3
 
 
 def owned_councils(user: User) -> list[str]:
@@ -163,12 +173,19 @@ def upload_version(user: User, process_key: str, xml: bytes, note: str = "") -> 
     problems = diagram_problems(process_key, xml)
     if problems:
         raise DiagramInvalid(problems)
-    latest = process_store.latest_version(process_key)
-    version = save_version(process_key, xml, created_by_id=user.id, note=note)
-    if latest is None or version.id != latest.id:
-        _audit(user, "version_saved", version)
-    db.session.commit()
-    return version
+    user_id, email = user.id, user.email
+    for _attempt in range(SAVE_ATTEMPTS):
+        try:
+            latest = process_store.latest_version(process_key)
+            version = save_version(process_key, xml, created_by_id=user_id, note=note)
+            if latest is None or version.id != latest.id:
+                _audit(email, "version_saved", version)
+            db.session.commit()
+            return version
+        except IntegrityError:
+            # Another upload took the next number between our read and our write: read again.
+            db.session.rollback()
+    raise ProcessConflict("Others are saving versions of this process right now; try again.")
 
 
 def activate_version(user: User, process_key: str, number: int, council_id: str) -> ProcessVersion:
@@ -181,16 +198,16 @@ def activate_version(user: User, process_key: str, number: int, council_id: str)
     if process_key not in keys_of(council_id):
         raise ProcessForbidden(f"{council_id} does not run {process_key}.")
     activate(council_id, version)
-    _audit(user, "activated", version, council_id)
+    _audit(user.email, "activated", version, council_id)
     db.session.commit()
     return version
 
 
-def _audit(user: User, action: str, version: ProcessVersion, council_id: str | None = None) -> None:
+def _audit(actor: str, action: str, version: ProcessVersion, council_id: str | None = None) -> None:
     db.session.add(
         ProcessAudit(
             at=clock.now(),
-            actor=user.email,
+            actor=actor,
             action=action,
             process_key=version.process_key,
             version_number=version.number,

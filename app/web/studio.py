@@ -207,6 +207,8 @@ def studio_save(key: str):
         response = jsonify({"problems": _problems(exc.problems)})
         response.status_code = 422
         return response
+    except process_versions.ProcessConflict as exc:
+        return _json_error(409, str(exc))
     created = latest is None or version.id != latest.id
     response = jsonify(
         {

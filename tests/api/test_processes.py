@@ -129,3 +129,31 @@ def test_only_a_process_owner_of_a_council_running_it_may_change_it(app, derby, 
     response = client.post(f"/api/v1/processes/{KEY}/versions", data="{}", content_type="application/json",
                            headers=derby.as_("owner"))  # fmt: skip
     assert response.status_code == 400
+
+
+def test_an_upload_racing_another_for_the_next_number_reads_again(derby, client, monkeypatch):
+    from app.store import processes as process_store
+
+    real = process_store.next_version_number
+    calls = []
+
+    def raced(key):
+        calls.append(key)
+        return 1 if len(calls) == 1 else real(key)  # the first read loses to an upload of number 1
+
+    monkeypatch.setattr(process_store, "next_version_number", raced)
+    response = upload(client, derby, three_day_acknowledgement())
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["number"] == 2 and len(calls) == 2
+
+
+def test_uploads_that_keep_losing_the_race_are_told_to_try_again(derby, client, monkeypatch):
+    from app.store import processes as process_store
+
+    monkeypatch.setattr(process_store, "next_version_number", lambda key: 1)
+    response = upload(client, derby, three_day_acknowledgement())
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "conflict"
+    listing = client.get("/api/v1/processes", headers=derby.as_("owner")).get_json()["items"]
+    [derbyshire] = [p for p in listing if p["key"] == KEY]
+    assert [v["number"] for v in derbyshire["versions"]] == [1] and derbyshire["history"] == []
