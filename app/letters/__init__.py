@@ -9,9 +9,9 @@ service sends them.
 from app.letters.kinds import LETTER_HEADINGS, LETTER_TITLES
 from app.letters.recipients import Addressee, recipients_for
 from app.letters.rendering import LetterError, render_email_text, render_html, render_pdf
-from app.letters.snapshots import LetterFacts, letter_snapshot
+from app.letters.snapshots import IssuedLetter, LetterFacts, letter_snapshot, letters_issued
 
 __all__ = [
-    "LETTER_HEADINGS", "LETTER_TITLES", "Addressee", "LetterError", "LetterFacts", "letter_snapshot",
-    "recipients_for", "render_email_text", "render_html", "render_pdf",
+    "LETTER_HEADINGS", "LETTER_TITLES", "Addressee", "IssuedLetter", "LetterError", "LetterFacts",
+    "letter_snapshot", "letters_issued", "recipients_for", "render_email_text", "render_html", "render_pdf",
 ]  # fmt: skip

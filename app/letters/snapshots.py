@@ -9,7 +9,7 @@ same letter again whatever changes later. Text written by officers passes throug
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +19,13 @@ from app.domain.eligibility import INELIGIBILITY_REASONS, SIGNPOSTING
 from app.domain.threshold import ThresholdPolicy
 from app.letters.kinds import LETTER_HEADINGS, LETTER_TITLES
 from app.letters.privacy import Redactor, names_in
-from app.letters.recipients import Addressee, address_lines, third_party_addressee, victim_addressee
+from app.letters.recipients import (
+    Addressee,
+    address_lines,
+    recipients_for,
+    third_party_addressee,
+    victim_addressee,
+)
 from app.models.document import Recipient
 from forms.choices import PANEL_AGENCY_LABELS
 
@@ -80,6 +86,40 @@ class LetterFacts:
     data: Mapping[str, Any]  # the case data when the diagram issued the letter
     deadlines: Mapping[str, date]  # the case's deadlines by key: their due dates
     issued_on: date
+
+
+@dataclass(frozen=True)
+class IssuedLetter:
+    kind: str
+    element: str  # the diagram element that issued it
+    addressee: Addressee
+    snapshot: dict[str, Any]
+
+
+def letters_issued(
+    letters: Iterable[Sequence[Any]],
+    *,
+    council: Council,
+    reference: str,
+    application: Mapping[str, Any],
+    deadlines: Mapping[str, date],
+    issued_on: date,
+) -> Iterator[IssuedLetter]:
+    """Each letter a workflow run issued (``handlers.letters.LetterDue``: kind, element, the case
+    data of that moment), once per recipient, with the snapshot it is rendered from."""
+    for due in letters:
+        kind, element = due[0], due[1]
+        facts = LetterFacts(
+            kind=kind,
+            council=council,
+            reference=reference,
+            application=application,
+            data=due[2] if len(due) > 2 else {},
+            deadlines=deadlines,
+            issued_on=issued_on,
+        )
+        for addressee in recipients_for(kind, application):
+            yield IssuedLetter(kind, element, addressee, letter_snapshot(facts, addressee))
 
 
 def letter_snapshot(facts: LetterFacts, addressee: Addressee) -> dict[str, Any]:

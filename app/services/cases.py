@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -156,9 +156,7 @@ def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Cas
     window = next((d for d in case.deadlines if d.done_on is None and d.key in _APPEAL_WINDOWS), None)
     if window is not None and received_on > window.due_on:
         raise CaseConflict(f"The window for this appeal closed on {window.due_on.isoformat()}.")
-    # Before a "met" decision, an appeal is a request to review the refusal; after it, an appeal of the outcome.
-    decided = {m.key for m in case.milestones} & {"threshold_not_met", "threshold_met"}
-    kind = "review_request" if decided == {"threshold_not_met"} else "appeal"
+    kind = appeal_kind(m.key for m in case.milestones)
 
     def deliver(run: CaseRun, workflow) -> None:
         run.deliver_appeal(
@@ -175,6 +173,13 @@ def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Cas
 
 
 _APPEAL_WINDOWS = {"appeal_window", "review_request_window"}
+
+
+def appeal_kind(milestones: Iterable[str]) -> str:
+    """Before a "met" decision an appeal is a request to review the refusal; after it, an
+    appeal of the outcome."""
+    decided = set(milestones) & {"threshold_not_met", "threshold_met"}
+    return "review_request" if decided == {"threshold_not_met"} else "appeal"
 
 
 def _run_or_conflict(case: Case, actor: str, operation) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from app.clock import LOCAL_TIMEZONE
 from app.extensions import db
-from app.letters import LetterFacts, letter_snapshot, recipients_for, render_html
+from app.letters import letters_issued, render_html
 from app.models import Case, Document, EmailStatus
 from app.services import councils, mail, status_links
 
@@ -31,44 +31,32 @@ def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document
     issued_on = now.astimezone(LOCAL_TIMEZONE).date()
     deadlines = {d.key: d.due_on for d in case.deadlines}
     documents = []
-    for due in letters:
-        kind, element = due[0], due[1]
-        data = due[2] if len(due) > 2 else {}
-        facts = LetterFacts(
-            kind=kind,
-            council=council,
-            reference=case.reference,
-            application=case.application,
-            data=data,
-            deadlines=deadlines,
+    issued = letters_issued(letters, council=council, reference=case.reference, application=case.application,
+                            deadlines=deadlines, issued_on=issued_on)  # fmt: skip
+    for letter in issued:
+        snapshot, addressee = letter.snapshot, letter.addressee
+        if letter.kind in STATUS_LINK_LETTERS:
+            # The acknowledgement carries the applicant's private link to follow the case.
+            snapshot["status_url"] = status_links.status_url(status_links.issue(case, revoke_earlier=False))
+        status, next_attempt_at = mail.initial_status(addressee.email, now)
+        document = Document(
+            case_id=case.id,
+            council_id=case.council_id,
+            kind=letter.kind,
+            title=snapshot["title"],
+            recipient=addressee.role,
+            element=letter.element,
             issued_on=issued_on,
+            created_at=now,
+            data=snapshot,
+            html=render_html(snapshot),
+            email_to=addressee.email,
+            email_status=status,
+            email_attempts=0,
+            email_next_attempt_at=next_attempt_at,
         )
-        for addressee in recipients_for(kind, case.application):
-            snapshot = letter_snapshot(facts, addressee)
-            if kind in STATUS_LINK_LETTERS:
-                # The acknowledgement carries the applicant's private link to follow the case.
-                snapshot["status_url"] = status_links.status_url(
-                    status_links.issue(case, revoke_earlier=False)
-                )
-            status, next_attempt_at = mail.initial_status(addressee.email, now)
-            document = Document(
-                case_id=case.id,
-                council_id=case.council_id,
-                kind=kind,
-                title=snapshot["title"],
-                recipient=addressee.role,
-                element=element,
-                issued_on=issued_on,
-                created_at=now,
-                data=snapshot,
-                html=render_html(snapshot),
-                email_to=addressee.email,
-                email_status=status,
-                email_attempts=0,
-                email_next_attempt_at=next_attempt_at,
-            )
-            db.session.add(document)
-            documents.append(document)
+        db.session.add(document)
+        documents.append(document)
     if any(d.email_status == EmailStatus.PENDING for d in documents):
         mail.queued_in_this_transaction()
     return documents

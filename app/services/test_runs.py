@@ -29,10 +29,10 @@ from app.domain.calendar import format_date
 from app.domain.deadlines import deadline_status
 from app.engine.runtime import CaseRun, OpenTask, Snapshot, WorkflowError
 from app.engine.specs import ParsedProcess
-from app.letters import LETTER_TITLES, LetterError, LetterFacts, letter_snapshot, recipients_for, render_html
+from app.letters import LETTER_TITLES, LetterError, letters_issued, render_html
 from app.models import ProcessVersion, User
 from app.services import councils, process_versions
-from app.services.cases import workflow_data
+from app.services.cases import appeal_kind, workflow_data
 from app.services.processes import parsed
 from app.services.scenarios import (
     MAX_STEP_WORKING_DAYS,
@@ -434,9 +434,7 @@ class _Simulation:
         self.now = at
         grounds = str(self.scenario.appeal.get("grounds") or "Appeal lodged in a test-run.")
         payload = {"appeal_received_on": self.today.isoformat(), "appeal_grounds": grounds}
-        # As app.services.cases.lodge_appeal: before a "met" decision, it asks for the refusal's review.
-        decided = {m.key for m in self.milestones} & {"threshold_not_met", "threshold_met"}
-        kind = "review_request" if decided == {"threshold_not_met"} else "appeal"
+        kind = appeal_kind(m.key for m in self.milestones)
         self.appeal_done = True
         index, before = len(self.steps), len(self.path)
         snapshot = self._operate(at, lambda run: run.deliver_appeal(self.workflow, payload))
@@ -503,22 +501,18 @@ class _Simulation:
         snapshot of that moment, but kept in the run instead of stored and e-mailed."""
         deadlines = {key: d.due_on for key, d in self.deadlines.items()}
         for due in letters:
-            kind, element = due[0], due[1]
-            facts = LetterFacts(
-                kind=kind,
-                council=self.council,
-                reference=REFERENCE,
-                application=self.scenario.application,
-                data=due[2] if len(due) > 2 else {},
-                deadlines=deadlines,
-                issued_on=self.today,
-            )
-            for addressee in recipients_for(kind, self.scenario.application):
-                snapshot = letter_snapshot(facts, addressee)
-                html = render_html(snapshot)
-                role = str(addressee.role)
-                self.letters.append(LetterResult(kind, snapshot["title"], role, element, self.today, html))
-            self.steps.append(Step(StepKind.LETTER_ISSUED, self.today, LETTER_TITLES[kind], element))
+            issued = letters_issued([due], council=self.council, reference=REFERENCE,
+                                    application=self.scenario.application, deadlines=deadlines,
+                                    issued_on=self.today)  # fmt: skip
+            for letter in issued:
+                html = render_html(letter.snapshot)
+                role = str(letter.addressee.role)
+                self.letters.append(
+                    LetterResult(
+                        letter.kind, letter.snapshot["title"], role, letter.element, self.today, html
+                    )
+                )
+            self.steps.append(Step(StepKind.LETTER_ISSUED, self.today, LETTER_TITLES[due[0]], due[1]))
 
     def _extend_path(self) -> None:
         done = [
