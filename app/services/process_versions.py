@@ -271,11 +271,9 @@ def _elements(process: ParsedProcess) -> dict[str, dict[str, Any]]:
     return elements
 
 
-def saved_by(process_key: str) -> dict[int, str]:
-    """Version number -> who saved it (from the audit history; shipped diagrams have no one)."""
-    return {
-        a.version_number: a.actor for a in process_store.audit_of(process_key) if a.action == "version_saved"
-    }
+def saved_by(audit: list[ProcessAudit]) -> dict[int, str]:
+    """Version number -> who saved it, from a process's audit history (shipped diagrams: no one)."""
+    return {a.version_number: a.actor for a in audit if a.action == "version_saved"}
 
 
 def process_overview(user: User) -> list[dict[str, Any]]:
@@ -286,7 +284,8 @@ def process_overview(user: User) -> list[dict[str, Any]]:
     overview = []
     for key in keys:
         versions = process_store.versions_of(key)
-        authors = saved_by(key)
+        audit = process_store.audit_of(key)
+        authors = saved_by(audit)
         overview.append(
             {
                 "key": key,
@@ -313,7 +312,7 @@ def process_overview(user: User) -> list[dict[str, Any]]:
                         "version": a.version_number,
                         "council": a.council_id,
                     }
-                    for a in process_store.audit_of(key)
+                    for a in audit
                     if a.council_id is None or a.council_id in mine
                 ],
             }

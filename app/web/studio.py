@@ -82,11 +82,12 @@ def _council_name(council_id: str) -> str:
 def studio_index():
     owned = _owned_councils()
     live = process_store.active_versions(owned)
-    keys = sorted({k for c in owned for k in process_versions.keys_of(c)})
+    runs = {c: process_versions.keys_of(c) for c in owned}
     processes = []
-    for key in keys:
-        councils = [c for c in owned if key in process_versions.keys_of(c)]
-        saved_by = process_versions.saved_by(key)
+    for key in sorted(set().union(*runs.values())):
+        councils = [c for c in owned if key in runs[c]]
+        audit = process_store.audit_of(key)
+        saved_by = process_versions.saved_by(audit)
         versions = [
             VersionRow(
                 number=v.number,
@@ -112,7 +113,7 @@ def studio_index():
                         if a.action == "version_saved"
                         else f"Put version {a.version_number} live for {_council_name(a.council_id)}",
                     }
-                    for a in reversed(process_store.audit_of(key))
+                    for a in reversed(audit)
                     if a.council_id is None or a.council_id in owned
                 ],
             }
@@ -178,7 +179,7 @@ def _json_error(status: int, message: str) -> Response:
 
 
 def _problems(problems: list[Problem]) -> list[dict]:
-    return [{"element": p.element, "message": p.message} for p in problems]
+    return [p.to_dict() for p in problems]
 
 
 @web_bp.post("/studio/<key>/check")
