@@ -23,6 +23,13 @@ def is_window(key: str) -> bool:
     return key.endswith("_window")
 
 
+def received_in_window(received_on: date, last_day: date) -> bool:
+    """A challenge (an appeal, a request to review a refusal or an ineligible decision) is in time
+    when it was *received* on or before the window's last day, whenever it is entered: LIFECYCLE.md
+    "A challenge is judged by when it was received"."""
+    return received_on <= last_day
+
+
 def status_for_people(key: str, due_on: date, done_on: date | None, today: date) -> str:
     """``deadline_status`` as the pages word it: a window that passed with nothing lodged has
     closed (no one missed anything), and one used in time was lodged. The API keeps

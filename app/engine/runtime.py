@@ -142,16 +142,45 @@ class CaseRun:
         self._on_completed(task)
         self._advance(workflow)
 
-    def deliver_appeal(self, workflow: BpmnWorkflow, payload: dict[str, Any]) -> None:
+    def deliver_appeal(
+        self, workflow: BpmnWorkflow, payload: dict[str, Any], received_at: datetime | None = None
+    ) -> None:
+        """Deliver an appeal (or review request) received at ``received_at`` (default: now).
+
+        The race between the message and the window's timer is judged at the moment of receipt
+        (LIFECYCLE.md "A challenge is judged by when it was received"): an appeal received in
+        time wins even when it is entered after the window's timer has come due.
+        """
         waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING) if _waits_for(t, APPEAL_MESSAGE)]
         if not waiting:
             raise NotWaitingForMessage(APPEAL_MESSAGE)
         for task in waiting:
             # The payload is merged into the data the catching branch carries on with.
             task.data.update(payload)
-        with engine_clock.workflow_time(self.now):
-            workflow.catch(BpmnEvent(MessageEventDefinition(APPEAL_MESSAGE), payload=payload))
+        with engine_clock.workflow_time(min(received_at or self.now, self.now)):
+            try:
+                workflow.catch(BpmnEvent(MessageEventDefinition(APPEAL_MESSAGE), payload=payload))
+                # An event-based gateway sees the message, and not its timer, as what happened.
+                workflow.refresh_timers()
+            except (SpiffWorkflowException, ScriptError) as exc:
+                raise _failure(exc) from exc
         self._advance(workflow)
+
+    def reopen_window(self, workflow: BpmnWorkflow, window: str, received_at: datetime) -> None:
+        """Put a case whose window ``window`` (a deadline key) was closed by its timer back to
+        waiting at that window, as it was at ``received_at``: the event-based gateway that raced
+        the window's timer against the appeal message is reset (SpiffWorkflow's
+        ``reset_from_task_id``: the branch the timer took is removed) and waits again."""
+        gateway = _window_gateway(workflow, window)
+        if gateway is None:
+            raise NotWaitingForMessage(APPEAL_MESSAGE)
+        with engine_clock.workflow_time(received_at):
+            try:
+                workflow.reset_from_task_id(gateway.id)
+            except (SpiffWorkflowException, ScriptError) as exc:
+                raise _failure(exc) from exc
+        # The closure (an end event, or a terminate end event) marked the workflow finished.
+        workflow.completed = False
 
     def fire_timers(self, workflow: BpmnWorkflow) -> None:
         self._advance(workflow)
@@ -330,6 +359,21 @@ def _is_timer_spec(spec, task=None) -> bool:
     # Behind an event-based gateway the event's definition has moved to the gateway; the
     # spec's own timer properties still say what it was.
     return bool(task_properties(spec).get("dueOn")) and not getattr(spec, "manual", False)
+
+
+def _window_gateway(workflow: BpmnWorkflow, window: str):
+    """The newest finished event-based gateway whose timer output is the window ``window`` and
+    whose other output waits for the appeal message."""
+    found = None
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+        spec = task.task_spec
+        if type(spec).__name__ != "EventBasedGateway":
+            continue
+        windows = {task_properties(output).get("deadline") for output in spec.outputs}
+        if window in windows and _waits_for(task, APPEAL_MESSAGE):
+            if found is None or task.last_state_change > found.last_state_change:
+                found = task
+    return found
 
 
 def _waits_for(task, message_name: str) -> bool:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
+from app.clock import LOCAL_TIMEZONE
+from app.domain.calendar import format_date
+from app.domain.deadlines import is_window, received_in_window
 from app.engine.runtime import CaseRun, NotWaitingForMessage, WorkflowError
 from app.extensions import db
 from app.models import Appeal, Case, CaseStatus, Role, User
@@ -146,24 +149,47 @@ def list_cases(user: User, *, council: str | None, status: str | None, stage: st
 
 
 def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Case:
-    """Lodge an appeal (or a request to review a refusal) on a case the user can see (``visible_case``)."""
+    """Lodge an appeal (or a request to review a refusal or an ineligible decision) on a case the
+    user can see (``visible_case``).
+
+    It is judged by when it was received: inside the open window it is accepted even when the
+    window's timer has closed the case meanwhile (the case reopens, and the history says why);
+    after the window's last day it is refused naming that day.
+    """
     if Role.PARTNER_AGENCY in user.roles_in(case.council_id) and not (
         user.roles_in(case.council_id) & CASE_ROLES
     ):
         raise CaseForbidden("Partner agencies cannot lodge appeals.")
-    if case.status != CaseStatus.OPEN:
+    window = open_window(case)
+    if window is not None and not received_in_window(received_on, window.due_on):
+        raise CaseConflict(
+            f"The window for this {_challenge_noun(window.key)} closed on {format_date(window.due_on)} "
+            f"(its last day); one received on {format_date(received_on)} is too late."
+        )
+    reopen = case.status != CaseStatus.OPEN
+    if reopen and window is None:
         raise CaseConflict("The case is closed; no appeal can be made now.")
-    window = next((d for d in case.deadlines if d.done_on is None and d.key in _APPEAL_WINDOWS), None)
-    if window is not None and received_on > window.due_on:
-        raise CaseConflict(f"The window for this appeal closed on {window.due_on.isoformat()}.")
     kind = appeal_kind(m.key for m in case.milestones)
+    received_at = datetime.combine(received_on, time.min, LOCAL_TIMEZONE)
+    payload = {"appeal_received_on": received_on.isoformat(), "appeal_grounds": grounds}
 
     def deliver(run: CaseRun, workflow) -> None:
-        run.deliver_appeal(
-            workflow, {"appeal_received_on": received_on.isoformat(), "appeal_grounds": grounds}
-        )
+        if reopen:
+            run.reopen_window(workflow, window.key, received_at)
+        run.deliver_appeal(workflow, payload, received_at)
 
     with saving_case():
+        if reopen:
+            closed_on = case.closed_at.astimezone(LOCAL_TIMEZONE).date() if case.closed_at else None
+            add_history(
+                case,
+                user.email,
+                "case_reopened",
+                f"{_challenge_noun(window.key).capitalize()} received on {format_date(received_on)}, "
+                f"inside the window that ended on {format_date(window.due_on)}; the window's timer "
+                f"had closed the case{f' on {format_date(closed_on)}' if closed_on else ''}.",
+            )
+            case.status, case.closed_at = CaseStatus.OPEN, None
         _run_or_conflict(case, user.email, deliver)
         appeal = Appeal(case_id=case.id, kind=kind, received_on=received_on, grounds=grounds,
                         lodged_at=clock.now(), lodged_by=user.email)  # fmt: skip
@@ -172,14 +198,25 @@ def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Cas
     return case
 
 
-_APPEAL_WINDOWS = {"appeal_window", "review_request_window"}
+def open_window(case: Case):
+    """The challenge window the case has open (not used yet), the newest if several: a
+    ``*_window`` deadline with no done date."""
+    windows = [d for d in case.deadlines if d.done_on is None and is_window(d.key)]
+    return max(windows, key=lambda d: d.due_on, default=None)
+
+
+def _challenge_noun(window_key: str) -> str:
+    return "appeal" if window_key == "appeal_window" else "review request"
 
 
 def appeal_kind(milestones: Iterable[str]) -> str:
-    """Before a "met" decision an appeal is a request to review the refusal; after it, an
-    appeal of the outcome."""
-    decided = set(milestones) & {"threshold_not_met", "threshold_met"}
-    return "review_request" if decided == {"threshold_not_met"} else "appeal"
+    """Before a "met" decision an appeal is a request to review the refusal (or the ineligible
+    decision); after it, an appeal of the outcome."""
+    keys = set(milestones)
+    decided = keys & {"threshold_not_met", "threshold_met"}
+    if decided == {"threshold_not_met"} or (not decided and "ineligible" in keys):
+        return "review_request"
+    return "appeal"
 
 
 def _run_or_conflict(case: Case, actor: str, operation) -> None:

@@ -1,0 +1,170 @@
+"""Challenges judged by when they were received (issue 11, item 6; LIFECYCLE.md "A challenge is
+judged by when it was received"): an appeal or review request received inside its window is
+accepted even when it is entered after the window's timer closed the case (the case reopens and
+the history says why); one received after the window's last day is refused naming that day."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories.cases import application
+from tests.factories.reading import deadlines, forms, milestones, run_timers
+
+
+@pytest.fixture
+def at(clock):
+    return clock.freeze
+
+
+def lodge(client, council, case, received_on, grounds="The decision is wrong."):
+    return client.post(
+        f"/api/v1/cases/{case['id']}/appeals",
+        json={"received_on": received_on, "grounds": grounds},
+        headers=council.as_("officer"),
+    )
+
+
+def to_outcome(derby, at):
+    """A Derby City case to the outcome notified on 15 December 2026: the 28 days to appeal end
+    on 12 January 2027 (derby-city-application-guidance-notes.txt, line 154)."""
+    at("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(application())
+    case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
+    case = derby.complete(case, "request_information", {"agencies": ["police"]})
+    case = derby.complete(case, "return_information", {"summary": "s", "actions_taken": "a"}, who="police")
+    case = derby.complete(case, "contact_victim", {"contacted_on": "2026-12-14", "victim_will_attend": False})
+    review = {
+        "held_on": "2026-12-14",
+        "panel": [{"agency": a, "name": a, "role": "member"} for a in ("police", "council", "housing_provider")],
+        "chair": {"name": "C", "organisation": "CSP", "independent": False},
+        "victim_attended": False, "findings": "f", "recommendations": [],
+    }  # fmt: skip
+    case = derby.complete(case, "case_review", review, who="chair")
+    at("2026-12-15T09:00:00+00:00")
+    case = derby.complete(case, "notify_outcome", {"notified_on": "2026-12-15", "method": "letter"})
+    assert deadlines(case)["appeal_window"] == ("2027-01-12", None, "pending")
+    return case
+
+
+def to_refusal(derby, at):
+    """A Derby City refusal decided on 14 December 2026: 28 days to ask the Commissioner's office
+    for a review end on 11 January 2027 (councils.toml [guidance.derbyshire.not_met_review])."""
+    at("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(application(incidents=application()["incidents"][:1]))
+    case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
+    assert deadlines(case)["review_request_window"] == ("2027-01-11", None, "pending")
+    return case
+
+
+def test_an_appeal_received_in_time_reopens_a_case_the_window_closed(derby, client, runner, at):
+    case = to_outcome(derby, at)
+    assert "DER-2026-0001" in run_timers(runner, "2027-01-13T00:00:01+00:00")
+    at("2027-01-18T10:00:00+00:00")
+    assert derby.case(case["id"])["status"] == "closed"
+
+    # Posted on 11 January, in the post-room until the 18th: received inside the window.
+    response = lodge(client, derby, case, "2027-01-11", "The joint visit never happened.")
+    assert response.status_code == 201, response.get_json()
+    case = response.get_json()
+    assert (case["status"], case["stage"]) == ("open", "appeal")
+    assert forms(case) == ["decide_appeal"]
+    assert case["appeals"][0] | {"id": 0} == {
+        "id": 0, "kind": "appeal", "received_on": "2027-01-11", "grounds": "The joint visit never happened.",
+        "decided_on": None, "upheld": None,
+    }  # fmt: skip
+    assert deadlines(case)["appeal_window"] == ("2027-01-12", "2027-01-11", "met")
+    reopened = [h for h in case["history"] if h["event"] == "case_reopened"]
+    assert [h["detail"] for h in reopened] == [
+        "Appeal received on 11 January 2027, inside the window that ended on 12 January 2027; "
+        "the window's timer had closed the case on 13 January 2027."
+    ]
+    # The closure stays in the record: the case was closed from the 13th until the appeal was entered.
+    assert {("closed", "2027-01-13"), ("appeal_lodged", "2027-01-11")} <= set(milestones(case))
+
+    at("2027-01-19T10:00:00+00:00")
+    decision = {"decided_on": "2027-01-19", "upheld": False, "reasons": "Actions were adequate."}
+    case = derby.complete(case, "decide_appeal", decision, who="appeals")
+    assert case["status"] == "closed"
+    assert milestones(case)[-2:] == [("appeal_decided", "2027-01-19"), ("closed", "2027-01-19")]
+    assert "fired on 0 case(s)" in run_timers(runner, "2027-03-01T00:00:00+00:00")
+
+
+def test_an_appeal_received_in_time_before_the_sweep_ran_is_not_lost_to_the_timer(derby, client, at):
+    case = to_outcome(derby, at)
+    at("2027-01-14T10:00:00+00:00")  # the window's timer is due, but no sweep has fired it yet
+    response = lodge(client, derby, case, "2027-01-12")
+    assert response.status_code == 201, response.get_json()
+    case = response.get_json()
+    assert case["status"] == "open" and forms(case) == ["decide_appeal"]
+    assert "closed" not in [k for k, _ in milestones(case)]
+
+
+@pytest.mark.parametrize("closed_by_timer", [False, True], ids=["case still open", "case closed"])
+def test_an_appeal_received_after_the_window_is_refused_naming_its_last_day(
+    derby, client, runner, at, closed_by_timer
+):
+    case = to_outcome(derby, at)
+    if closed_by_timer:
+        run_timers(runner, "2027-01-13T00:00:01+00:00")
+    at("2027-01-20T10:00:00+00:00")
+    response = lodge(client, derby, case, "2027-01-13")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["message"] == (
+        "The window for this appeal closed on 12 January 2027 (its last day); "
+        "one received on 13 January 2027 is too late."
+    )
+    assert derby.case(case["id"])["appeals"] == []
+
+
+def test_a_review_request_received_in_time_reopens_a_refusal_the_window_closed(derby, client, runner, at):
+    case = to_refusal(derby, at)
+    assert "DER-2026-0001" in run_timers(runner, "2027-01-12T00:00:01+00:00")
+    at("2027-01-15T10:00:00+00:00")
+    assert derby.case(case["id"])["status"] == "closed"
+
+    response = lodge(client, derby, case, "2027-01-08", "Two more incidents were not counted.")
+    assert response.status_code == 201, response.get_json()
+    case = response.get_json()
+    assert case["status"] == "open" and forms(case) == ["decide_appeal"]
+    assert case["appeals"][0]["kind"] == "review_request"
+    assert deadlines(case)["review_request_window"] == ("2027-01-11", "2027-01-08", "met")
+    assert [h["detail"] for h in case["history"] if h["event"] == "case_reopened"] == [
+        "Review request received on 8 January 2027, inside the window that ended on 11 January 2027; "
+        "the window's timer had closed the case on 12 January 2027."
+    ]
+    # Upheld: the refusal is overturned and the case goes on to the review.
+    decision = {"decided_on": "2027-01-15", "upheld": True, "reasons": "Three incidents qualify."}
+    case = derby.complete(case, "decide_appeal", decision, who="appeals")
+    assert case["status"] == "open" and forms(case) == ["request_information"]
+
+
+@pytest.mark.parametrize("closed_by_timer", [False, True], ids=["case still open", "case closed"])
+def test_a_review_request_received_late_is_refused_naming_the_last_day(
+    derby, client, runner, at, closed_by_timer
+):
+    case = to_refusal(derby, at)
+    if closed_by_timer:
+        run_timers(runner, "2027-01-12T00:00:01+00:00")
+    at("2027-01-15T10:00:00+00:00")
+    response = lodge(client, derby, case, "2027-01-12")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["message"] == (
+        "The window for this review request closed on 11 January 2027 (its last day); "
+        "one received on 12 January 2027 is too late."
+    )
+
+
+def test_a_case_closed_after_its_appeal_was_decided_takes_no_other(derby, client, at):
+    case = to_outcome(derby, at)
+    at("2026-12-20T10:00:00+00:00")
+    assert lodge(client, derby, case, "2026-12-20").status_code == 201
+    case = derby.complete(derby.case(case["id"]), "decide_appeal",
+                          {"decided_on": "2026-12-20", "upheld": False, "reasons": "No."}, who="appeals")  # fmt: skip
+    assert case["status"] == "closed"
+    response = lodge(client, derby, case, "2026-12-20")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["message"] == "The case is closed; no appeal can be made now."
