@@ -24,7 +24,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from app.domain.calendar import NATIONS, ClosureDays, WorkingCalendar, calendar_for
-from app.domain.threshold import AGENCIES, METHODS, SENIOR_ROLES, ReportLimit, ThresholdPolicy
+from app.domain.threshold import AGENCIES, SENIOR_ROLES, ReportLimit, ThresholdPolicy, above_the_act
 
 DEFAULT_COUNCILS_PATH = Path(__file__).resolve().parent.parent / "processes" / "councils.toml"
 
@@ -216,16 +216,29 @@ class ReportLimitSchema(StrictSchema):
             raise ValidationError("Must have exactly one of months or days.")
 
 
+def within_the_act(name: str):
+    """A validator refusing a value that would raise the threshold above the Act (s.104(4), (11))."""
+
+    def validator(value: Any) -> None:
+        problem = above_the_act(name, value)
+        if problem:
+            raise ValidationError(problem)
+
+    return validator
+
+
 class ThresholdSchema(StrictSchema):
     """RULES.md section 2. A key left out takes the default of ThresholdPolicy."""
 
-    min_qualifying = positive()
-    window_months = positive()
+    min_qualifying = StrictInteger(validate=[validate.Range(min=1), within_the_act("min_qualifying")])
+    window_months = StrictInteger(validate=[validate.Range(min=1), within_the_act("window_months")])
     report_within = fields.Nested(ReportLimitSchema)
+    # What the council's wording lists; the relevant bodies of s.105 count whatever it lists.
     eligible_agencies = one_of_list(AGENCIES, validate=validate.Length(min=1))
-    eligible_methods = one_of_list(METHODS, validate=validate.Length(min=1))
-    police_only_methods = one_of_list(METHODS)
+    onsite_police_only = StrictBoolean()
+    separate_occasions = StrictBoolean()
     community_min_reporters = positive()
+    hate_incident_route = StrictBoolean()
     discretionary_activation = StrictBoolean()
     discretionary_roles = one_of_list(SENIOR_ROLES)
 

@@ -32,6 +32,7 @@ CONSENT_EVIDENCE_LABELS = {
 
 ROUTE_LABELS = {
     "qualifying_complaints": "Enough qualifying complaints",
+    "hate_incident": "A qualifying complaint about a hate incident",
     "community": "Complaints from enough different people (community rule)",
     "discretionary": "Activated by a senior officer for a vulnerable victim",
 }
@@ -53,9 +54,9 @@ _AGENCY_LABELS = {
     "other": "Other",
 }
 
-# The agencies asked for information: those a complaint can be reported to (threshold.AGENCIES),
-# plus the youth offending team; "other" last, as GOV.UK lists put it.
-REQUEST_AGENCIES = (*(a for a in AGENCIES if a != "other"), "youth_offending", "other")
+# The agencies asked for information: those a complaint can be reported to (threshold.AGENCIES,
+# the youth offending team among them); "other" last, as GOV.UK lists put it.
+REQUEST_AGENCIES = (*(a for a in AGENCIES if a != "other"), "other")
 # A panel may also include bodies that hold no information about the complaints.
 PANEL_AGENCIES = (
     *(a for a in REQUEST_AGENCIES if a != "other"),

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from app import create_app
 from app.councils import (
     DEFAULT_COUNCILS_PATH,
     AppealPolicy,
@@ -103,7 +104,12 @@ def test_derbyshire_councils_follow_the_county_wide_guidance(registry, council_i
         "community_safety_manager",
     } <= threshold.discretionary_roles
     assert "icb" in threshold.eligible_agencies  # "relevant organisation" includes the CCG/ICB
-    assert "diary_sheet" not in threshold.eligible_methods
+    # Derby City's notes: "In addition, the Youth Offending Service will be involved" (line 106).
+    assert "youth_offending" in threshold.counted_agencies
+    # Line 25: on-site discussions count only with a police officer or PCSO on duty; line 19:
+    # "incidents ... that occurred on separate occasions".
+    assert (threshold.onsite_police_only, threshold.separate_occasions) == (True, True)
+    assert threshold.hate_incident_route is False
     assert council.appeal == AppealPolicy(body=PCC_DERBYSHIRE, within_days=28)
     assert council.not_met_review == ReviewPolicy(offered=True, within_days=28, reviewer=PCC_DERBYSHIRE)
 
@@ -118,7 +124,11 @@ def test_east_herts_policy(registry):
     council = registry.get("east-herts")
     assert council.county == "hertfordshire"
     assert council.process_key == "community_trigger_east_herts"
-    assert council.threshold == ThresholdPolicy(report_within=ReportLimit(days=30))
+    # Section 5 lists three bodies and "30 days"; the Act's floor adds the ICB and the month.
+    assert council.threshold == ThresholdPolicy(
+        report_within=ReportLimit(days=30), eligible_agencies={"council", "police", "housing_provider"}
+    )
+    assert council.threshold.counted_agencies == {"council", "police", "housing_provider", "icb"}
     assert council.threshold.discretionary_roles == frozenset(SENIOR_ROLES)
     assert council.not_met_review == ReviewPolicy(
         offered=True, within_days=28, reviewer="A peer at a neighbouring authority"
@@ -299,7 +309,14 @@ BAD_COUNCIL_EDITS = [
     ("table-for-string", 'name = "Alpha Council"', 'name = { en = "Alpha" }', "name", "Not a valid string."),
     ("unknown-nation", 'nation = "england"', 'nation = "scotland"', "nation", "Must be one of: england, wales."),
     ("unknown-agency", '["council", "police"]', '["council", "fire_service"]', "threshold.eligible_agencies[1]", "Must be one of: council, "),
-    ("unknown-method", "report_within = { days = 30 }", 'eligible_methods = ["carrier_pigeon"]', "threshold.eligible_methods[0]", "Must be one of: writing, "),
+    # Methods are the Act's (every one but a diary sheet); a council only restricts on-site discussions.
+    ("methods-not-configurable", "report_within = { days = 30 }", 'eligible_methods = ["email"]', "threshold.eligible_methods", "Unknown field."),
+    ("string-for-onsite-switch", "report_within = { days = 30 }", 'onsite_police_only = "yes"', "threshold.onsite_police_only", "Not a valid boolean."),
+    ("string-for-occasions-switch", "report_within = { days = 30 }", "separate_occasions = 1", "threshold.separate_occasions", "Not a valid boolean."),
+    ("string-for-hate-switch", "report_within = { days = 30 }", 'hate_incident_route = "on"', "threshold.hate_incident_route", "Not a valid boolean."),
+    # Above the Act (s.104(4), (11)): the app must not start.
+    ("more-than-three-complaints", "report_within = { days = 30 }", "min_qualifying = 4", "threshold.min_qualifying", "min_qualifying = 4 is above the Act: under s.104(4)"),
+    ("window-under-six-months", "report_within = { days = 30 }", "window_months = 5", "threshold.window_months", "window_months = 5 is above the Act: under s.104(11)"),
     ("unknown-role", "report_within = { days = 30 }", 'discretionary_roles = ["police_sergeant"]', "threshold.discretionary_roles[0]", "Must be one of: "),
     ("no-role-while-discretion-on", "report_within = { days = 30 }", "discretionary_roles = []", "threshold.discretionary_roles", "Must name at least one role"),
     ("no-eligible-agency", '["council", "police"]', "[]", "threshold.eligible_agencies", "Shorter than minimum length 1."),
@@ -336,6 +353,7 @@ BAD_FILES = [
     ("county-lists-its-councils", edit(COUNTY, '"Shire"', '"Shire"\ncouncils = ["alpha"]') + ALPHA, "county 'shire'", "councils", "Unknown field."),
     ("county-without-name", "[counties.shire]\n" + ALPHA, "county 'shire'", "name", "Missing data for required field."),
     ("guidance-with-bad-value", COUNTY + edit(GUIDANCE, "reporters = 5", "reporters = -5") + GUIDED, "guidance 'shire'", "threshold.community_min_reporters", "Must be greater than or equal to 1."),
+    ("guidance-above-the-act", COUNTY + edit(GUIDANCE, "community_min_reporters = 5", "window_months = 3") + GUIDED, "guidance 'shire'", "threshold.window_months", "window_months = 3 is above the Act"),
     ("guidance-with-council-only-key", COUNTY + edit(GUIDANCE, 'name = "Shire', 'county = "shire"\nname = "Shire') + GUIDED, "guidance 'shire'", "county", "Unknown field."),
     ("guided-council-still-missing-a-key", COUNTY + edit(GUIDANCE, 'body = "The Shire PCC"\n', "") + GUIDED, "council 'gamma'", "appeal.body", "Missing data for required field."),
 ]
@@ -429,3 +447,26 @@ def test_file_inside_the_working_directory_is_named_relative(tmp_path, monkeypat
     with pytest.raises(CouncilConfigError) as caught:
         load_councils(config)
     assert caught.value.problems[0].startswith("councils.toml: council 'alpha': nation: ")
+
+
+@pytest.mark.parametrize(
+    ("setting", "key", "section"),
+    [
+        ("min_qualifying = 4", "threshold.min_qualifying", "s.104(4)"),
+        ("window_months = 5", "threshold.window_months", "s.104(11)"),
+    ],
+    ids=["four-complaints", "five-months"],
+)
+def test_a_threshold_above_the_act_stops_the_app_at_start_up(tmp_path, setting, key, section):
+    text = DEFAULT_COUNCILS_PATH.read_text().replace(
+        "report_within = { days = 30 }", f"report_within = {{ days = 30 }}\n{setting}"
+    )
+    config = write(tmp_path, text)
+    with pytest.raises(CouncilConfigError) as caught:
+        create_app("development", INSTANCE_PATH=str(tmp_path), COUNCILS_FILE=str(config))
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"{config}: council 'east-herts': {key}: ")
+    assert (
+        f"is above the Act: under {section} of the Anti-social Behaviour, Crime and Policing Act 2014"
+        in problem
+    )

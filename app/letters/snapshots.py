@@ -16,7 +16,7 @@ from typing import Any
 
 from app.councils import Council
 from app.domain.eligibility import INELIGIBILITY_REASONS, SIGNPOSTING
-from app.domain.threshold import ThresholdPolicy
+from app.domain.threshold import describe_threshold
 from app.letters.kinds import LETTER_HEADINGS, LETTER_TITLES
 from app.letters.privacy import Redactor, names_in
 from app.letters.recipients import (
@@ -59,14 +59,6 @@ SUPPORT_SERVICES: tuple[dict[str, str], ...] = (
 OMBUDSMEN = {
     "england": "the Local Government and Social Care Ombudsman (www.lgo.org.uk)",
     "wales": "the Public Services Ombudsman for Wales (www.ombudsman.wales)",
-}
-
-_AGENCY_PHRASES = {
-    "council": "the council",
-    "police": "the police",
-    "housing_provider": "a social housing provider",
-    "icb": "the NHS (the integrated care board)",
-    "other": "another relevant body",
 }
 
 # The application's free text, where the names of the people complained about turn up.
@@ -198,7 +190,7 @@ def _acknowledgement(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
         "applied_for_victim": third_party,
         "consent_needed": application.get("applicant_type") == "third_party"
         and not facts.data.get("consent_given", bool((application.get("consent") or {}).get("given"))),
-        "threshold": threshold_sentences(facts.council.threshold),
+        "threshold": describe_threshold(facts.council.threshold),
     }
 
 
@@ -214,7 +206,7 @@ def _threshold_not_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
         "decided_on": decided_on.isoformat(),
         "explanation": redact(_text(evaluation.get("explanation"))),
         "reasons": redact(_text(data.get("reasons"))),
-        "threshold": threshold_sentences(facts.council.threshold),
+        "threshold": describe_threshold(facts.council.threshold),
         "review": {
             "offered": policy.offered,
             "reviewer": by_phrase(policy.reviewer),
@@ -300,30 +292,6 @@ def _actions(actions: Any, redact: Redactor) -> list[dict[str, str]]:
                 }
             )
     return result
-
-
-def threshold_sentences(policy: ThresholdPolicy) -> list[str]:
-    """The council's threshold in plain English, for the letters that explain it."""
-    agencies = [_AGENCY_PHRASES[a] for a in ("council", "police", "housing_provider", "icb", "other")
-                if a in policy.eligible_agencies]  # fmt: skip
-    sentences = [
-        f"The threshold for a case review is met when you have made at least {policy.min_qualifying} "
-        f"qualifying complaints about anti-social behaviour on separate occasions in the "
-        f"{policy.window_months} months before your application.",
-        f"A complaint qualifies when the incident was reported to {_or(agencies)} within "
-        f"{policy.report_within.describe()} of it happening.",
-    ]
-    if policy.community_min_reporters is not None:
-        sentences.append(
-            f"It is also met when at least {policy.community_min_reporters} different people have made "
-            "qualifying complaints about the same problem."
-        )
-    if policy.discretionary_activation:
-        sentences.append(
-            "A senior officer can also decide that a case review should take place to protect a "
-            "vulnerable victim."
-        )
-    return sentences
 
 
 def by_phrase(body: str) -> str:

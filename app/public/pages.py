@@ -13,6 +13,7 @@ AGENCY_LABELS = {
     "police": "The police",
     "housing_provider": "A housing provider (landlord)",
     "icb": "The NHS (integrated care board)",
+    "youth_offending": "The Youth Offending Service",
     "other": "Another organisation",
 }
 METHOD_LABELS = {

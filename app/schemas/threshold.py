@@ -8,8 +8,18 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from app import clock
-from app.domain.threshold import AGENCIES, METHODS, Discretionary, Incident, Report
-from app.schemas.common import BaseSchema, IsoDate, text
+from app.domain.threshold import (
+    AGENCIES,
+    EXCLUSION_REASONS,
+    FLOOR_GROUNDS,
+    METHODS,
+    REPORT_REASONS,
+    ROUTES,
+    Discretionary,
+    Incident,
+    incidents_from_data,
+)
+from app.schemas.common import BaseSchema, IsoDate, StrictBoolean, text
 
 MAX_INCIDENTS = 500
 MAX_REPORTS_PER_INCIDENT = 50
@@ -21,6 +31,19 @@ class ReportSchema(BaseSchema):
     method = fields.String(required=True, validate=validate.OneOf(METHODS))
     reporter = text(200, load_default="", metadata={"description": "name of who reported it"})
     reference = text(100, load_default="")
+    confirmed = StrictBoolean(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "null until the agency has checked its records; false when it has no record"
+        },
+    )
+    not_confirmed = text(2000, load_default="", metadata={"description": "why not, when confirmed is false"})
+
+    @validates_schema
+    def _reason_only_when_not_confirmed(self, data, **kwargs):
+        if data.get("not_confirmed", "").strip() and data.get("confirmed") is not False:
+            raise ValidationError("Give a reason only when confirmed is false.", "not_confirmed")
 
 
 class IncidentSchema(BaseSchema):
@@ -30,6 +53,9 @@ class IncidentSchema(BaseSchema):
     )
     occurred_on = IsoDate(required=True)
     description = text(5000, load_default="")
+    hate_motivated = StrictBoolean(
+        load_default=False, metadata={"description": "motivated by hate (RULES.md §2)"}
+    )
     reports = fields.List(
         fields.Nested(ReportSchema),
         load_default=list,
@@ -101,24 +127,7 @@ class ThresholdCheckSchema(IncidentsSchema):
 
 
 def to_incidents(incidents: list[dict[str, Any]]) -> tuple[Incident, ...]:
-    return tuple(
-        Incident(
-            id=incident["id"],
-            occurred_on=incident["occurred_on"],
-            description=incident.get("description", ""),
-            reports=tuple(
-                Report(
-                    agency=r["agency"],
-                    reported_on=r["reported_on"],
-                    method=r["method"],
-                    reporter=r.get("reporter", ""),
-                    reference=r.get("reference", ""),
-                )
-                for r in incident.get("reports", [])
-            ),
-        )
-        for incident in incidents
-    )
+    return incidents_from_data(incidents)
 
 
 def to_discretionary(data: dict[str, str] | None) -> Discretionary | None:
@@ -127,21 +136,16 @@ def to_discretionary(data: dict[str, str] | None) -> Discretionary | None:
 
 class ExclusionSchema(Schema):
     incident = fields.String()
-    reason = fields.String(
-        metadata={"enum": ["outside_window", "no_qualifying_report", "same_occasion"]},
-    )
+    reason = fields.String(metadata={"enum": list(EXCLUSION_REASONS)})
     report_reasons = fields.List(
-        fields.String(
-            metadata={
-                "enum": [
-                    "reported_late",
-                    "reported_before_incident",
-                    "ineligible_agency",
-                    "ineligible_method",
-                ]
-            }
-        )
+        fields.String(metadata={"enum": list(REPORT_REASONS)}),
+        metadata={"description": "each failing report's first reason, once each, in this order"},
     )
+
+
+class FloorNoteSchema(Schema):
+    incident = fields.String()
+    grounds = fields.List(fields.String(metadata={"enum": list(FLOOR_GROUNDS)}))
 
 
 class WindowSchema(Schema):
@@ -151,9 +155,7 @@ class WindowSchema(Schema):
 
 class ThresholdResultSchema(Schema):
     met = fields.Boolean()
-    route = fields.String(
-        allow_none=True, metadata={"enum": ["qualifying_complaints", "community", "discretionary", None]}
-    )
+    route = fields.String(allow_none=True, metadata={"enum": [*ROUTES, None]})
     required = fields.Integer()
     qualifying_count = fields.Integer(metadata={"description": "separate occasions that qualify"})
     qualifying_incidents = fields.List(fields.String())
@@ -163,3 +165,13 @@ class ThresholdResultSchema(Schema):
     distinct_reporters = fields.Integer()
     discretionary = fields.Nested(DiscretionarySchema, allow_none=True)
     discretionary_accepted = fields.Boolean()
+    hate_incidents = fields.List(
+        fields.String(), metadata={"description": "qualifying incidents motivated by hate"}
+    )
+    act_floor = fields.List(
+        fields.Nested(FloorNoteSchema),
+        metadata={"description": "incidents that count only by the Act's floor, not the council's wording"},
+    )
+    confirmed_only = fields.Boolean(
+        metadata={"description": "true for the evaluation on the confirmed records"}
+    )

@@ -36,10 +36,12 @@ EXCLUSION_LABELS = {
     "same_occasion": "Same day as another qualifying complaint (one occasion)",
 }
 REPORT_REASON_LABELS = {
-    "reported_late": "reported too long after it happened",
+    "outside_window": "reported outside the period the threshold looks at",
     "reported_before_incident": "reported before it happened",
+    "reported_late": "reported too long after it happened",
     "ineligible_agency": "reported to an agency that does not count",
     "ineligible_method": "reported in a way that does not count",
+    "not_confirmed": "not confirmed by the agency's records",
 }
 
 

@@ -22,6 +22,7 @@ def test_openapi_documents_every_api_route_from_the_schemas(app, client):
         "police",
         "housing_provider",
         "icb",
+        "youth_offending",
         "other",
     ]
     assert schemas["ThresholdCheck"]["additionalProperties"] is False

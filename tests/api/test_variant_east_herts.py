@@ -70,7 +70,8 @@ def incident(id_, occurred_on, *reports):
 
 # Section 5: a qualifying complaint is "reported ... within 30 days of it taking place". Incident
 # "late" was reported on the 31st day: within a month (Derby City's rule), not within 30 days.
-LATE = incident("late", "2026-10-01", report("police", "2026-11-01"))
+# 32 days after: later than both East Herts' 30 days and the Act's month (1 November).
+LATE = incident("late", "2026-10-01", report("police", "2026-11-02"))
 ON_TIME = [
     incident("b", "2026-10-20", report("council", "2026-10-21", "email")),
     incident("c", "2026-11-20", report("housing_provider", "2026-11-21", "writing")),
@@ -119,7 +120,10 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     assert evaluation["excluded"] == [
         {"incident": "late", "reason": "no_qualifying_report", "report_reasons": ["reported_late"]}
     ]
-    assert "reported 31 days after it happened, more than 30 days" in evaluation["explanation"]
+    assert (
+        "reported 32 days after it happened, more than the longer of 30 days and 1 month"
+        in evaluation["explanation"]
+    )
     # Wednesday 23 December + 3 working days: 24th, then Tuesday 29th and Wednesday 30th
     # (Christmas Day and Boxing Day observed on Friday 25th and Monday 28th).
     assert deadlines(case) == {"acknowledge": ("2026-12-30", None, "pending")}
@@ -331,7 +335,7 @@ def _refuse(east_herts, at):
     case = east_herts.open_case(refused_application())
     evaluation = case["threshold"]["evaluation"]
     assert (evaluation["met"], evaluation["qualifying_count"]) == (False, 2)
-    assert "more than 30 days" in evaluation["explanation"]
+    assert "more than the longer of 30 days and 1 month" in evaluation["explanation"]
     assert deadlines(case) == {"acknowledge": ("2027-01-07", None, "pending")}
     at("2027-01-05T09:00:00+00:00")
     case = east_herts.complete(case, "acknowledge", {"sent_on": "2027-01-05", "method": "post"})

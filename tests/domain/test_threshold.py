@@ -13,36 +13,57 @@ from hypothesis import strategies as st
 from app.domain.threshold import (
     AGENCIES,
     METHODS,
+    RELEVANT_BODIES,
     SENIOR_ROLES,
     Discretionary,
     Exclusion,
+    FloorNote,
     Incident,
     Report,
     ReportLimit,
     ThresholdPolicy,
     discretionary_refusal,
     evaluate_threshold,
-    report_reasons,
+    incidents_from_data,
+    report_reason,
     role_label,
 )
 
 RECEIVED = date(2026, 7, 1)  # a Wednesday; the 6-month window is 1 Jan 2026 to 1 Jul 2026
 LONDON = ThresholdPolicy()  # the London-wide threshold: the defaults
-EAST_HERTS = ThresholdPolicy(report_within=ReportLimit(days=30))
+# East Herts' wording: three bodies, 30 days (east-herts-policy.txt section 5).
+EAST_HERTS = ThresholdPolicy(
+    report_within=ReportLimit(days=30), eligible_agencies={"council", "police", "housing_provider"}
+)
+# Derby City and the Derbyshire districts: on-site discussions only with the police on duty,
+# same-day incidents one occasion, the Youth Offending Service counted too.
+DERBYSHIRE = ThresholdPolicy(
+    onsite_police_only=True, separate_occasions=True, eligible_agencies={*RELEVANT_BODIES, "youth_offending"}
+)
+SEPARATE = ThresholdPolicy(separate_occasions=True)
+HATE = ThresholdPolicy(hate_incident_route=True)
 DERBYSHIRE_OLD = ThresholdPolicy(community_min_reporters=5)
 NO_DISCRETION = ThresholdPolicy(discretionary_activation=False)
 
 
-def report(on, agency="council", method="email", reporter=""):
-    return Report(agency=agency, reported_on=on, method=method, reporter=reporter)
+def report(on, agency="council", method="email", reporter="", confirmed=None, not_confirmed=""):
+    return Report(
+        agency=agency,
+        reported_on=on,
+        method=method,
+        reporter=reporter,
+        confirmed=confirmed,
+        not_confirmed=not_confirmed,
+    )
 
 
-def incident(id, occurred_on, *reports):
-    return Incident(id=id, occurred_on=occurred_on, reports=reports)
+def incident(id, occurred_on, *reports, hate_motivated=False):
+    return Incident(id=id, occurred_on=occurred_on, reports=reports, hate_motivated=hate_motivated)
 
 
-def reported_next_day(id, occurred_on, **kwargs):
-    return incident(id, occurred_on, report(date.fromordinal(occurred_on.toordinal() + 1), **kwargs))
+def reported_next_day(id, occurred_on, hate_motivated=False, **kwargs):
+    next_day = date.fromordinal(occurred_on.toordinal() + 1)
+    return incident(id, occurred_on, report(next_day, **kwargs), hate_motivated=hate_motivated)
 
 
 def excluded(result):
@@ -54,9 +75,14 @@ def excluded(result):
     ("occurred_on", "reports", "policy", "exclusion"),
     [
         (date(2026, 3, 10), [report(date(2026, 3, 10))], LONDON, None),
-        # Window edges: 1 Jan 2026 (= 1 Jul 2026 - 6 months) and the day received are in.
+        # Window edges: complaints of 1 Jan 2026 (= 1 Jul 2026 - 6 months) and of the day received are in.
         (date(2026, 1, 1), [report(date(2026, 1, 2))], LONDON, None),
-        (date(2025, 12, 31), [report(date(2026, 1, 2))], LONDON, ("outside_window", ())),
+        (date(2025, 12, 31), [report(date(2025, 12, 31))], LONDON, ("outside_window", ())),
+        (date(2025, 12, 20), [report(date(2026, 1, 1))], LONDON, None),
+        # The window runs back to the complaint, not the incident (s.104(11)): an incident before
+        # the window reported inside it counts.
+        (date(2025, 12, 31), [report(date(2026, 1, 2))], LONDON, None),
+        (date(2025, 12, 2), [report(date(2026, 1, 2))], DERBYSHIRE, None),
         (date(2026, 7, 1), [report(date(2026, 7, 1))], LONDON, None),
         (date(2026, 7, 2), [report(date(2026, 7, 2))], LONDON, ("outside_window", ())),
         # Outside the window comes first, even when its reports also fail.
@@ -68,9 +94,25 @@ def excluded(result):
         (date(2026, 3, 1), [report(date(2026, 4, 1))], LONDON, None),
         (date(2026, 3, 1), [report(date(2026, 4, 2))], LONDON, ("no_qualifying_report", ("reported_late",))),
         (date(2026, 3, 1), [report(date(2026, 3, 31))], EAST_HERTS, None),
+        # East Herts' 30 days or the Act's month, whichever is longer on that date.
+        (date(2026, 3, 1), [report(date(2026, 4, 1))], EAST_HERTS, None),
         (
             date(2026, 3, 1),
-            [report(date(2026, 4, 1))],
+            [report(date(2026, 4, 2))],
+            EAST_HERTS,
+            ("no_qualifying_report", ("reported_late",)),
+        ),
+        (date(2026, 1, 31), [report(date(2026, 3, 2))], EAST_HERTS, None),
+        (
+            date(2026, 1, 31),
+            [report(date(2026, 3, 3))],
+            EAST_HERTS,
+            ("no_qualifying_report", ("reported_late",)),
+        ),
+        (date(2026, 3, 15), [report(date(2026, 4, 15))], EAST_HERTS, None),
+        (
+            date(2026, 3, 15),
+            [report(date(2026, 4, 16))],
             EAST_HERTS,
             ("no_qualifying_report", ("reported_late",)),
         ),
@@ -80,12 +122,16 @@ def excluded(result):
             LONDON,
             ("no_qualifying_report", ("reported_before_incident",)),
         ),
+        # The four relevant bodies always count, whatever the council's wording lists.
+        (date(2026, 3, 10), [report(date(2026, 3, 11), agency="icb")], LONDON, None),
+        (date(2026, 3, 10), [report(date(2026, 3, 11), agency="icb")], EAST_HERTS, None),
         (
             date(2026, 3, 10),
-            [report(date(2026, 3, 11), agency="icb")],
+            [report(date(2026, 3, 11), agency="youth_offending")],
             LONDON,
             ("no_qualifying_report", ("ineligible_agency",)),
         ),
+        (date(2026, 3, 10), [report(date(2026, 3, 11), agency="youth_offending")], DERBYSHIRE, None),
         (
             date(2026, 3, 10),
             [report(date(2026, 3, 11), agency="other")],
@@ -106,23 +152,44 @@ def excluded(result):
             LONDON,
             ("no_qualifying_report", ("ineligible_method",)),
         ),
+        # Every method but a diary sheet; Derbyshire: on-site only with the police on duty.
         (
             date(2026, 3, 10),
-            [report(date(2026, 3, 11), agency="police", method="onsite_discussion")],
+            [report(date(2026, 3, 11), agency="council", method="onsite_discussion")],
             LONDON,
             None,
         ),
         (
             date(2026, 3, 10),
+            [report(date(2026, 3, 11), agency="police", method="onsite_discussion")],
+            DERBYSHIRE,
+            None,
+        ),
+        (
+            date(2026, 3, 10),
             [report(date(2026, 3, 11), agency="council", method="onsite_discussion")],
-            LONDON,
+            DERBYSHIRE,
             ("no_qualifying_report", ("ineligible_method",)),
         ),
         (
             date(2026, 3, 10),
             [report(date(2026, 3, 11), agency="housing_provider", method="onsite_discussion")],
-            LONDON,
+            DERBYSHIRE,
             ("no_qualifying_report", ("ineligible_method",)),
+        ),
+        (
+            date(2026, 3, 10),
+            [report(date(2026, 3, 11), agency="police", method="police_officer_on_duty")],
+            DERBYSHIRE,
+            None,
+        ),
+        # Confirmed by the agency's records: null and true count, false does not.
+        (date(2026, 3, 10), [report(date(2026, 3, 11), confirmed=True)], LONDON, None),
+        (
+            date(2026, 3, 10),
+            [report(date(2026, 3, 11), confirmed=False, not_confirmed="no record")],
+            LONDON,
+            ("no_qualifying_report", ("not_confirmed",)),
         ),
         (date(2026, 3, 10), [], LONDON, ("no_qualifying_report", ())),
         # One good report is enough, whatever the others.
@@ -132,39 +199,58 @@ def excluded(result):
             LONDON,
             None,
         ),
-        # Every failing reason across the reports, once each, in RULES.md order.
+        # Each failing report's first reason, once each, in RULES.md order.
         (
             date(2026, 3, 10),
             [
-                report(date(2026, 3, 11), agency="icb"),
-                report(date(2026, 5, 1), method="diary_sheet"),
+                report(date(2026, 3, 11), confirmed=False),
+                report(date(2026, 3, 11), method="diary_sheet"),
+                report(date(2026, 3, 11), agency="other"),
                 report(date(2026, 5, 2)),
-                report(date(2026, 3, 9), agency="other"),
+                report(date(2026, 3, 9)),
+                report(date(2026, 7, 2)),
             ],
             LONDON,
             (
                 "no_qualifying_report",
-                ("reported_late", "reported_before_incident", "ineligible_agency", "ineligible_method"),
+                (
+                    "outside_window",
+                    "reported_before_incident",
+                    "reported_late",
+                    "ineligible_agency",
+                    "ineligible_method",
+                    "not_confirmed",
+                ),
             ),
         ),
-        # A council policy may narrow the agencies or methods.
+        # Only the first reason of a report: before the incident, to another body, by diary sheet.
         (
             date(2026, 3, 10),
-            [report(date(2026, 3, 11), method="online")],
-            ThresholdPolicy(eligible_methods={"writing", "email", "phone"}),
-            ("no_qualifying_report", ("ineligible_method",)),
+            [report(date(2026, 3, 9), agency="other", method="diary_sheet", confirmed=False)],
+            LONDON,
+            ("no_qualifying_report", ("reported_before_incident",)),
         ),
         (
             date(2026, 3, 10),
-            [report(date(2026, 3, 11), agency="icb")],
-            ThresholdPolicy(eligible_agencies={"council", "police", "housing_provider", "icb"}),
-            None,
+            [report(date(2026, 5, 1), agency="other", method="diary_sheet")],
+            LONDON,
+            ("no_qualifying_report", ("reported_late",)),
+        ),
+        # Some reports outside the window, others failing for another reason: not outside_window.
+        (
+            date(2025, 12, 1),
+            [report(date(2025, 12, 2)), report(date(2026, 1, 2))],
+            LONDON,
+            ("no_qualifying_report", ("outside_window", "reported_late")),
         ),
     ],
     ids=[
         "reported-same-day",
         "on-window-from",
-        "day-before-window-from",
+        "complaint-day-before-window-from",
+        "incident-before-window-complaint-on-window-from",
+        "incident-before-window-complaint-inside",
+        "derbyshire-reads-the-window-from-the-complaint-too",
         "on-received-on",
         "day-after-received-on",
         "outside-window-before-report-reasons",
@@ -173,22 +259,35 @@ def excluded(result):
         "1-mar-reported-1-apr-1-month",
         "1-mar-reported-2-apr-1-month-late",
         "1-mar-reported-31-mar-30-days",
-        "1-mar-reported-1-apr-30-days-late",
+        "east-herts-1-mar-reported-1-apr-the-acts-month",
+        "east-herts-1-mar-reported-2-apr-late",
+        "east-herts-31-jan-reported-2-mar-30-days",
+        "east-herts-31-jan-reported-3-mar-late",
+        "east-herts-15-mar-reported-15-apr-the-acts-month",
+        "east-herts-15-mar-reported-16-apr-late",
         "reported-before-incident",
-        "icb-agency",
+        "icb-always-counts",
+        "icb-counts-where-the-council-lists-three-bodies",
+        "youth-offending-not-listed",
+        "youth-offending-added-by-the-council",
         "other-agency",
         "police-agency",
         "housing-provider-agency",
         "diary-sheet-council",
         "diary-sheet-police",
-        "onsite-discussion-police",
-        "onsite-discussion-council",
-        "onsite-discussion-housing-provider",
+        "onsite-discussion-counts-by-default",
+        "onsite-discussion-police-derbyshire",
+        "onsite-discussion-council-derbyshire",
+        "onsite-discussion-housing-provider-derbyshire",
+        "police-officer-on-duty-derbyshire",
+        "confirmed-true",
+        "confirmed-false",
         "no-reports",
         "one-good-report-among-bad",
         "all-report-reasons-in-order",
-        "council-narrows-methods",
-        "council-widens-agencies",
+        "first-reason-of-a-report-only",
+        "late-before-agency-and-method",
+        "some-reports-outside-the-window",
     ],
 )
 def test_one_incident(occurred_on, reports, policy, exclusion):
@@ -218,18 +317,32 @@ def test_one_incident_reported_to_several_agencies_counts_once():
     assert result.excluded == ()
 
 
-def test_incidents_on_the_same_day_are_one_occasion():
-    result = evaluate_threshold(
-        RECEIVED,
-        [
-            reported_next_day("a", date(2026, 3, 5)),
-            reported_next_day("b", date(2026, 3, 5), agency="police"),
-            reported_next_day("c", date(2026, 3, 6)),
-            reported_next_day("d", date(2026, 3, 5), agency="housing_provider"),
-        ],
-    )
+SAME_DAY = [
+    reported_next_day("a", date(2026, 3, 5)),
+    reported_next_day("b", date(2026, 3, 5), agency="police"),
+    reported_next_day("c", date(2026, 3, 6)),
+    reported_next_day("d", date(2026, 3, 5), agency="housing_provider"),
+]
+
+
+def test_with_separate_occasions_incidents_on_the_same_day_are_one_occasion():
+    result = evaluate_threshold(RECEIVED, SAME_DAY, SEPARATE)
     assert (result.met, result.qualifying_count, result.qualifying_incidents) == (False, 2, ("a", "c"))
     assert excluded(result) == [("b", "same_occasion", ()), ("d", "same_occasion", ())]
+
+
+def test_without_separate_occasions_each_incident_on_a_day_is_a_complaint():
+    result = evaluate_threshold(RECEIVED, SAME_DAY, LONDON)
+    assert (result.met, result.qualifying_count, result.qualifying_incidents) == (
+        True,
+        4,
+        ("a", "b", "d", "c"),
+    )
+    assert result.excluded == ()
+
+
+def test_derbyshire_counts_separate_occasions():
+    assert evaluate_threshold(RECEIVED, SAME_DAY, DERBYSHIRE).qualifying_count == 2
 
 
 def test_the_occasion_goes_to_the_first_qualifying_incident_of_the_day_in_input_order():
@@ -240,6 +353,7 @@ def test_the_occasion_goes_to_the_first_qualifying_incident_of_the_day_in_input_
             reported_next_day("y", date(2026, 3, 5)),
             reported_next_day("z", date(2026, 3, 5)),
         ],
+        SEPARATE,
     )
     assert result.qualifying_incidents == ("y",)
     assert excluded(result) == [
@@ -253,12 +367,13 @@ def test_qualifying_and_excluded_incidents_are_listed_by_date_then_input_order()
         RECEIVED,
         [
             reported_next_day("may", date(2026, 5, 20)),
-            reported_next_day("late", date(2026, 4, 1), agency="icb"),
+            reported_next_day("late", date(2026, 4, 1), agency="other"),
             reported_next_day("march", date(2026, 3, 3)),
             reported_next_day("old", date(2025, 11, 1)),
             reported_next_day("march-again", date(2026, 3, 3)),
             reported_next_day("april", date(2026, 4, 1)),
         ],
+        SEPARATE,
     )
     assert result.qualifying_incidents == ("march", "april", "may")
     assert [e.incident for e in result.excluded] == ["old", "march-again", "late"]
@@ -266,19 +381,78 @@ def test_qualifying_and_excluded_incidents_are_listed_by_date_then_input_order()
 
 
 @pytest.mark.parametrize(
-    ("policy", "met", "count", "late_excluded"),
-    [(LONDON, True, 3, False), (EAST_HERTS, False, 2, True)],
-    ids=["london-1-month", "east-herts-30-days"],
+    ("policy", "floor"),
+    [(LONDON, ()), (EAST_HERTS, (FloorNote("a", ("report_limit",)),))],
+    ids=["london-1-month", "east-herts-30-days-and-the-acts-month"],
 )
-def test_london_and_east_herts_differ_on_a_report_made_31_days_later(policy, met, count, late_excluded):
+def test_a_report_made_31_days_later_counts_at_london_and_at_east_herts_by_the_acts_floor(policy, floor):
     incidents = [
         incident("a", date(2026, 3, 1), report(date(2026, 4, 1))),  # 31 days later: within 1 month
         reported_next_day("b", date(2026, 3, 10)),
         reported_next_day("c", date(2026, 3, 20)),
     ]
     result = evaluate_threshold(RECEIVED, incidents, policy)
-    assert (result.met, result.qualifying_count) == (met, count)
-    assert (excluded(result) == [("a", "no_qualifying_report", ("reported_late",))]) is late_excluded
+    assert (result.met, result.qualifying_count, result.excluded) == (True, 3, ())
+    assert result.act_floor == floor
+
+
+# Which clause of the Act made an incident count where the council's own wording would not.
+@pytest.mark.parametrize(
+    ("incidents", "policy", "floor"),
+    [
+        # East Herts, 15 Mar: 30 days end 14 Apr, the month on 15 Apr.
+        (
+            [incident("a", date(2026, 3, 15), report(date(2026, 4, 15)))],
+            EAST_HERTS,
+            (("a", ("report_limit",)),),
+        ),
+        # 31 Jan: 30 days end 2 Mar, after the month (28 Feb): the council's own limit.
+        ([incident("a", date(2026, 1, 31), report(date(2026, 3, 2)))], EAST_HERTS, ()),
+        ([incident("a", date(2026, 3, 15), report(date(2026, 4, 14)))], EAST_HERTS, ()),
+        # The ICB at a council whose wording lists three bodies.
+        (
+            [incident("a", date(2026, 3, 15), report(date(2026, 3, 16), agency="icb"))],
+            EAST_HERTS,
+            (("a", ("agency",)),),
+        ),
+        ([incident("a", date(2026, 3, 15), report(date(2026, 3, 16), agency="icb"))], LONDON, ()),
+        # One report counting on the local reading is enough for no note.
+        (
+            [
+                incident(
+                    "a", date(2026, 3, 15), report(date(2026, 3, 16), agency="icb"), report(date(2026, 3, 17))
+                )
+            ],
+            EAST_HERTS,
+            (),
+        ),
+        (
+            [incident("a", date(2026, 3, 15), report(date(2026, 4, 15), agency="icb"))],
+            EAST_HERTS,
+            (("a", ("report_limit", "agency")),),
+        ),
+        # An incident before the window, reported inside it.
+        ([incident("a", date(2025, 12, 20), report(date(2026, 1, 5)))], LONDON, (("a", ("window",)),)),
+        ([incident("a", date(2025, 12, 20), report(date(2026, 1, 5)))], DERBYSHIRE, (("a", ("window",)),)),
+        # Not counted at all: no note.
+        ([incident("a", date(2026, 3, 15), report(date(2026, 4, 16)))], EAST_HERTS, ()),
+    ],
+    ids=[
+        "east-herts-15-mar-15-apr",
+        "east-herts-31-jan-2-mar-own-limit",
+        "east-herts-within-30-days",
+        "icb-at-three-body-council",
+        "icb-at-london",
+        "one-local-report-enough",
+        "late-and-icb",
+        "incident-before-window",
+        "incident-before-window-derbyshire",
+        "not-counted",
+    ],
+)
+def test_the_acts_floor_is_recorded(incidents, policy, floor):
+    result = evaluate_threshold(RECEIVED, incidents, policy)
+    assert [(note.incident, note.grounds) for note in result.act_floor] == list(floor)
 
 
 def test_the_window_follows_the_policy_and_month_ends():
@@ -290,8 +464,8 @@ def test_the_window_follows_the_policy_and_month_ends():
 
 @pytest.mark.parametrize(
     ("min_qualifying", "occasions", "met"),
-    [(3, 3, True), (3, 2, False), (3, 4, True), (1, 1, True), (4, 3, False)],
-    ids=["3-of-3", "2-of-3", "4-of-3", "1-of-1", "3-of-4"],
+    [(3, 3, True), (3, 2, False), (3, 4, True), (1, 1, True), (2, 1, False), (2, 2, True)],
+    ids=["3-of-3", "2-of-3", "4-of-3", "1-of-1", "1-of-2", "2-of-2"],
 )
 def test_met_by_qualifying_complaints(min_qualifying, occasions, met):
     incidents = [reported_next_day(str(i), date(2026, 2, 1 + i)) for i in range(occasions)]
@@ -350,13 +524,15 @@ def test_only_qualifying_reports_on_incidents_in_the_window_count_towards_report
             date(2026, 5, 1),
             report(date(2026, 5, 1), reporter="Ann"),
             report(date(2026, 7, 1), reporter="Late Larry"),  # this report is late
-            report(date(2026, 5, 1), agency="icb", reporter="Icb Ivy"),
+            report(date(2026, 5, 1), agency="other", reporter="Other Otto"),
+            report(date(2026, 5, 1), confirmed=False, reporter="Unconfirmed Una"),
         ),
         incident("same-day", date(2026, 5, 1), report(date(2026, 5, 2), reporter="Bob")),  # counts
         incident("old", date(2025, 12, 1), report(date(2025, 12, 2), reporter="Old Olly")),
         incident("diary", date(2026, 5, 3), report(date(2026, 5, 3), method="diary_sheet", reporter="Dora")),
     ]
-    result = evaluate_threshold(RECEIVED, incidents, ThresholdPolicy(community_min_reporters=2))
+    policy = ThresholdPolicy(community_min_reporters=2, separate_occasions=True)
+    result = evaluate_threshold(RECEIVED, incidents, policy)
     assert (result.distinct_reporters, result.qualifying_count, result.route) == (2, 1, "community")
 
 
@@ -496,7 +672,7 @@ def test_senior_roles_include_the_ranks_the_sources_name():
             [reported_next_day(i, date(2026, 5, n)) for i, n in (("a", 3), ("b", 10), ("c", 20))],
             LONDON,
             None,
-            "The threshold is met: 3 qualifying complaints on separate occasions, of the 3 needed.",
+            "The threshold is met: 3 qualifying complaints, of the 3 needed.",
         ),
         (
             [
@@ -505,7 +681,7 @@ def test_senior_roles_include_the_ranks_the_sources_name():
                 reported_next_day("c", date(2026, 5, 20)),
                 reported_next_day("d", date(2026, 6, 1)),
             ],
-            LONDON,
+            SEPARATE,
             None,
             "The threshold is met: 3 qualifying complaints on separate occasions, of the 3 needed. "
             "Not counted: the incident of 3 May 2026 happened on the same day as another qualifying "
@@ -513,24 +689,29 @@ def test_senior_roles_include_the_ranks_the_sources_name():
         ),
         (
             [
-                reported_next_day("old", date(2025, 12, 31)),
+                incident("old", date(2025, 12, 20), report(date(2025, 12, 31))),
                 reported_next_day("after", date(2026, 7, 2)),
-                reported_next_day("icb", date(2026, 2, 1), agency="icb"),
+                reported_next_day("yos", date(2026, 2, 1), agency="youth_offending"),
                 reported_next_day("diary", date(2026, 2, 2), method="diary_sheet"),
                 reported_next_day("onsite", date(2026, 2, 3), method="onsite_discussion"),
                 incident("before", date(2026, 2, 4), report(date(2026, 2, 3))),
                 incident("silent", date(2026, 2, 5)),
+                incident(
+                    "denied", date(2026, 2, 6), report(date(2026, 2, 6), agency="police", confirmed=False)
+                ),
             ],
-            LONDON,
+            ThresholdPolicy(onsite_police_only=True),
             None,
             "0 of the 3 qualifying complaints needed: "
-            "the incident of 31 December 2025 was outside the 6 months before the application of 1 July 2026; "
-            "the incident of 1 February 2026 was reported to an agency that does not count (icb); "
-            "the incident of 2 February 2026 was reported by a diary sheet, which does not count; "
+            "the incident of 20 December 2025 was reported outside the 6 months before the application of "
+            "1 July 2026; "
+            "the incident of 1 February 2026 was reported to the Youth Offending Service, not a relevant body; "
+            "the incident of 2 February 2026 was reported by a diary sheet, which is not a complaint; "
             "the incident of 3 February 2026 was reported in an on-site discussion, which counts only with "
             "a police officer or PCSO on duty; "
             "the incident of 4 February 2026 was reported before it happened; "
             "the incident of 5 February 2026 was not reported to any agency; "
+            "the incident of 6 February 2026 was not found in the records of the police; "
             "the incident of 2 July 2026 happened after the application of 1 July 2026.",
         ),
         (
@@ -539,20 +720,65 @@ def test_senior_roles_include_the_ranks_the_sources_name():
                     "a",
                     date(2026, 3, 1),
                     report(date(2026, 4, 3), agency="other"),
-                    report(date(2026, 4, 1)),
-                    report(date(2026, 3, 2), agency="icb", method="diary_sheet"),
+                    report(date(2026, 4, 2)),
+                    report(date(2026, 3, 2), agency="other", method="diary_sheet"),
+                    report(date(2026, 3, 3), agency="police", method="diary_sheet"),
+                    report(date(2026, 3, 4), agency="icb", confirmed=False, not_confirmed="no record found"),
+                    report(date(2026, 3, 4), agency="police", confirmed=False, not_confirmed="not logged"),
                 ),
             ],
             EAST_HERTS,
             None,
-            "0 of the 3 qualifying complaints needed: the incident of 1 March 2026 was reported 31 days after "
-            "it happened, more than 30 days, and reported to an agency that does not count (other, icb), and "
-            "reported by a diary sheet, which does not count.",
+            "0 of the 3 qualifying complaints needed: the incident of 1 March 2026 was reported 32 days after "
+            "it happened, more than the longer of 30 days and 1 month, and reported to another organisation, "
+            "not a relevant body, and reported by a diary sheet, which is not a complaint, and not found in "
+            "the records of the NHS (the integrated care board) and the police (no record found; not logged).",
+        ),
+        (
+            [
+                incident("a", date(2026, 3, 15), report(date(2026, 4, 15))),
+                incident("b", date(2026, 3, 20), report(date(2026, 3, 21), agency="icb")),
+                incident("c", date(2025, 12, 20), report(date(2026, 1, 5))),
+            ],
+            EAST_HERTS,
+            None,
+            "The threshold is met: 3 qualifying complaints, of the 3 needed. The Act's floor (s.104(11)), not "
+            "the council's narrower wording, made these 3 complaints count: the incident of 20 December 2025 "
+            "happened before the 6 months but was reported inside them, on 5 January 2026, and it is the "
+            "complaint that must be in them; the incident of 15 March 2026 was reported 31 days after it "
+            "happened, later than the council's 30 days but within 1 month; the incident of 20 March 2026 was "
+            "reported to the NHS (the integrated care board), a relevant body (s.105) that the council's "
+            "wording does not list.",
+        ),
+        (
+            [
+                incident("a", date(2026, 3, 15), report(date(2026, 4, 16))),
+                incident("b", date(2026, 3, 20), report(date(2026, 3, 21), agency="icb")),
+            ],
+            EAST_HERTS,
+            None,
+            "1 of the 3 qualifying complaints needed: the incident of 15 March 2026 was reported 32 days after "
+            "it happened, more than the longer of 30 days and 1 month. The Act's floor (s.104(11)), not the "
+            "council's narrower wording, made this complaint count: the incident of 20 March 2026 was reported "
+            "to the NHS (the integrated care board), a relevant body (s.105) that the council's wording does "
+            "not list.",
+        ),
+        (
+            [
+                reported_next_day("a", date(2026, 5, 3), hate_motivated=True),
+                incident("b", date(2026, 5, 4), report(date(2026, 6, 17)), hate_motivated=True),
+            ],
+            HATE,
+            None,
+            "The threshold is met: 1 of the 3 qualifying complaints needed, and the incident of 3 May 2026, a "
+            "qualifying complaint, was motivated by hate; under this council's procedure one such complaint "
+            "meets the threshold. Not counted: the incident of 4 May 2026 was reported 44 days after it "
+            "happened, more than 1 month.",
         ),
         ([], LONDON, None, "0 of the 3 qualifying complaints needed: the application lists no incidents."),
         (
             [reported_next_day("a", date(2026, 5, 3))],
-            ThresholdPolicy(min_qualifying=1),
+            ThresholdPolicy(min_qualifying=1, separate_occasions=True),
             None,
             "The threshold is met: 1 qualifying complaint on separate occasions, of the 1 needed.",
         ),
@@ -602,7 +828,7 @@ def test_senior_roles_include_the_ranks_the_sources_name():
             [reported_next_day(i, date(2026, 5, n)) for i, n in (("a", 3), ("b", 10), ("c", 20))],
             LONDON,
             SENIOR,
-            "The threshold is met: 3 qualifying complaints on separate occasions, of the 3 needed. "
+            "The threshold is met: 3 qualifying complaints, of the 3 needed. "
             "The discretionary activation by Jane Smith (Community Safety Manager) was not needed.",
         ),
         (
@@ -620,6 +846,9 @@ def test_senior_roles_include_the_ranks_the_sources_name():
         "met-with-same-occasion",
         "every-reason-in-words",
         "several-report-reasons-on-one-incident",
+        "the-acts-floor-made-them-count",
+        "the-acts-floor-when-not-met",
+        "hate-incident",
         "no-incidents",
         "singular",
         "short-without-exclusions",
@@ -663,6 +892,9 @@ def test_to_dict_has_the_api_shape_and_is_json_ready():
         "distinct_reporters": 0,
         "discretionary": {"by": "Sgt. Brown", "role": "police_sergeant", "reason": "risk"},
         "discretionary_accepted": False,
+        "hate_incidents": [],
+        "act_floor": [],
+        "confirmed_only": False,
     }
     assert list(as_dict)[:7] == [
         "met",
@@ -690,13 +922,15 @@ def test_report_limit(limit, occurred_on, latest, text):
     assert (limit.latest(occurred_on), limit.describe()) == (latest, text)
 
 
-def test_report_reasons_for_a_single_report():
-    assert report_reasons(report(date(2026, 3, 2)), date(2026, 3, 1)) == ()
-    assert report_reasons(report(date(2026, 4, 2), agency="icb"), date(2026, 3, 1)) == (
-        "reported_late",
-        "ineligible_agency",
+def test_report_reason_for_a_single_report():
+    assert report_reason(report(date(2026, 3, 2)), date(2026, 3, 1), RECEIVED) is None
+    assert (
+        report_reason(report(date(2026, 4, 2), agency="other"), date(2026, 3, 1), RECEIVED) == "reported_late"
     )
-    assert report_reasons(report(date(2026, 4, 1)), date(2026, 3, 1), EAST_HERTS) == ("reported_late",)
+    assert report_reason(report(date(2026, 4, 1)), date(2026, 3, 1), RECEIVED, EAST_HERTS) is None
+    assert report_reason(report(date(2026, 3, 2)), date(2026, 3, 1), date(2026, 10, 1)) == "outside_window"
+    unchecked = report(date(2026, 3, 2))
+    assert report_reason(unchecked, date(2026, 3, 1), RECEIVED, confirmed_only=True) == "not_confirmed"
 
 
 def test_a_policy_accepts_plain_collections_and_a_mapping_for_the_limit():
@@ -730,9 +964,16 @@ def test_a_policy_accepts_plain_collections_and_a_mapping_for_the_limit():
         (lambda: ThresholdPolicy(discretionary_activation="yes"), "discretionary_activation"),
         (lambda: ThresholdPolicy(report_within={"weeks": 4}), "months or days"),
         (lambda: ThresholdPolicy(report_within=30), "ReportLimit"),
-        (lambda: ThresholdPolicy(eligible_agencies={"council", "youth_offending"}), "youth_offending"),
-        (lambda: ThresholdPolicy(eligible_methods={"carrier_pigeon"}), "carrier_pigeon"),
-        (lambda: ThresholdPolicy(eligible_methods="email"), "collection"),
+        (lambda: ThresholdPolicy(eligible_agencies={"council", "fire_service"}), "fire_service"),
+        (lambda: ThresholdPolicy(eligible_agencies="council"), "collection"),
+        (lambda: ThresholdPolicy(onsite_police_only="yes"), "onsite_police_only"),
+        (lambda: ThresholdPolicy(separate_occasions=1), "separate_occasions"),
+        (lambda: ThresholdPolicy(hate_incident_route=None), "hate_incident_route"),
+        (lambda: ThresholdPolicy(min_qualifying=4), "min_qualifying = 4 is above the Act: under s.104(4)"),
+        (lambda: ThresholdPolicy(window_months=5), "window_months = 5 is above the Act: under s.104(11)"),
+        (lambda: Report("council", date(2026, 3, 1), "email", confirmed=1), "confirmed"),
+        (lambda: Report("council", date(2026, 3, 1), "email", not_confirmed=None), "not_confirmed"),
+        (lambda: Incident("a", date(2026, 3, 1), hate_motivated="yes"), "hate_motivated"),
         (lambda: ThresholdPolicy(discretionary_roles={"police_sergeant"}), "police_sergeant"),
         (lambda: Report("ico", date(2026, 3, 1), "email"), "unknown agency"),
         (lambda: Report("council", date(2026, 3, 1), "fax"), "unknown method"),
@@ -767,8 +1008,15 @@ def test_a_policy_accepts_plain_collections_and_a_mapping_for_the_limit():
         "limit-unknown-unit",
         "limit-not-a-limit",
         "unknown-agency-in-policy",
-        "unknown-method-in-policy",
-        "methods-as-one-string",
+        "agencies-as-one-string",
+        "onsite-switch-not-bool",
+        "occasions-switch-not-bool",
+        "hate-switch-not-bool",
+        "more-than-three-complaints",
+        "window-under-six-months",
+        "confirmed-not-bool",
+        "not-confirmed-none",
+        "hate-motivated-not-bool",
         "unknown-role-in-policy",
         "report-unknown-agency",
         "report-unknown-method",
@@ -838,24 +1086,59 @@ incidents_strategy = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(incidents_strategy, st.sampled_from([LONDON, EAST_HERTS, DERBYSHIRE_OLD]))
+@given(incidents_strategy, st.sampled_from([LONDON, EAST_HERTS, DERBYSHIRE_OLD, DERBYSHIRE]))
 def test_every_incident_is_counted_or_excluded_exactly_once(incidents, policy):
     result = evaluate_threshold(RECEIVED, incidents, policy)
     by_id = {i.id: i for i in incidents}
     excluded_ids = [e.incident for e in result.excluded]
     assert sorted([*result.qualifying_incidents, *excluded_ids]) == sorted(by_id)
     counted_dates = [by_id[i].occurred_on for i in result.qualifying_incidents]
-    assert counted_dates == sorted(set(counted_dates))  # one per occasion, in date order
+    assert counted_dates == sorted(counted_dates)  # in date order
+    if policy.separate_occasions:
+        assert len(set(counted_dates)) == len(counted_dates)  # one per occasion
     assert result.qualifying_count == len(counted_dates)
     for exclusion in result.excluded:
-        occurred_on = by_id[exclusion.incident].occurred_on
-        in_window = result.window_from <= occurred_on <= result.window_to
-        assert (exclusion.reason == "outside_window") is not in_window
+        reports = by_id[exclusion.incident].reports
+        outside = bool(reports) and all(
+            not result.window_from <= report.reported_on <= result.window_to for report in reports
+        )
+        assert (exclusion.reason == "outside_window") is outside
         if exclusion.reason == "same_occasion":
-            assert occurred_on in counted_dates
+            assert policy.separate_occasions
+            assert by_id[exclusion.incident].occurred_on in counted_dates
+    assert {note.incident for note in result.act_floor} <= set(result.qualifying_incidents)
     assert [by_id[i].occurred_on for i in excluded_ids] == sorted(by_id[i].occurred_on for i in excluded_ids)
     assert result.met is (result.route is not None)
     assert result.met is (
         result.qualifying_count >= 3
         or (policy.community_min_reporters is not None and result.distinct_reporters >= 5)
     )
+
+
+def test_incidents_from_data_reads_iso_text_and_dates_with_every_field():
+    (first, second) = incidents_from_data(
+        [
+            {
+                "id": 1,
+                "occurred_on": "2026-03-01",
+                "hate_motivated": True,
+                "reports": [
+                    {
+                        "agency": "police",
+                        "reported_on": "2026-03-02",
+                        "method": "phone",
+                        "confirmed": False,
+                        "not_confirmed": "no record",
+                    }
+                ],
+            },
+            {"id": "b", "occurred_on": date(2026, 3, 5), "reports": None},
+        ]
+    )
+    assert first == Incident(
+        "1",
+        date(2026, 3, 1),
+        (Report("police", date(2026, 3, 2), "phone", confirmed=False, not_confirmed="no record"),),
+        hate_motivated=True,
+    )
+    assert second == Incident("b", date(2026, 3, 5))

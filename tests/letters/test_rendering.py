@@ -61,7 +61,8 @@ def test_ct3_gives_the_threshold_explanation_and_the_review_request_form():
         "1 of the 3 qualifying complaints needed: the incident of 10 October 2026 was reported 40 days"
         in text
     )
-    assert "within 30 days of it happening" in text  # East Herts' own threshold
+    # East Herts' own threshold, with the Act's floor: its 30 days or a month, whichever is longer.
+    assert "within 30 days of it happening, or within 1 month where that is longer." in text
     assert "Form CT3a: request a review of the decision" in text
     assert "carried out by a peer at a neighbouring authority" in text
     assert "by 15 January 2027" in text  # the diagram's review window
