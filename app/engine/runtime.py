@@ -142,6 +142,10 @@ class CaseRun:
         self._on_completed(task)
         self._advance(workflow)
 
+    def user_task_data(self, workflow: BpmnWorkflow, spiff_id: str) -> dict[str, Any]:
+        """A copy of the case data as a ready user task holds it: what its completion is decided on."""
+        return dict(self._ready_user_task(workflow, spiff_id).data)
+
     def deliver_appeal(
         self, workflow: BpmnWorkflow, payload: dict[str, Any], received_at: datetime | None = None
     ) -> None:

@@ -196,7 +196,6 @@ def _acknowledgement(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
 
 def _threshold_not_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     data = facts.data
-    evaluation = data.get("threshold") if isinstance(data.get("threshold"), dict) else {}
     decided_on = _date(data.get("threshold_decision_done_on")) or facts.issued_on
     policy = facts.council.not_met_review
     request_by = facts.deadlines.get("review_request_window")
@@ -204,7 +203,7 @@ def _threshold_not_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
         request_by = decided_on + timedelta(days=policy.within_days)
     return {
         "decided_on": decided_on.isoformat(),
-        "explanation": redact(_text(evaluation.get("explanation"))),
+        "explanation": redact(decision_explanation(data, met=False)),
         "reasons": redact(_text(data.get("reasons"))),
         "threshold": describe_threshold(facts.council.threshold),
         "review": {
@@ -217,7 +216,22 @@ def _threshold_not_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
 
 
 def _threshold_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
-    return {"support_services": [dict(s) for s in SUPPORT_SERVICES]}
+    return {
+        "explanation": redact(decision_explanation(facts.data, met=True)),
+        "support_services": [dict(s) for s in SUPPORT_SERVICES],
+    }
+
+
+def decision_explanation(data: Mapping[str, Any], met: bool) -> str:
+    """The explanation of the evaluation that agrees with a decision of ``met``: the automatic
+    evaluation's, else the one on the agencies' confirmed records (kept with the decision); ""
+    when neither agrees, so a letter never quotes an evaluation that contradicts its decision
+    (the officer's recorded reasons then explain the departure)."""
+    for key in ("threshold", "threshold_confirmed"):
+        evaluation = data.get(key)
+        if isinstance(evaluation, dict) and evaluation.get("met") is met:
+            return _text(evaluation.get("explanation"))
+    return ""
 
 
 def _ineligible(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:

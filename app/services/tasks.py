@@ -8,6 +8,13 @@ from typing import Any
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
+from app.domain.threshold import (
+    ThresholdPolicy,
+    ThresholdResult,
+    evaluate_confirmed_records,
+    incidents_from_data,
+    refusal_barred,
+)
 from app.engine.runtime import CaseRun, TaskNotReady, WorkflowError
 from app.extensions import db
 from app.models import CaseTask, Role, TaskStatus, User
@@ -180,6 +187,9 @@ def complete_task(user: User, task: CaseTask, body: Any):
     data = complete_defaults(task.form_key, case, data)
 
     def complete(run: CaseRun, workflow) -> None:
+        check = FORM_CHECKS.get(task.form_key)
+        if check is not None:
+            check(run.user_task_data(workflow, task.spiff_id), data, run.handler_context["council"].threshold)
         run.complete_user_task(workflow, task.spiff_id, data)
 
     with saving_case():
@@ -213,6 +223,50 @@ def complete_defaults(form_key: str, case, data: dict[str, Any]) -> dict[str, An
     return data
 
 
+def confirmed_records_evaluation(case_data: dict[str, Any], policy: ThresholdPolicy) -> ThresholdResult:
+    """The evaluation on the agencies' confirmed records of the incidents as the case data holds
+    them (the agencies' answers set each report's ``confirmed``)."""
+    return evaluate_confirmed_records(
+        date.fromisoformat(case_data["received_on"]),
+        incidents_from_data(case_data.get("incidents") or []),
+        policy,
+    )
+
+
+def check_threshold_decision(
+    case_data: dict[str, Any], data: dict[str, Any], policy: ThresholdPolicy
+) -> None:
+    """Refuse "not met" where the Act obliges the review (RULES.md §2, s.104(4)); either way keep
+    the evaluation on the confirmed records with the decision, for the record and the letters."""
+    evaluation = confirmed_records_evaluation(case_data, policy)
+    barred = refusal_barred(evaluation)
+    if data.get("threshold_met") is False and barred:
+        raise FormError("threshold_decision", {"threshold_met": [barred]})
+    data["threshold_confirmed"] = evaluation.to_dict()
+
+
+# A check decides, from the case data the task holds, whether a completion the form itself
+# accepted is open to the user; it raises FormError (a 422 naming the field) when it is not, and
+# may add what it found to the completion's data.
+FORM_CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any], ThresholdPolicy], None]] = {
+    "threshold_decision": check_threshold_decision,
+}
+
+
+def threshold_on_confirmed_records(task: CaseTask) -> ThresholdResult | None:
+    """For an open threshold decision, the evaluation on the agencies' confirmed records as its
+    completion will be checked against; None for any other task."""
+    if task.form_key != "threshold_decision" or task.status != TaskStatus.OPEN:
+        return None
+    case = case_store.get_whole_case(task.case_id)
+    run = case_runs.new_run(case)
+    try:
+        case_data = run.user_task_data(run.load(case.workflow), task.spiff_id)
+    except TaskNotReady:
+        return None
+    return confirmed_records_evaluation(case_data, run.handler_context["council"].threshold)
+
+
 # A form effect records what completing a form decides, besides the workflow, on a case or
 # anything shaped like one (a test-run's record). It is told who completed the form and on which
 # day rather than asking the app clock, and it writes no rows: it returns the agencies the answers
@@ -233,6 +287,12 @@ def _record_decision(case, data: dict[str, Any], *, by: str, on: date) -> tuple[
         "on": on.isoformat(),
         "reasons": data["reasons"],
     }
+    confirmed = data.get("threshold_confirmed")
+    if isinstance(confirmed, dict):
+        # What the Act's test found when the decision was made (RULES.md §2: both are kept).
+        case.decision["on_confirmed_records"] = {
+            key: confirmed.get(key) for key in ("met", "route", "qualifying_count", "required")
+        }
     return ()
 
 

@@ -42,7 +42,7 @@ from app.services.scenarios import (
     scenarios_for,
     unknown_answer_keys,
 )
-from app.services.tasks import complete_defaults, form_effect
+from app.services.tasks import FORM_CHECKS, complete_defaults, form_effect
 from app.store import processes as process_store
 from forms import FormContext, FormError, load_form
 
@@ -376,7 +376,19 @@ class _Simulation:
         data = complete_defaults(task.form_key, self.record, self._validated(task, answers))
         opened_at, due_on = self.opened[task.spiff_id]
         index, before = len(self.steps), len(self.path)
-        snapshot = self._operate(at, lambda run: run.complete_user_task(self.workflow, task.spiff_id, data))
+
+        def complete(run: CaseRun) -> None:
+            # The checks complete_task makes on the case data, e.g. a refusal the Act does not allow.
+            check = FORM_CHECKS.get(task.form_key)
+            if check is not None:
+                case_data = run.user_task_data(self.workflow, task.spiff_id)
+                check(case_data, data, run.handler_context["council"].threshold)
+            run.complete_user_task(self.workflow, task.spiff_id, data)
+
+        try:
+            snapshot = self._operate(at, complete)
+        except FormError as exc:
+            raise self._refused(task, exc) from None
         self.record.add_agencies(form_effect(task.form_key)(self.record, data, by=ACTOR, on=self.today))
         step = Step(
             StepKind.TASK_COMPLETED,
@@ -402,18 +414,22 @@ class _Simulation:
                 task.form_key, answers, FormContext(today=self.today, received_on=self.scenario.received_on)
             )
         except FormError as exc:
-            problems = exc.by_path()
-            listed = "; ".join(f"{path}: {' '.join(messages)}" for path, messages in problems.items())
-            raise _Stop(
-                RunOutcome.ERROR,
-                f"Stopped at '{task.name}' ({task.element}): its answers are not valid.",
-                f"{task.element}: the answers for form {task.form_key} are not valid: {listed}",
-                task.element,
-                problems,
-            ) from None
+            raise self._refused(task, exc) from None
         except ValueError as exc:  # a form key the registry does not know
             raise _Stop(RunOutcome.ERROR, f"Stopped at '{task.name}' ({task.element}).",
                         f"{task.element}: {exc}", task.element) from None  # fmt: skip
+
+    @staticmethod
+    def _refused(task: OpenTask, exc: FormError) -> _Stop:
+        problems = exc.by_path()
+        listed = "; ".join(f"{path}: {' '.join(messages)}" for path, messages in problems.items())
+        return _Stop(
+            RunOutcome.ERROR,
+            f"Stopped at '{task.name}' ({task.element}): its answers are not valid.",
+            f"{task.element}: the answers for form {task.form_key} are not valid: {listed}",
+            task.element,
+            problems,
+        )
 
     def _fire_timers(self, at: datetime) -> Snapshot:
         index, before = len(self.steps), len(self.path)

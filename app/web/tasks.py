@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from app import clock
 from app.domain.calendar import format_date
 from app.domain.deadlines import status_for_people
+from app.domain.threshold import refusal_barred
 from app.models import CaseTask, Role, TaskStatus
 from app.services import tasks as task_service
 from app.services.cases import CaseConflict
@@ -144,7 +145,15 @@ def threshold_view(task: CaseTask) -> dict[str, Any] | None:
             }
         )
     met = evaluation.get("met")
+    confirmed = task_service.threshold_on_confirmed_records(task)
     return {
+        "confirmed": {
+            "counts": f"{confirmed.qualifying_count} qualifying of {confirmed.required} needed, counting only the "
+            "reports the agencies have confirmed from their records.",
+            "barred": refusal_barred(confirmed),
+        }
+        if confirmed
+        else None,
         "result": {
             "text": "Threshold met" if met else "Threshold not met",
             "classes": "govuk-tag--green" if met else "govuk-tag--red",

@@ -69,7 +69,7 @@ DATA: dict[str, dict[str, Any]] = {
     "CT2": {"consent_given": False},
     "CT3": {"threshold_met": False, "threshold_decision_done_on": "2026-12-18",
             "reasons": f"Only one incident was reported in time. {REPORTER}'s report came late.",
-            "threshold": {"explanation": "1 of the 3 qualifying complaints needed: the incident of 10 October 2026 "
+            "threshold": {"met": False, "explanation": "1 of the 3 qualifying complaints needed: the incident of 10 October 2026 "
                                          "was reported 40 days after it happened, more than 1 month."}},
     "CT4": {"threshold_met": True, "reasons": "Met."},
     "ineligible": {"eligible": False, "reason": "service_complaint"},
