@@ -9,6 +9,7 @@ but is rejected with ``ValueError``: which calendar day a timestamp falls on dep
 time zone, and the caller is the one who knows that, so it must convert (``.date()``) itself.
 """
 
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,16 @@ import holidays
 from dateutil.relativedelta import relativedelta
 
 NATIONS = ("england", "wales")
+
+# How far one call may count. Deadlines in the Act and the councils' documents are days or
+# weeks; ten years is far beyond any of them and keeps each call (and what it builds) small.
+# The API's working-days query allows up to 2000 (spec/API.md), within these.
+MAX_WORKING_DAYS = 2_600
+MAX_DAYS = 3_660
+MAX_MONTHS = 120
+# Year tables one calendar keeps; the oldest built goes first. Cases touch a handful of years,
+# so this never evicts in use, and dates from far-off years cannot grow the shared calendar.
+MAX_CACHED_YEARS = 64
 
 _SUBDIVISIONS = {"england": "ENG", "wales": "WLS"}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -181,6 +192,7 @@ class WorkingCalendar:
         # year -> its working days and its non-working days with reasons, built on first use.
         # Deadlines then take a binary search instead of a day-by-day walk.
         self._years: dict[int, _YearTable] = {}
+        self._years_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"WorkingCalendar({self.nation!r}, {self.closures!r})"
@@ -273,19 +285,28 @@ class WorkingCalendar:
                 skipped=tuple(skipped),
             )
             # Racing threads may both build a year; they build equal tables, so either wins.
-            self._years[year] = table
+            with self._years_lock:
+                while len(self._years) >= MAX_CACHED_YEARS:
+                    del self._years[next(iter(self._years))]
+                self._years[year] = table
         return table
 
     @staticmethod
     def _check_days(n: object) -> None:
         if _check_int(n, "the number of working days") < 1:
             raise ValueError(f"the number of working days must be at least 1, got {n}")
+        _check_at_most(n, MAX_WORKING_DAYS, "working days")
+
+
+def _check_at_most(n: int, limit: int, unit: str) -> None:
+    if abs(n) > limit:
+        raise ValueError(f"at most {limit:,} {unit} can be counted at once, not {n:,}")
 
 
 def add_days(start: date, n: int) -> date:
     """Calendar days: ``start + n`` (n may be zero or negative)."""
     check_date(start, "start")
-    _check_int(n, "the number of days")
+    _check_at_most(_check_int(n, "the number of days"), MAX_DAYS, "days")
     try:
         return start + timedelta(days=n)
     except OverflowError as error:
@@ -294,7 +315,9 @@ def add_days(start: date, n: int) -> date:
 
 def add_months(start: date, n: int) -> date:
     """Calendar months, clamped to the end of the month (31 Jan + 1 month = 28 or 29 Feb)."""
-    return _shift_months(check_date(start, "start"), _check_int(n, "the number of months"))
+    check_date(start, "start")
+    _check_at_most(_check_int(n, "the number of months"), MAX_MONTHS, "months")
+    return _shift_months(start, n)
 
 
 # relativedelta arithmetic costs microseconds; the threshold asks for the same few

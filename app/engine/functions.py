@@ -51,7 +51,11 @@ def diagram_functions(calendar: WorkingCalendar, today: Callable[[], date]) -> d
         return cal.add_months(to_date(start), _count(n)).isoformat()
 
     def working_days_between(start, end):
-        return calendar.working_days_between(to_date(start), to_date(end))
+        start, end = to_date(start), to_date(end)
+        # Counting walks every year between: as far apart as add_days may reach, no further.
+        if abs((end - start).days) > cal.MAX_DAYS:
+            raise ValueError(f"the dates are more than {cal.MAX_DAYS:,} days apart")
+        return calendar.working_days_between(start, end)
 
     def end_of_day(day):
         return end_of_day_utc(to_date(day)).isoformat()

@@ -4,13 +4,14 @@ dates, service-task parameters and script tasks.
 Diagrams are untrusted input. Code is compiled with RestrictedPython (no names or attributes
 starting with ``_``, guarded attribute and item access), with a stricter policy of our own on
 top (no imports, no definitions, no ``while``, no ``**``), then run against plain data and a
-short list of safe builtins, with a wall-clock budget enforced by a line tracer.
+short list of safe builtins. Every operator, comparison, f-string, display and method call is
+routed through the size checks of app/engine/guards.py, which refuse a costly operation before
+it starts and count what a run makes (its memory); a line tracer bounds its processor time.
 """
 
 from __future__ import annotations
 
 import ast
-import operator
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -18,22 +19,21 @@ from functools import lru_cache
 from typing import Any
 
 from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
-from RestrictedPython.Guards import guarded_iter_unpack_sequence, safer_getattr
+from RestrictedPython.Guards import guarded_iter_unpack_sequence
+
+from app.engine import guards
+from app.engine.guards import MAX_RANGE, MAX_SEQUENCE, LimitExceeded, ScriptError, storable_problem
 
 RUN_BUDGET_SECONDS = 0.5
-MAX_RANGE = 10_000
 MAX_NUMBER = 10_000_000
-MAX_SEQUENCE = 100_000
 FILENAME = "<diagram>"
 
+__all__ = ["MAX_RANGE", "MAX_SEQUENCE", "LimitExceeded", "ScriptError", "storable_problem"]
 
-class ScriptError(Exception):
-    """Code in a diagram was refused or failed; the message is fit to show a process owner.
-    ``element`` is the diagram element whose code it was, once the engine knows it."""
 
-    def __init__(self, message: str, element: str | None = None):
-        super().__init__(message)
-        self.element = element
+def _call(name: str, node: ast.AST, *args: ast.expr) -> ast.expr:
+    call = ast.Call(func=ast.Name(name, ast.Load()), args=list(args), keywords=[])
+    return ast.fix_missing_locations(ast.copy_location(call, node))
 
 
 class _DiagramPolicy(RestrictingNodeTransformer):
@@ -78,12 +78,64 @@ class _DiagramPolicy(RestrictingNodeTransformer):
     def visit_BinOp(self, node):
         if isinstance(node.op, ast.Pow):
             self._refuse(node, "The ** operator")
+            return node
         node = super().visit_BinOp(node)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-            # "x" * n and [0] * n go through a size check instead of allocating without limit.
-            call = ast.Call(func=ast.Name("_mul_", ast.Load()), args=[node.left, node.right], keywords=[])
-            return ast.fix_missing_locations(ast.copy_location(call, node))
+        if isinstance(node, ast.BinOp):
+            # Every operator is checked before it runs: "x" * n, n * m, "%*d" % (n, 1)...
+            symbol = guards.BINARY_SYMBOLS[type(node.op).__name__]
+            return _call("_binop_", node, ast.Constant(symbol), node.left, node.right)
         return node
+
+    def visit_Compare(self, node):
+        node = super().visit_Compare(node)
+        # A comparison walks both sides in C; each operand's size is checked first.
+        node.left = _call("_cmp_", node.left, node.left)
+        node.comparators = [_call("_cmp_", c, c) for c in node.comparators]
+        return node
+
+    def visit_FormattedValue(self, node):
+        node = super().visit_FormattedValue(node)
+        spec = node.format_spec if node.format_spec is not None else ast.Constant("")
+        value = _call("_format_", node, node.value, ast.Constant(node.conversion), spec)
+        return ast.copy_location(ast.FormattedValue(value=value, conversion=-1, format_spec=None), node)
+
+    def _made(self, node, visit):
+        node = visit(node)
+        if isinstance(getattr(node, "ctx", ast.Load()), ast.Load):
+            return _call("_new_", node, node)
+        return node
+
+    def visit_List(self, node):
+        return self._made(node, super().visit_List)
+
+    def visit_Tuple(self, node):
+        return self._made(node, super().visit_Tuple)
+
+    def visit_Set(self, node):
+        return self._made(node, super().visit_Set)
+
+    def visit_Dict(self, node):
+        return self._made(node, super().visit_Dict)
+
+    def visit_ListComp(self, node):
+        return self._made(node, super().visit_ListComp)
+
+    def visit_SetComp(self, node):
+        return self._made(node, super().visit_SetComp)
+
+    def visit_DictComp(self, node):
+        return self._made(node, super().visit_DictComp)
+
+    def visit_Call(self, node):
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            self._refuse(node, "Calling with *args or **kwargs")
+        return super().visit_Call(node)
+
+    def visit_Subscript(self, node):
+        if isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice):
+            # l[0:0] = big inserts without going through a check, as often as a loop runs.
+            self._refuse(node, "Assigning to a slice")
+        return super().visit_Subscript(node)
 
     def visit_Constant(self, node):
         if (
@@ -142,27 +194,6 @@ def check_script(source: str) -> str | None:
     return None
 
 
-def _safe_range(*args: int) -> range:
-    result = range(*args)
-    if len(result) > MAX_RANGE:
-        raise ScriptError(f"range() may give at most {MAX_RANGE} numbers.")
-    return result
-
-
-def _safe_mul(left: Any, right: Any) -> Any:
-    for sequence, times in ((left, right), (right, left)):
-        if isinstance(sequence, str | list | tuple) and isinstance(times, int):
-            if len(sequence) * times > MAX_SEQUENCE:
-                raise ScriptError(f"That would make a sequence longer than {MAX_SEQUENCE}.")
-    return left * right
-
-
-def _guarded_getitem(obj: Any, key: Any) -> Any:
-    if isinstance(key, str) and key.startswith("_"):
-        raise ScriptError(f"Access to {key!r} is not allowed.")
-    return obj[key]
-
-
 def _guarded_write(obj: Any) -> Any:
     # Item assignment on plain containers is fine; attribute assignment on anything is not.
     if isinstance(obj, dict | list):
@@ -170,63 +201,13 @@ def _guarded_write(obj: Any) -> Any:
     raise ScriptError("Only lists and dictionaries may be changed in diagram code.")
 
 
-_INPLACE = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "|=": operator.ior, "&=": operator.iand,
-}  # fmt: skip
-
-
-def _inplace(op: str, target: Any, value: Any) -> Any:
-    if op not in _INPLACE:
-        raise ScriptError(f"The {op} operator is not allowed.")
-    return _INPLACE[op](target, value)
-
-
-SAFE_BUILTINS: dict[str, Any] = {
-    **{
-        name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-        for name in (
-            "abs",
-            "all",
-            "any",
-            "bool",
-            "dict",
-            "enumerate",
-            "float",
-            "int",
-            "isinstance",
-            "len",
-            "list",
-            "max",
-            "min",
-            "round",
-            "set",
-            "sorted",
-            "str",
-            "sum",
-            "tuple",
-            "zip",
-            "ValueError",
-            "KeyError",
-            "TypeError",
-        )
-    },  # fmt: skip
-    "range": _safe_range,
-    "True": True,
-    "False": False,
-    "None": None,
-}
-
 GUARDS: dict[str, Any] = {
-    "_getattr_": safer_getattr,
-    "_getitem_": _guarded_getitem,
-    "_getiter_": iter,
+    **guards.GUARDS,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_iter_unpack_sequence,
     "_write_": _guarded_write,
-    "_inplacevar_": _inplace,
-    "_mul_": _safe_mul,
 }
+SAFE_BUILTINS = guards.SAFE_BUILTINS
 
 
 class _Budget:
@@ -250,12 +231,20 @@ class _Budget:
 
 
 def _run(thunk: Callable[[], Any], seconds: float) -> Any:
-    previous = sys.gettrace()
+    previous_trace = sys.gettrace()
+    previous_meter = guards.metering(guards.Meter())
     sys.settrace(_Budget(seconds))
     try:
         return thunk()
+    except ScriptError:
+        raise
+    except MemoryError:
+        raise LimitExceeded("Diagram code ran out of memory and was stopped.") from None
+    except Exception as exc:  # any failure of diagram code is the diagram's, reported as such
+        raise ScriptError(f"{type(exc).__name__}: {exc}") from exc
     finally:
-        sys.settrace(previous)
+        sys.settrace(previous_trace)
+        guards.metering(previous_meter)
 
 
 def make_globals(functions: Mapping[str, Callable], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -273,12 +262,7 @@ def evaluate(
 ):
     code = compile_expression(source)
     namespace = make_globals(functions, data)
-    try:
-        return _run(lambda: eval(code, namespace), seconds)  # noqa: S307 - compiled by RestrictedPython
-    except ScriptError:
-        raise
-    except Exception as exc:  # any failure of diagram code is the diagram's, reported as such
-        raise ScriptError(f"{type(exc).__name__}: {exc}") from exc
+    return _run(lambda: eval(code, namespace), seconds)  # noqa: S307 - compiled by RestrictedPython
 
 
 def execute(
@@ -287,19 +271,30 @@ def execute(
     functions: Mapping[str, Callable],
     seconds: float = RUN_BUDGET_SECONDS,
 ) -> None:
-    """Run a script; the names it assigns are written back into ``data`` (functions and guards are not)."""
+    """Run a script; the names it assigns are written back into ``data`` (functions and guards
+    are not). A value that could not be saved with the case (a range, a set, NaN...) is refused
+    and nothing is written back, so the case stays as it was."""
     code = compile_script(source)
     namespace = make_globals(functions, data)
     reserved = set(namespace) - set(data)
-    try:
-        _run(lambda: exec(code, namespace), seconds)  # noqa: S102 - compiled by RestrictedPython
-    except ScriptError:
-        raise
-    except Exception as exc:
-        raise ScriptError(f"{type(exc).__name__}: {exc}") from exc
-    for name, value in namespace.items():
-        if name not in reserved and not callable(value) and not name.startswith("_"):
-            data[name] = value
+    _run(lambda: exec(code, namespace), seconds)  # noqa: S102 - compiled by RestrictedPython
+    written = {
+        name: value
+        for name, value in namespace.items()
+        if name not in reserved and not callable(value) and not name.startswith("_")
+    }
+    for name, value in written.items():
+        # Text and numbers the script did not touch were saved before; anything new or
+        # changed, and any list or dict (changed in place or not), is checked.
+        if data.get(name, _MISSING) is value and not isinstance(value, list | dict):
+            continue
+        problem = storable_problem(value)
+        if problem:
+            raise ScriptError(f"The script sets {name}, which cannot be saved with the case: {problem}.")
+    data.update(written)
+
+
+_MISSING = object()
 
 
 def names_used(sources: Iterable[str]) -> set[str]:

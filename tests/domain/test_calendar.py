@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.calendar import (
+    MAX_CACHED_YEARS,
     NATIONS,
     ClosureDays,
     DueDate,
@@ -501,3 +502,29 @@ def test_working_days_between_matches_a_walk_and_is_antisymmetric(calendar, star
     )
     assert calendar.working_days_between(start, end) == expected
     assert calendar.working_days_between(end, start) == -expected
+
+
+# Issue 13: huge counts are refused with a clear message, and far-off years do not grow the
+# shared calendar for good.
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: c.add_working_days(date(2026, 1, 5), 100_000), "at most 2,600 working days"),
+        (lambda c: c.explain_working_days(date(2026, 1, 5), 100_000), "at most 2,600 working days"),
+        (lambda c: add_days(date(2026, 1, 5), 100_000), "at most 3,660 days"),
+        (lambda c: add_days(date(2026, 1, 5), -100_000), "at most 3,660 days"),
+        (lambda c: add_months(date(2026, 1, 5), 10_000), "at most 120 months"),
+    ],
+    ids=["working-days", "explain", "days", "days-back", "months"],
+)
+def test_huge_counts_are_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(WorkingCalendar("england"))
+
+
+def test_far_off_years_do_not_grow_the_calendar_for_good():
+    calendar = WorkingCalendar("england")
+    for year in range(2000, 2200):
+        calendar.add_working_days(date(year, 3, 2), 1)
+    assert len(calendar._years) <= MAX_CACHED_YEARS
+    assert calendar.add_working_days(date(2026, 12, 21), 5) == date(2026, 12, 30)
