@@ -34,7 +34,11 @@ PROCESS_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 REFERENCE_PREFIX_RE = re.compile(r"^[A-Z]{2,6}$")
 
 # Tables of a [guidance.*] entry that a council naming it inherits key by key.
-GUIDANCE_TABLES = ("threshold", "not_met_review", "appeal")
+GUIDANCE_TABLES = ("threshold", "not_met_review", "appeal", "consent")
+
+# When the statutory clock starts (RULES.md §3): at receipt, or where the council's documents
+# count their limits from the "completed" application, when the victim's consent is recorded.
+CLOCK_STARTS = ("receipt", "completed_application")
 
 
 # --- What the rest of the app uses ---------------------------------------------------------
@@ -67,6 +71,15 @@ class AppealPolicy:
 
 
 @dataclass(frozen=True)
+class ConsentPolicy:
+    """Applications made for someone else (RULES.md §3): when the clock starts, and how many
+    days after receipt a case still waiting for the victim's consent may be closed."""
+
+    clock_starts: str = "receipt"
+    follow_up_days: int = 28
+
+
+@dataclass(frozen=True)
 class Council:
     id: str
     name: str
@@ -79,6 +92,7 @@ class Council:
     not_met_review: ReviewPolicy
     appeal: AppealPolicy
     contacts: Contacts
+    consent: ConsentPolicy = ConsentPolicy()
 
     @property
     def calendar(self) -> WorkingCalendar:
@@ -273,6 +287,11 @@ class AppealPolicySchema(StrictSchema):
     within_days = positive(required=True)
 
 
+class ConsentPolicySchema(StrictSchema):
+    clock_starts = fields.String(validate=validate.OneOf(CLOCK_STARTS))
+    follow_up_days = positive()
+
+
 class ContactsSchema(StrictSchema):
     team = text(required=True)
     email = fields.Email(required=True)
@@ -294,6 +313,7 @@ class PolicySchema(StrictSchema):
     threshold = fields.Nested(ThresholdSchema, load_default=dict)
     not_met_review = fields.Nested(ReviewPolicySchema, required=True)
     appeal = fields.Nested(AppealPolicySchema, required=True)
+    consent = fields.Nested(ConsentPolicySchema, load_default=dict)
 
 
 class GuidanceSchema(PolicySchema):
@@ -499,6 +519,7 @@ def _council(council_id: str, data: dict[str, Any]) -> Council:
         ),
         appeal=AppealPolicy(**data["appeal"]),
         contacts=Contacts(**data["contacts"]),
+        consent=ConsentPolicy(**data["consent"]),
     )
 
 

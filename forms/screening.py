@@ -48,8 +48,10 @@ class AcknowledgeForm(FormSchema):
 class VerifyConsentForm(FormSchema):
     form_title = "Record the victim's consent"
     form_description = (
-        "A third-party application does not progress until the victim's written consent, "
-        "or other authority such as a power of attorney, is recorded."
+        "An application made for someone else, by a third party or an organisation, does not "
+        "progress until the victim's written consent, or other authority such as a power of "
+        "attorney, is recorded. Once the follow-up date has passed without it, the case can be "
+        "closed as consent not given."
     )
     # Evidence of consent that was not received would contradict the answer, so it is refused
     # then rather than stored and ignored.
@@ -60,6 +62,20 @@ class VerifyConsentForm(FormSchema):
             value=True,
             required_message="Select the evidence of consent.",
             forbidden_message="Leave out the evidence when consent has not been received.",
+        ),
+        OnlyWhen(
+            "consent_received_on",
+            depends_on="consent_received",
+            value=True,
+            required=False,
+            forbidden_message="Leave out the date when consent has not been received.",
+        ),
+        OnlyWhen(
+            "close_without_consent",
+            depends_on="consent_received",
+            value=False,
+            required=False,
+            forbidden_message="Leave this out when consent has been received.",
         ),
     )
 
@@ -75,6 +91,24 @@ class VerifyConsentForm(FormSchema):
         metadata={
             "title": "What is the evidence of consent?",
             "description": "Required when consent has been received; leave it out when it has not.",
+        },
+    )
+    # Where the council counts its limits from the completed application, the statutory clock
+    # starts on this day (RULES.md §3).
+    consent_received_on = DoneDate(
+        default_today=True,
+        metadata={
+            "title": "When did the consent arrive?",
+            "description": "Leave this out to use today's date. It cannot be in the future or before "
+            "the application was received.",
+        },
+    )
+    close_without_consent = StrictBoolean(
+        load_default=False,
+        metadata={
+            "title": "Close the case as consent not given?",
+            "description": "Only once the follow-up date has passed. The applicant and the victim "
+            "are told by letter.",
         },
     )
     notes = notes_field()

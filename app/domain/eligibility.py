@@ -7,6 +7,7 @@ where to go instead.
 """
 
 from collections.abc import Sequence
+from datetime import date
 
 APPLICANT_TYPES = ("victim", "third_party", "agency")
 CONSENT_EVIDENCE = ("written_consent", "power_of_attorney", "other")
@@ -91,9 +92,41 @@ def automatic_ineligibility(
 
 
 def consent_required(applicant_type: str) -> bool:
-    """A third-party application waits at acknowledgement until the victim's consent is recorded."""
+    """Anyone applying for someone else, a third party or an organisation, waits at
+    acknowledgement until the victim's consent is recorded (RULES.md §3; Derby City's notes,
+    line 124: "If you are applying ... on behalf of someone else, the application form must be
+    accompanied by evidence that you have the authority to act on the victim's behalf")."""
     _check_applicant_type(applicant_type)
-    return applicant_type == "third_party"
+    return applicant_type in ("third_party", "agency")
+
+
+def clock_started_on(
+    received_on: date, applicant_type: str, consent_given: bool, clock_starts: str
+) -> date | None:
+    """When the statutory clock starts, as far as the application tells (RULES.md §3): at
+    receipt; or, where the council counts its limits from the completed application
+    (``clock_starts == "completed_application"``), not until the victim's consent is recorded
+    when someone applied for them without it (None: the diagram starts it on consent)."""
+    if clock_starts not in ("receipt", "completed_application"):
+        raise ValueError(f"unknown clock start {clock_starts!r}")
+    waiting = consent_required(applicant_type) and not consent_given
+    return None if clock_starts == "completed_application" and waiting else received_on
+
+
+class ConsentStillAwaited(ValueError):
+    """A case may not yet be closed as "consent not given"."""
+
+
+def check_may_close_without_consent(follow_up_on: date | None, today: date) -> None:
+    """A case waiting for consent may be closed as "consent not given" only once the council's
+    limit (the ``consent_follow_up`` date) has passed; until then the applicant still has time."""
+    if follow_up_on is None:
+        raise ConsentStillAwaited("This case is not waiting for the victim's consent.")
+    if today <= follow_up_on:
+        raise ConsentStillAwaited(
+            "The case can be closed as consent not given only after the follow-up date, "
+            f"{follow_up_on.isoformat()}: until then the applicant still has time to send it."
+        )
 
 
 def consent_recorded(given: bool, evidence: str | None) -> bool:

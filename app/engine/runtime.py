@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from app.engine import clock as engine_clock
 from app.engine.functions import diagram_functions, to_date
-from app.engine.properties import role_for_lane, task_properties
+from app.engine.properties import instance_spec, role_for_lane, task_properties
 from app.engine.sandbox import ScriptError
 from app.engine.scripting import CaseScriptEngine
 from app.engine.serialization import dump_workflow, load_workflow
@@ -85,12 +85,18 @@ class PendingDeadline:
 @dataclass(frozen=True)
 class Snapshot:
     open_tasks: list[OpenTask]
+    # Every deadline the case can still meet whose due date is known now: those of open tasks
+    # and waiting windows, and those of steps still ahead whose due date the data already
+    # gives (the threshold decision and the case review from the day the clock starts).
     pending_deadlines: list[PendingDeadline]
     waiting_stage: str | None
     completed: bool
     next_timer_at: datetime | None
     waiting_for_appeal: bool
     data: dict[str, Any]
+    # The deadline keys of every step still ahead (due date known or not): a pending deadline
+    # not among them can no longer be met on this path (a refusal makes the review moot).
+    reachable_deadlines: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -203,6 +209,9 @@ class CaseRun:
             pending.extend(self._waiting_deadlines(task))
             waiting_stage = waiting_stage or self._waiting_stage(task)
         data = _latest_data(workflow)
+        ahead, reachable = self._deadlines_ahead(workflow, data)
+        known = {p.key for p in pending}
+        pending.extend(p for p in ahead if p.key not in known)
         return Snapshot(
             open_tasks=open_tasks,
             pending_deadlines=pending,
@@ -213,7 +222,42 @@ class CaseRun:
                 _waits_for(t, APPEAL_MESSAGE) for t in workflow.get_tasks(state=TaskState.WAITING)
             ),
             data=data,
+            reachable_deadlines=frozenset(reachable),
         )
+
+    def _deadlines_ahead(self, workflow: BpmnWorkflow, data: dict[str, Any]):
+        """The deadlines of the steps still reachable from where the case is (over the diagram's
+        flows), each with its due date when ``dueOn`` already evaluates on the case data.
+        LIFECYCLE: "Every statutory deadline is known from the day the clock starts"; one that
+        depends on a date not yet known (the meeting, the outcome) appears once it is."""
+        if workflow.is_completed():
+            return [], set()
+        start = [t.task_spec for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)]
+        facts = _application_facts(workflow)
+
+        def ruled_out(condition: str) -> bool:
+            # A flow the application's own facts rule out (a victim's application never waits
+            # for consent). Judged on the facts as received, which no step changes; a condition
+            # on anything else (a later answer) is assumed possible.
+            try:
+                return not self.engine.environment.evaluate(condition, facts)
+            except (ScriptError, ValueError, TypeError):
+                return False
+
+        pending: list[PendingDeadline] = []
+        reachable: set[str] = set()
+        for spec in _reachable_specs(start, ruled_out):
+            props = task_properties(instance_spec(spec))
+            key, expression = props.get("deadline"), props.get("dueOn")
+            if not key or not expression:
+                continue
+            reachable.add(key)
+            try:
+                due = to_date(self.engine.environment.evaluate(expression, data))
+            except (ScriptError, ValueError, TypeError):
+                continue  # depends on something not known yet (the clock's start, a meeting)
+            pending.append(PendingDeadline(key, spec.bpmn_name or spec.bpmn_id, due))
+        return pending, reachable
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -251,7 +295,16 @@ class CaseRun:
         done_on = self._done_on(task)
         if props.get("milestone"):
             self.effects.milestones.append((props["milestone"], done_on, spec.bpmn_id or spec.name))
-        if props.get("deadline") and getattr(spec, "manual", False) and not _siblings_open(task):
+        # A duty to tell is met when the person is told: an element with ``meets`` (the letter,
+        # the recorded call) meets that deadline, and the task deciding what to tell does not.
+        if props.get("meets"):
+            self.effects.deadlines_done.append((props["meets"], done_on))
+        if (
+            props.get("deadline")
+            and getattr(spec, "manual", False)
+            and props["deadline"] not in _met_elsewhere(self.parsed)
+            and not _siblings_open(task)
+        ):
             self.effects.deadlines_done.append((props["deadline"], done_on))
         # An event behind an event-based gateway that beats the gateway's timer meets that timer's window.
         parent = task.parent
@@ -342,6 +395,66 @@ class HandlerCall:
     @property
     def context(self) -> dict[str, Any]:
         return self.run.handler_context
+
+
+def _reachable_specs(start, ruled_out) -> list:
+    """Every task spec reachable from ``start`` (themselves included) over the flows, leaving
+    out a gateway's conditional flow when ``ruled_out(condition)``."""
+    seen: dict[str, Any] = {}
+    stack = list(start)
+    while stack:
+        spec = stack.pop()
+        if spec.name in seen:
+            continue
+        seen[spec.name] = spec
+        conditions = {
+            target: condition.args[0]
+            for condition, target in getattr(spec, "cond_task_specs", None) or []
+            if condition is not None
+        }
+        stack.extend(
+            o
+            for o in _expected_outputs(spec)
+            if o.name not in conditions or not ruled_out(conditions[o.name])
+        )
+    return list(seen.values())
+
+
+def _expected_outputs(spec) -> list:
+    """Where the flow can go next without anyone acting outside the case: not past a message
+    the case would wait for (an appeal not lodged has no dates yet, and the steps after it would
+    read an earlier request's)."""
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, MessageEventDefinition):
+        return []
+    if type(spec).__name__ == "EventBasedGateway":
+        inner = getattr(definition, "event_definitions", [])
+        return [
+            o for o, d in zip(spec.outputs, inner, strict=False) if not isinstance(d, MessageEventDefinition)
+        ]
+    return list(spec.outputs)
+
+
+def _application_facts(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The data the workflow started with: the application's facts (``cases.workflow_data``)."""
+    started = workflow.get_tasks(spec_name="Start")
+    return dict(started[0].data) if started else {}
+
+
+_MET_ELSEWHERE: dict[str, frozenset[str]] = {}
+
+
+def _met_elsewhere(parsed: ParsedProcess) -> frozenset[str]:
+    """The deadline keys some element of the diagram ``meets`` (cached per diagram)."""
+    keys = _MET_ELSEWHERE.get(parsed.checksum)
+    if keys is None:
+        keys = frozenset(
+            task_properties(spec)["meets"]
+            for spec in parsed.spec.task_specs.values()
+            if task_properties(spec).get("meets")
+        )
+        _MET_ELSEWHERE[parsed.checksum] = keys
+    return keys
 
 
 def _siblings_open(task) -> bool:

@@ -37,7 +37,8 @@ SAMPLE_DATE = "2026-11-02"
 # What the engine and the application put in case data (app/services/cases.py:workflow_data and
 # the appeal message); with the forms' fields, the names a diagram's expressions may read.
 CASE_DATA_NAMES = (
-    "council", "received_on", "channel", "applicant_type", "consent_given", "victim_vulnerable", "incidents",
+    "council", "received_on", "clock_started_on", "channel", "applicant_type", "consent_needed",
+    "consent_given", "consent_within_days", "victim_vulnerable", "incidents",
     "discretionary", "review_offered", "review_within_days", "appeal_within_days", "threshold",
     "appeal_received_on", "appeal_grounds", "agency", "agencies", "information_returns", "information_return",
 )  # fmt: skip
@@ -149,6 +150,8 @@ def _check_conventions(parsed: ParsedProcess) -> list[Problem]:
         problems += _check_expressions(element, spec, props)
         if getattr(spec, "manual", False):
             problems += _check_user_task(parsed, element, spec, props)
+        if "meets" in props and not _KEY.match(props["meets"]):
+            problems.append(Problem(element, f"Deadline key {props['meets']!r} must be lower_snake_case."))
         if "milestone" in props and props["milestone"] not in MILESTONES:
             problems.append(Problem(element, f"Unknown milestone {props['milestone']!r}."))
         operation = getattr(spec, "operation_name", None)

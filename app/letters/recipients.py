@@ -4,8 +4,10 @@
   ``victim`` when someone applied for them.
 - CT2 acknowledges it to the person or agency who applied on the victim's behalf
   (``third_party``).
-- Every other letter goes to the victim, with a copy to whoever applied on their behalf:
-  their consent covers that person receiving information about the application.
+- Every other letter goes to the victim, with a copy to whoever applied on their behalf once
+  the victim's consent is recorded: their consent covers that person "receiv[ing] information
+  about the application" (Derby City's notes, line 128). Before it, the person who applied gets
+  nothing about the case but CT2 and, if consent never comes, the letter closing the case.
 
 "The victim" is the first victim the application names (a household applying together is
 written to through its first member). A letter whose recipient cannot be identified at all (an
@@ -22,6 +24,9 @@ from app.models.document import Recipient
 
 ACKNOWLEDGEMENTS_TO_VICTIM = {"CT1"}
 ACKNOWLEDGEMENTS_TO_THIRD_PARTY = {"CT2"}
+# What the person who applied for the victim is sent whether or not consent is recorded: these
+# say nothing about the case but that it exists.
+WITHOUT_CONSENT = {"CT2", "consent_not_given"}
 
 
 @dataclass(frozen=True)
@@ -42,14 +47,28 @@ class Addressee:
         }
 
 
-def recipients_for(kind: str, application: dict[str, Any]) -> list[Addressee]:
+def recipients_for(
+    kind: str, application: dict[str, Any], data: dict[str, Any] | None = None
+) -> list[Addressee]:
+    """Who gets letter ``kind``; ``data`` is the case data when it is issued (whether the
+    victim's consent has been recorded since the application)."""
     victim = victim_addressee(application)
     third_party = third_party_addressee(application)
     if kind in ACKNOWLEDGEMENTS_TO_THIRD_PARTY:
         return [third_party] if third_party else []
     if kind in ACKNOWLEDGEMENTS_TO_VICTIM or third_party is None:
         return [victim]
+    if kind not in WITHOUT_CONSENT and not consent_in_hand(application, data or {}):
+        return [victim]
     return [victim, third_party]
+
+
+def consent_in_hand(application: dict[str, Any], data: dict[str, Any]) -> bool:
+    """Whether the victim's consent is recorded: with the application, or since (verify_consent)."""
+    if data.get("consent_received") is True:
+        return True
+    given = data.get("consent_given", (application.get("consent") or {}).get("given"))
+    return given is True
 
 
 def victim_addressee(application: dict[str, Any]) -> Addressee:

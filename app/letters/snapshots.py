@@ -15,13 +15,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.councils import Council
-from app.domain.eligibility import INELIGIBILITY_REASONS, SIGNPOSTING
+from app.domain.eligibility import INELIGIBILITY_REASONS, SIGNPOSTING, consent_required
 from app.domain.threshold import describe_threshold
 from app.letters.kinds import LETTER_HEADINGS, LETTER_TITLES
 from app.letters.privacy import Redactor, names_in
 from app.letters.recipients import (
+    WITHOUT_CONSENT,
     Addressee,
     address_lines,
+    consent_in_hand,
     recipients_for,
     third_party_addressee,
     victim_addressee,
@@ -110,14 +112,14 @@ def letters_issued(
             deadlines=deadlines,
             issued_on=issued_on,
         )
-        for addressee in recipients_for(kind, application):
+        for addressee in recipients_for(kind, application, dict(facts.data)):
             yield IssuedLetter(kind, element, addressee, letter_snapshot(facts, addressee))
 
 
 def letter_snapshot(facts: LetterFacts, addressee: Addressee) -> dict[str, Any]:
     """The JSON-able snapshot one letter is rendered from."""
     council = facts.council
-    copy = addressee.role == Recipient.THIRD_PARTY and facts.kind != "CT2"
+    copy = addressee.role == Recipient.THIRD_PARTY and facts.kind not in WITHOUT_CONSENT
     redact = redactor_for(facts, addressee)
     snapshot = {
         "kind": facts.kind,
@@ -146,7 +148,7 @@ def letter_snapshot(facts: LetterFacts, addressee: Addressee) -> dict[str, Any]:
 
 def letter_title(kind: str, role: str) -> str:
     title = LETTER_TITLES[kind]
-    if role == Recipient.THIRD_PARTY and kind != "CT2":
+    if role == Recipient.THIRD_PARTY and kind not in WITHOUT_CONSENT:
         return f"{title}, copy to the third party"
     return title
 
@@ -185,12 +187,20 @@ def redactor_for(facts: LetterFacts, addressee: Addressee) -> Redactor:
 
 def _acknowledgement(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     application = facts.application
-    third_party = application.get("applicant_type") in ("third_party", "agency")
+    applied_for_victim = consent_required(str(application.get("applicant_type")))
     return {
-        "applied_for_victim": third_party,
-        "consent_needed": application.get("applicant_type") == "third_party"
-        and not facts.data.get("consent_given", bool((application.get("consent") or {}).get("given"))),
+        "applied_for_victim": applied_for_victim,
+        "applied_as_organisation": application.get("applicant_type") == "agency",
+        "consent_needed": applied_for_victim and not consent_in_hand(application, dict(facts.data)),
         "threshold": describe_threshold(facts.council.threshold),
+    }
+
+
+def _consent_not_given(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    asked_by = facts.deadlines.get("consent_follow_up")
+    return {
+        "asked_by": asked_by.isoformat() if asked_by else None,
+        "applied_as_organisation": facts.application.get("applicant_type") == "agency",
     }
 
 
@@ -286,6 +296,7 @@ _BUILDERS = {
     "CT3": _threshold_not_met,
     "CT4": _threshold_met,
     "ineligible": _ineligible,
+    "consent_not_given": _consent_not_given,
     "review_outcome": _review_outcome,
     "outcome": _outcome,
     "appeal_outcome": _appeal_outcome,

@@ -38,6 +38,9 @@ class Case(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN, index=True)
     stage: Mapped[str] = mapped_column(String(32), index=True)
     received_on: Mapped[date] = mapped_column(Date)
+    # When the statutory clock started: receipt, or the day the victim's consent was recorded
+    # where the council counts its limits from the completed application (RULES.md §3).
+    clock_started_on: Mapped[date | None] = mapped_column(Date)
     application: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Deferred: only running the case needs it, not listing or showing it.
     workflow: Mapped[str] = mapped_column(Text, deferred=True)

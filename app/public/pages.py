@@ -130,7 +130,7 @@ def steps_for(answers: dict[str, Any]) -> list[str]:
     steps = ["who", "victim"]
     if kind in ("third_party", "agency"):
         steps.append("you")
-    if kind == "third_party":
+        # Anyone applying for someone else needs their consent, an organisation too (RULES.md §3).
         steps.append("consent")
     return [*steps, "incidents", "impact", "declaration"]
 
@@ -146,7 +146,7 @@ def application(answers: dict[str, Any], incidents: list[dict[str, Any]] | None 
     if kind in ("third_party", "agency"):
         you = {k: v for k, v in (answers.get("you") or {}).items() if v not in ("", None)}
         body["applicant"] = you
-    if kind == "third_party" and answers.get("consent"):
+    if kind in ("third_party", "agency") and answers.get("consent"):
         evidence = answers["consent"].get("evidence")
         body["consent"] = {"given": False} if evidence == "later" else {"given": True, "evidence": evidence}
     body["incidents"] = [

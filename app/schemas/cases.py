@@ -156,6 +156,14 @@ class CaseSummarySchema(Schema):
     status = fields.String()
     stage = fields.String()
     received_on = fields.Date()
+    clock_started_on = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "when the statutory clock started: the day of receipt, or, where the "
+            "council counts its limits from the completed application, the day the victim's "
+            "consent was recorded; null while it is awaited"
+        },
+    )
     process = fields.Function(
         lambda c: {"key": c.process_version.process_key, "version": c.process_version.number}
     )

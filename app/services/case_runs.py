@@ -9,13 +9,14 @@ same case makes that commit fail (optimistic version), and nothing is half-appli
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import inspect
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
+from app.domain.deadlines import is_window
 from app.engine.runtime import CaseRun, Effects, Snapshot
 from app.extensions import db
 from app.models import (
@@ -65,12 +66,14 @@ def apply_run(case: Case, effects: Effects, snapshot: Snapshot, actor: str, now:
 
 def _apply_run(case: Case, effects: Effects, snapshot: Snapshot, actor: str, now: datetime) -> None:
     case.updated_at = now
+    data = snapshot.data
+    if data.get("clock_started_on"):
+        case.clock_started_on = date.fromisoformat(str(data["clock_started_on"])[:10])
+    _sync_deadlines(case, snapshot)
     _apply_effects(case, effects, actor, now)
     _sync_tasks(case, snapshot, now)
-    _sync_deadlines(case, snapshot)
     # After the deadlines, so a letter can quote the window the run just opened (review, appeal).
     issue_letters(case, effects.letters, now)
-    data = snapshot.data
     if isinstance(data.get("threshold"), dict):
         case.threshold = data["threshold"]
     if snapshot.completed:
@@ -115,6 +118,10 @@ def _sync_tasks(case: Case, snapshot: Snapshot, now) -> None:
             task.status = TaskStatus.CANCELLED  # the workflow moved on without it
     for open_task in snapshot.open_tasks:
         if open_task.spiff_id in known:
+            # Its due date moves with what it is computed from (the clock's start).
+            row = known[open_task.spiff_id]
+            if row.status == TaskStatus.OPEN and row.due_on != open_task.due_on:
+                row.due_on = open_task.due_on
             continue
         row = CaseTask(
             case_id=case.id,
@@ -136,14 +143,28 @@ def _sync_tasks(case: Case, snapshot: Snapshot, now) -> None:
 
 
 def _sync_deadlines(case: Case, snapshot: Snapshot) -> None:
-    existing = {d.key for d in case.deadlines}
+    """Write the snapshot's pending deadlines: add new ones, move the due date of those not yet
+    met when what it is computed from moved (the clock started on consent), and drop those not
+    yet met that no step ahead can meet any more and whose step never opened (a case review
+    listed from the clock's start, on a case refused at the threshold). A met deadline, a
+    window, and one whose task opened stay as they were: they are the case's record."""
+    rows = {d.key: d for d in case.deadlines}
     for pending in snapshot.pending_deadlines:
-        if pending.key in existing:
-            continue  # computed once, when the step became due; a repeated step keeps its first limit
-        row = Deadline(case_id=case.id, key=pending.key, label=pending.label, due_on=pending.due_on)
-        case.deadlines.append(row)
-        db.session.add(row)
-        existing.add(pending.key)
+        row = rows.get(pending.key)
+        if row is None:
+            row = Deadline(case_id=case.id, key=pending.key, label=pending.label, due_on=pending.due_on)
+            case.deadlines.append(row)
+            db.session.add(row)
+            rows[pending.key] = row
+        elif row.done_on is None and row.due_on != pending.due_on:
+            row.due_on = pending.due_on
+    listed = {p.key for p in snapshot.pending_deadlines}
+    opened = {t.deadline for t in case.tasks if t.deadline}
+    for row in list(case.deadlines):
+        moot = row.key not in listed and (snapshot.completed or row.key not in snapshot.reachable_deadlines)
+        if row.done_on is None and moot and row.key not in opened and not is_window(row.key):
+            case.deadlines.remove(row)
+            db.session.delete(row)
 
 
 def add_history(case: Case, actor: str, event: str, detail: str = "", at=None) -> None:

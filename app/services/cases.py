@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
+from app.domain import eligibility
 from app.domain.calendar import format_date
 from app.domain.deadlines import is_window, received_in_window
 from app.engine.runtime import CaseRun, NotWaitingForMessage, WorkflowError
@@ -59,12 +60,27 @@ def _iso(value: Any) -> Any:
 def workflow_data(application: dict[str, Any], council) -> dict[str, Any]:
     """What the diagram sees of an application: facts for its conditions, no personal details."""
     consent = application.get("consent") or {}
+    applicant_type = application["applicant_type"]
+    consent_given = bool(consent.get("given"))
+    received_on = date.fromisoformat(application["received_on"])
+    clock_start = eligibility.clock_started_on(
+        received_on, applicant_type, consent_given, council.consent.clock_starts
+    )
     return {
         "council": council.id,
         "received_on": application["received_on"],
+        # The statutory limits run from here; None until consent is recorded where the council
+        # counts from the completed application (the diagram's verify_consent starts it).
+        "clock_started_on": clock_start.isoformat() if clock_start else None,
         "channel": application["channel"],
-        "applicant_type": application["applicant_type"],
-        "consent_given": bool(consent.get("given")),
+        "applicant_type": applicant_type,
+        "consent_needed": eligibility.consent_required(applicant_type),
+        "consent_given": consent_given,
+        # Consent sent with the application arrived with it (a letter dated earlier included).
+        "consent_received_on": max(consent.get("received_on") or "", application["received_on"])
+        if consent_given
+        else None,
+        "consent_within_days": council.consent.follow_up_days,
         "victim_vulnerable": any(v.get("vulnerable") for v in application.get("victims", [])),
         "incidents": application.get("incidents", []),
         "discretionary": application.get("discretionary"),
@@ -93,6 +109,7 @@ def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
         status=CaseStatus.OPEN,
         stage="acknowledgement",
         received_on=received_on,
+        clock_started_on=None,  # set from the workflow's data by the first run
         application=stored,
         workflow="",
         created_at=now,

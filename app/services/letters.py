@@ -15,10 +15,19 @@ from datetime import datetime
 from app.clock import LOCAL_TIMEZONE
 from app.extensions import db
 from app.letters import letters_issued, render_html
-from app.models import Case, Document, EmailStatus
+from app.models import Case, Document, EmailStatus, Recipient
 from app.services import councils, mail, status_links
 
 STATUS_LINK_LETTERS = {"CT1", "CT2"}
+
+
+def _before_consent(letter) -> bool:
+    """A letter to the person who applied for the victim, sent before the victim's consent is
+    recorded: it carries no link to follow the case (RULES.md §3: nothing about the case goes
+    to them before consent)."""
+    return letter.addressee.role == Recipient.THIRD_PARTY and bool(
+        letter.snapshot["letter"].get("consent_needed")
+    )
 
 
 def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document]:
@@ -35,7 +44,7 @@ def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document
                             deadlines=deadlines, issued_on=issued_on)  # fmt: skip
     for letter in issued:
         snapshot, addressee = letter.snapshot, letter.addressee
-        if letter.kind in STATUS_LINK_LETTERS:
+        if letter.kind in STATUS_LINK_LETTERS and not _before_consent(letter):
             # The acknowledgement carries the applicant's private link to follow the case.
             snapshot["status_url"] = status_links.status_url(status_links.issue(case, revoke_earlier=False))
         status, next_attempt_at = mail.initial_status(addressee.email, now)

@@ -8,6 +8,7 @@ from typing import Any
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
+from app.domain import eligibility
 from app.domain.threshold import (
     ThresholdPolicy,
     ThresholdResult,
@@ -185,6 +186,12 @@ def complete_task(user: User, task: CaseTask, body: Any):
     case = case_store.get_whole_case(task.case_id)
     data = load_form(task.form_key, body, FormContext(today=clock.today(), received_on=case.received_on))
     data = complete_defaults(task.form_key, case, data)
+    if data.get("close_without_consent"):
+        follow_up = next((d.due_on for d in case.deadlines if d.key == "consent_follow_up"), None)
+        try:
+            eligibility.check_may_close_without_consent(follow_up, clock.today())
+        except eligibility.ConsentStillAwaited as exc:
+            raise CaseConflict(str(exc)) from None
 
     def complete(run: CaseRun, workflow) -> None:
         check = FORM_CHECKS.get(task.form_key)

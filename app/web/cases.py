@@ -81,6 +81,8 @@ class CasePage:
     status: str
     stage: str
     received: str | None  # None: not shown (partners)
+    # When the statutory clock started (staff only), or why it has not yet.
+    clock_started: str | None
     process: str | None  # "community-trigger, version 3"; None for partners
     deadlines: list[DeadlineRow]
     tasks: list[TaskLink]
@@ -90,6 +92,12 @@ class CasePage:
     # Staff only; None for partners, so a template cannot show them by mistake.
     timeline: list[TimelineEntry] | None
     documents: list[DocumentLink] | None
+
+
+def _clock_started(case: Case) -> str:
+    if case.clock_started_on is None:
+        return "Not yet: it starts when the victim's consent is recorded"
+    return format_date(case.clock_started_on)
 
 
 def _is_staff(user: User, case: Case) -> bool:
@@ -202,6 +210,7 @@ def present_case(user: User, case: Case) -> CasePage:
         status=case.status.capitalize(),
         stage=case.stage.capitalize(),
         received=format_date(case.received_on) if staff else None,
+        clock_started=_clock_started(case) if staff else None,
         process=f"{case.process_version.process_key}, version {case.process_version.number}"
         if staff
         else None,

@@ -24,7 +24,14 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
     assert case["status"] == "open" and case["stage"] == "acknowledgement"
     assert case["process"] == {"key": "community_trigger_derbyshire", "version": 1}
     assert case["threshold"]["evaluation"]["met"] is True
-    assert deadlines(case) == {"acknowledge": ("2026-12-21", None, "pending")}
+    # Changed with issue 11: every statutory deadline is on the case from the day the clock
+    # starts (here at receipt), not only once its step opens (LIFECYCLE).
+    assert case["received_on"] == case["clock_started_on"] == "2026-12-14"
+    assert deadlines(case) == {
+        "acknowledge": ("2026-12-21", None, "pending"),
+        "threshold_decision": ("2027-01-07", None, "pending"),
+        "case_review": ("2027-02-11", None, "pending"),
+    }
     assert milestones(case) == [("received", "2026-12-14")]
     assert forms(case) == ["acknowledge"]
 

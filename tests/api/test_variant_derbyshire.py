@@ -115,9 +115,16 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     assert case["process"] == {"key": "community_trigger_derbyshire", "version": 1}
     assert case["threshold"]["evaluation"]["met"] is True
     assert case["threshold"]["evaluation"]["qualifying_count"] == 3  # the ICB report counts here
-    # 5 working days: without Easter this would be Monday 29 March.
-    assert deadlines(case) == {"acknowledge": ("2027-03-31", None, "pending")}
-    assert {d["key"]: d["label"] for d in case["deadlines"]} == {"acknowledge": LABELS["acknowledge"]}
+    # 5 working days: without Easter this would be Monday 29 March. Changed with issue 11: the
+    # consent came with the application, so the clock starts at receipt and every statutory
+    # deadline is on the case at once (LIFECYCLE).
+    assert case["clock_started_on"] == "2027-03-22"
+    assert deadlines(case) == {
+        "acknowledge": ("2027-03-31", None, "pending"),
+        "threshold_decision": ("2027-04-14", None, "pending"),
+        "case_review": ("2027-05-20", None, "pending"),
+    }
+    assert {d["key"]: d["label"] for d in case["deadlines"]} == {k: LABELS[k] for k in deadlines(case)}
     assert tasks(case) == [
         ("acknowledge", "community_safety_officer", "Acknowledge the completed application")
     ]
@@ -133,7 +140,10 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
         ("CT1", "victim", "2027-03-30"),
         ("CT2", "third_party", "2027-03-30"),
     ]
-    assert milestones(case)[-2:] == [("acknowledged", "2027-03-30"), ("consent_confirmed", "2027-03-30")]
+    # The consent arrived with the application (issue 11: the milestone is dated when it arrived).
+    assert {"consent_confirmed": "2027-03-22", "acknowledged": "2027-03-30"}.items() <= dict(
+        milestones(case)
+    ).items()
     assert forms(case) == ["screen_eligibility"]
     case = erewash.complete(case, "screen_eligibility", {"eligible": True})
     assert case["stage"] == "threshold"
@@ -245,8 +255,8 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     assert {d["key"]: d["label"] for d in case["deadlines"]} == {k: LABELS[k] for k in deadlines(case)}
     assert milestones(case) == [
         ("received", "2027-03-22"),
+        ("consent_confirmed", "2027-03-22"),
         ("acknowledged", "2027-03-30"),
-        ("consent_confirmed", "2027-03-30"),
         ("threshold_met", "2027-04-14"),
         ("information_requested", "2027-04-14"),
         ("information_returned", "2027-04-19"),
@@ -319,7 +329,7 @@ def test_a_refused_third_party_appeals_to_the_pcc_with_the_consent_letter(counci
     )
     assert (case["status"], case["stage"]) == ("closed", "closed")
     assert [k for k, _ in milestones(case)] == [
-        "received", "acknowledged", "consent_confirmed", "threshold_not_met",
+        "received", "consent_confirmed", "acknowledged", "threshold_not_met",
         "appeal_lodged", "appeal_decided", "closed",
     ]  # fmt: skip
     assert milestones(case)[-3:] == [
@@ -342,7 +352,11 @@ def test_a_late_acknowledgement_over_easter_is_escalated_and_missed(council, cli
     case = high_peak.open_case(third_party_application(received_on="2027-03-25", incidents=INCIDENTS,
                                                        consent=CONSENT))  # fmt: skip
     assert case["reference"] == "HPK-2027-0001"
-    assert deadlines(case) == {"acknowledge": ("2027-04-05", None, "pending")}
+    assert deadlines(case) == {
+        "acknowledge": ("2027-04-05", None, "pending"),
+        "threshold_decision": ("2027-04-19", None, "pending"),
+        "case_review": ("2027-05-25", None, "pending"),
+    }
 
     # Open until the end of 5 April, local time (BST: 23:00 UTC).
     assert "fired on 0 case(s)" in run_timers(runner, "2027-04-05T22:59:00+00:00")

@@ -126,14 +126,20 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     )
     # Wednesday 23 December + 3 working days: 24th, then Tuesday 29th and Wednesday 30th
     # (Christmas Day and Boxing Day observed on Friday 25th and Monday 28th).
-    assert deadlines(case) == {"acknowledge": ("2026-12-30", None, "pending")}
+    # Changed with issue 11: every statutory deadline is on the case from receipt (LIFECYCLE).
+    assert deadlines(case) == {
+        "acknowledge": ("2026-12-30", None, "pending"),
+        "threshold_decision": ("2027-01-15", None, "pending"),
+        "case_review": ("2027-02-22", None, "pending"),
+    }
     assert forms(case) == ["acknowledge"]
 
     at("2026-12-30T10:00:00+00:00")
     case = east_herts.complete(case, "acknowledge", {"sent_on": "2026-12-30", "method": "email"})
     assert deadlines(case)["acknowledge"] == ("2026-12-30", "2026-12-30", "met")
     assert letters(case) == [LETTERS["CT1"], LETTERS["CT2"]]
-    assert ("consent_confirmed", "2026-12-30") in milestones(case)  # consent came with the application
+    # Consent came with the application: the milestone is dated when it arrived (issue 11).
+    assert ("consent_confirmed", "2026-12-23") in milestones(case)
 
     # --- CT3 or CT4 within 14 working days of the application ---------------------------------
     case = east_herts.complete(case, "screen_eligibility", {"eligible": True})
@@ -292,8 +298,8 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     }
     assert milestones(case) == [
         ("received", "2026-12-23"),
+        ("consent_confirmed", "2026-12-23"),
         ("acknowledged", "2026-12-30"),
-        ("consent_confirmed", "2026-12-30"),
         ("threshold_met", "2027-01-15"),
         ("information_requested", "2027-01-18"),
         ("information_returned", "2027-01-26"),
@@ -336,7 +342,11 @@ def _refuse(east_herts, at):
     evaluation = case["threshold"]["evaluation"]
     assert (evaluation["met"], evaluation["qualifying_count"]) == (False, 2)
     assert "more than the longer of 30 days and 1 month" in evaluation["explanation"]
-    assert deadlines(case) == {"acknowledge": ("2027-01-07", None, "pending")}
+    assert deadlines(case) == {
+        "acknowledge": ("2027-01-07", None, "pending"),
+        "threshold_decision": ("2027-01-22", None, "pending"),
+        "case_review": ("2027-03-01", None, "pending"),
+    }
     at("2027-01-05T09:00:00+00:00")
     case = east_herts.complete(case, "acknowledge", {"sent_on": "2027-01-05", "method": "post"})
     case = east_herts.complete(case, "screen_eligibility", {"eligible": True})

@@ -108,8 +108,13 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     assert case["reference"] == "RBKC-2027-0001"
     assert case["threshold"]["evaluation"]["met"] is False
     assert case["threshold"]["evaluation"]["qualifying_count"] == 2
-    # Five working days from Monday 26 April skip the early May bank holiday (3 May).
-    assert deadlines(case) == {"acknowledge": ("2027-05-04", None, "pending")}
+    # Five working days from Monday 26 April skip the early May bank holiday (3 May). Changed
+    # with issue 11: the decision's and the review's deadlines are on the case from receipt.
+    assert deadlines(case) == {
+        "acknowledge": ("2027-05-04", None, "pending"),
+        "threshold_decision": ("2027-05-18", None, "pending"),
+        "case_review": ("2027-06-23", None, "pending"),
+    }
     assert milestones(case) == [("received", "2027-04-26")]
     assert letters(case) == []
 
@@ -121,10 +126,9 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     # Every victim who applies is interviewed before the decision (rbkc-case-study.txt line 23).
     assert names(case) == ["Interview the victim"]
     assert case["stage"] == "threshold"
-    # Due when the decision is due (15 working days, the bank holiday skipped); the decision's
-    # deadline is listed once its own step opens.
+    # Due when the decision is due (15 working days, the bank holiday skipped).
     assert rbkc.open_task(case, "contact_victim")["due_on"] == "2027-05-18"
-    assert "threshold_decision" not in deadlines(case)
+    assert deadlines(case)["threshold_decision"] == ("2027-05-18", None, "pending")
 
     at("2027-04-29T11:00:00+01:00")
     interview = {"contacted_on": "2027-04-29", "victim_will_attend": True,
@@ -152,13 +156,16 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     case = rbkc.complete(
         case, "threshold_decision", {"threshold_met": False, "reasons": "Incident c was reported late."}
     )
-    assert deadlines(case)["threshold_decision"] == ("2027-05-18", "2027-05-19", "missed")
+    # Changed with issue 11: the decision is met when the victim is told (CT3 or CT4), not when
+    # the officer decides; the senior officer's review comes first.
+    assert deadlines(case)["threshold_decision"] == ("2027-05-18", None, "missed")
     assert milestones(case)[-1] == ("threshold_not_met", "2027-05-19")
     review = rbkc.open_task(case, "decide_appeal")
     assert (review["name"], review["role"], review["stage"]) == (
         "Review the refusal (senior partnership officer)", "appeal_body", "threshold"
     )  # fmt: skip
-    assert review["due_on"] is None  # the source states no time limit for it
+    # Inside the threshold deadline (issue 11): the refusal is not told until reviewed.
+    assert review["due_on"] == "2027-05-18"
     assert case["stage"] == "threshold"
     assert letters(case) == ["Acknowledgement to the applicant (CT1)"]  # no CT3 yet
     # No appeal is open while the senior officer reviews.
@@ -266,7 +273,7 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
 
     assert deadlines(case) == {
         "acknowledge": ("2027-05-04", "2027-04-28", "met"),
-        "threshold_decision": ("2027-05-18", "2027-05-19", "missed"),
+        "threshold_decision": ("2027-05-18", "2027-05-20", "missed"),
         "case_review": ("2027-06-23", "2027-06-02", "met"),
         "outcome_notification": ("2027-06-07", "2027-06-04", "met"),
         "appeal_window": ("2027-07-02", "2027-06-21", "met"),
@@ -319,7 +326,11 @@ def test_a_refusal_confirmed_by_the_senior_officer_gets_ct3_and_closes_when_no_d
 ):
     # Monday 23 August 2027: the August bank holiday (30 August) falls in every working-day limit.
     case = _apply(rbkc, at, "2027-08-23", [LATE_REPORT[0]])
-    assert deadlines(case) == {"acknowledge": ("2027-08-31", None, "pending")}
+    assert deadlines(case) == {
+        "acknowledge": ("2027-08-31", None, "pending"),
+        "threshold_decision": ("2027-09-14", None, "pending"),
+        "case_review": ("2027-10-19", None, "pending"),
+    }
     at("2027-08-31T16:00:00+01:00")
     case = rbkc.complete(case, "acknowledge", {"sent_on": "2027-08-31", "method": "post"})
     case = rbkc.complete(case, "screen_eligibility", {"eligible": True})
@@ -328,7 +339,9 @@ def test_a_refusal_confirmed_by_the_senior_officer_gets_ct3_and_closes_when_no_d
 
     at("2027-09-01T10:00:00+01:00")
     case = rbkc.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
-    assert deadlines(case)["threshold_decision"] == ("2027-09-14", "2027-09-01", "met")
+    # Not yet met (issue 11): the victim has not been told; the senior review is due inside it.
+    assert deadlines(case)["threshold_decision"] == ("2027-09-14", None, "pending")
+    assert rbkc.open_task(case, "decide_appeal")["due_on"] == "2027-09-14"
     assert letters(case) == ["Acknowledgement to the applicant (CT1)"]
     assert forms(case) == ["decide_appeal"]
 
@@ -347,6 +360,8 @@ def test_a_refusal_confirmed_by_the_senior_officer_gets_ct3_and_closes_when_no_d
     assert entered(client, rbkc, review)["further_actions"] == confirm["further_actions"]
     assert letters(case) == ["Acknowledgement to the applicant (CT1)", "Threshold not met (CT3)"]
     assert case["open_tasks"] == [] and case["status"] == "open"
+    # The refusal, reviewed, is told inside the threshold deadline: met on the day CT3 went out.
+    assert deadlines(case)["threshold_decision"] == ("2027-09-14", "2027-09-03", "met")
     assert deadlines(case)["review_request_window"] == ("2027-10-01", None, "pending")
     assert "threshold_met" not in dict(milestones(case))
 
@@ -357,7 +372,7 @@ def test_a_refusal_confirmed_by_the_senior_officer_gets_ct3_and_closes_when_no_d
     assert (case["status"], case["stage"]) == ("closed", "closed")
     assert deadlines(case) == {
         "acknowledge": ("2027-08-31", "2027-08-31", "met"),
-        "threshold_decision": ("2027-09-14", "2027-09-01", "met"),
+        "threshold_decision": ("2027-09-14", "2027-09-03", "met"),
         "review_request_window": ("2027-10-01", None, "missed"),
     }
     assert milestones(case) == [

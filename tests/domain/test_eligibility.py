@@ -143,10 +143,10 @@ def test_anonymous_detection(applicant_type, applicant_name, victim_names, expec
 
 @pytest.mark.parametrize(
     ("applicant_type", "required"),
-    [("victim", False), ("third_party", True), ("agency", False)],
+    [("victim", False), ("third_party", True), ("agency", True)],
     ids=APPLICANT_TYPES,
 )
-def test_consent_is_required_for_third_parties_only(applicant_type, required):
+def test_consent_is_required_from_anyone_applying_for_someone_else(applicant_type, required):
     assert consent_required(applicant_type) is required
 
 

@@ -21,7 +21,10 @@ DAY_BEFORE_RECEIVED = "2026-11-01"
 # evidence and reason are required only in some cases, so they are listed as optional here.
 MINIMUM_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "acknowledge": ({"method"}, {"sent_on", "notes"}),
-    "verify_consent": ({"consent_received"}, {"evidence", "notes"}),
+    "verify_consent": (
+        {"consent_received"},
+        {"evidence", "consent_received_on", "close_without_consent", "notes"},
+    ),
     "screen_eligibility": ({"eligible"}, {"reason", "notes"}),
     "threshold_decision": ({"threshold_met", "reasons"}, {"route"}),
     "request_information": ({"agencies"}, set()),
@@ -70,7 +73,13 @@ MINIMUM_BODIES: dict[str, dict[str, Any]] = {
 # What load_form returns for each minimum body: dates as strings, defaults filled in.
 MINIMUM_RESULTS: dict[str, dict[str, Any]] = {
     "acknowledge": {"sent_on": "2026-11-20", "method": "post", "notes": ""},
-    "verify_consent": {"consent_received": True, "evidence": "written_consent", "notes": ""},
+    "verify_consent": {
+        "consent_received": True,
+        "evidence": "written_consent",
+        "notes": "",
+        "consent_received_on": "2026-11-20",
+        "close_without_consent": False,
+    },
     "screen_eligibility": {"eligible": True, "reason": None, "notes": ""},
     "threshold_decision": {"threshold_met": True, "reasons": "Three qualifying complaints in six months."},
     "request_information": {"agencies": ["police"]},

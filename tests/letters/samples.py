@@ -73,6 +73,7 @@ DATA: dict[str, dict[str, Any]] = {
                                          "was reported 40 days after it happened, more than 1 month."}},
     "CT4": {"threshold_met": True, "reasons": "Met."},
     "ineligible": {"eligible": False, "reason": "service_complaint"},
+    "consent_not_given": {"consent_received": False, "close_without_consent": True},
     "review_outcome": {"decided_on": "2027-01-08", "upheld": False,
                        "reasons": f"The reviewer agreed: {PERPETRATOR}'s behaviour was reported too late."},
     "outcome": REVIEW,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -29,7 +30,8 @@ KINDS = list(LETTER_TITLES)
 def render(kind, council_id="derby-city", body=None, **data):
     body = body if body is not None else application(**(THIRD_PARTY if kind == "CT2" else {}))
     letter_facts = facts(kind, council_id=council_id, app_body=body, **data)
-    return [letter_snapshot(letter_facts, addressee) for addressee in recipients_for(kind, body)]
+    addressees = recipients_for(kind, body, dict(letter_facts.data))
+    return [letter_snapshot(letter_facts, addressee) for addressee in addressees]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -106,10 +108,42 @@ def test_third_party_letters():
     text = html_text(render_html(ct2))
     assert "Dear Sam Helper" in text and "We need the consent of the person you applied for" in text
     assert "Alex" not in text  # a letter names only its recipient
-    victim_copy, third_party_copy = render("CT4", body=application(**THIRD_PARTY))
+    victim_copy, third_party_copy = render("CT4", body=application(**THIRD_PARTY), consent_received=True)
     assert "This is your copy" not in html_text(render_html(victim_copy))
     assert "This is your copy of the letter we have sent to them" in html_text(render_html(third_party_copy))
     assert third_party_copy["title"] == "Threshold met (CT4), copy to the third party"
+
+
+def test_an_organisation_is_asked_for_consent_and_told_nothing_more():
+    body = application(applicant_type="agency", consent={"given": False},
+                       applicant={"name": "Kim Officer", "organisation": "Derby Homes"})  # fmt: skip
+    (ct2,) = render("CT2", body=body)
+    text = html_text(render_html(ct2))
+    assert "that your organisation made on behalf of the person affected" in text
+    assert "We need the consent of the person you applied for" in text
+    assert "we cannot tell you anything more about the application" in text
+    for private in ("Alex", "shouted at night", "Pollard"):
+        assert private not in text
+    (victim_only,) = render("CT4", body=body)  # no copy before consent
+    assert victim_only["recipient"]["role"] == "victim"
+
+
+def test_consent_not_given_letter_to_the_applicant_and_the_victim():
+    body = application(**THIRD_PARTY)
+    letter_facts = replace(
+        facts("consent_not_given", app_body=body), deadlines={"consent_follow_up": date(2027, 1, 11)}
+    )
+    to_victim, to_third_party = (
+        letter_snapshot(letter_facts, a)
+        for a in recipients_for("consent_not_given", body, dict(letter_facts.data))
+    )
+    victim_text = html_text(render_html(to_victim))
+    assert "made on your behalf by someone else" in victim_text
+    assert "We have not received it by 11 January 2027" in victim_text
+    assert "shared nothing about it with the person who applied" in victim_text
+    third_text = html_text(render_html(to_third_party))
+    assert "Dear Sam Helper" in third_text and "So we have closed the application" in third_text
+    assert "This is your copy" not in third_text and "Alex" not in third_text
 
 
 @pytest.mark.parametrize("kind", ["outcome", "appeal_outcome", "review_outcome", "CT3"])

@@ -275,8 +275,8 @@ def broken_derbyshire() -> bytes:
     """A due date that passes the check on upload (sample data) but fails on a real case's data."""
     xml = (PROCESSES_DIR / "community_trigger_derbyshire.bpmn").read_text()
     broken = xml.replace(
-        "add_working_days(received_on, 15)",
-        "add_working_days(received_on, 15) if channel == 1 else add_working_days(channel, 15)",
+        "add_working_days(clock_started_on, 15)",
+        "add_working_days(clock_started_on, 15) if channel == 1 else add_working_days(channel, 15)",
         1,
     )
     assert broken != xml
