@@ -19,6 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from app.domain.deadlines import is_window
 from app.engine import clock as engine_clock
 from app.engine.functions import diagram_functions, to_date
 from app.engine.properties import instance_spec, role_for_lane, task_properties
@@ -249,7 +250,9 @@ class CaseRun:
         for spec in _reachable_specs(start, ruled_out):
             props = task_properties(instance_spec(spec))
             key, expression = props.get("deadline"), props.get("dueOn")
-            if not key or not expression:
+            # A window (the applicant's time to act) is listed when the case waits on it: one
+            # listed ahead would look open to an appeal before the decision it follows.
+            if not key or not expression or is_window(key):
                 continue
             reachable.add(key)
             try:

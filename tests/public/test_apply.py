@@ -206,3 +206,24 @@ def test_a_long_application_is_kept_on_the_server_not_in_the_cookie(browser):
     cookie = browser.get_cookie("ctflow_session")
     assert cookie is not None and len(cookie.value) < 1000  # a browser drops cookies over about 4 KB
     assert _html(browser.get(f"{START}/incidents")).count("Incident ") >= 3
+
+
+def test_an_organisation_is_asked_for_the_victims_consent_too(app, browser, derby):
+    """RULES.md §3: anyone applying for someone else, an organisation included, needs consent."""
+    _post(browser, f"{START}/who", {"applicant_type": "agency"})
+    _post(browser, f"{START}/victim", {"name": "Pat Victim"})
+    response = _post(browser, f"{START}/you", {"name": "Kim Officer", "organisation": "Derby Homes"})
+    assert response.headers["Location"].endswith(f"{START}/consent")
+    response = _post(browser, f"{START}/consent", {"evidence": "later"})
+    assert response.headers["Location"].endswith(f"{START}/incidents/new")
+    pages_seen = []
+    _through_incidents(browser, pages_seen)
+    reference, _token, _html_text = _submit(browser, pages_seen)
+    from app.extensions import db
+    from app.models import Case
+
+    with app.app_context():
+        stored = db.session.query(Case).filter_by(reference=reference).one()
+        assert stored.application["applicant_type"] == "agency"
+        assert stored.application["consent"] == {"given": False}
+        assert stored.clock_started_on is None  # Derby City: the clock waits for the consent
