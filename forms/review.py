@@ -90,7 +90,15 @@ class NotifyOutcomeForm(FormSchema):
         "anti-social behaviour."
     )
 
-    notified_on = DoneDate(required=True, metadata={"title": "When was the victim told the outcome?"})
+    notified_on = DoneDate(
+        required=True,
+        metadata={
+            "title": "When was the victim told the outcome?",
+            # A duty to tell is met when the person is told (LIFECYCLE; the diagram's doneOn).
+            "description": "If you phoned first, the date of the call: the outcome counts as told "
+            "that day. Otherwise it counts as told the day the outcome letter is issued.",
+        },
+    )
     method = choice(
         OUTCOME_METHODS, OUTCOME_METHODS, required=True, metadata={"title": "How was the victim told?"}
     )

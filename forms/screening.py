@@ -33,7 +33,8 @@ class AcknowledgeForm(FormSchema):
         metadata={
             "title": "When was the acknowledgement sent?",
             "description": "Leave this out to use today's date. It cannot be in the future or before "
-            "the application was received.",
+            "the application was received. The acknowledgement counts as made the day the CT1 "
+            "letter is issued, when you complete this task.",
         },
     )
     method = choice(
