@@ -20,6 +20,7 @@ from app.domain.threshold import (  # noqa: E402
     Incident,
     Report,
     ThresholdPolicy,
+    evaluate_confirmed_records,
     evaluate_threshold,
 )
 
@@ -52,7 +53,7 @@ def clear_calendar_caches() -> None:
 
 
 def make_incidents(count: int, reports_each: int) -> list[Incident]:
-    agencies = ("council", "police", "housing_provider", "icb")
+    agencies = ("council", "police", "housing_provider", "icb", "youth_offending")
     methods = ("email", "phone", "diary_sheet", "online", "onsite_discussion")
     incidents = []
     for i in range(count):
@@ -63,16 +64,27 @@ def make_incidents(count: int, reports_each: int) -> list[Incident]:
                 reported_on=date.fromordinal(occurred_on.toordinal() + (i * 7 + j * 13) % 45),
                 method=methods[(i + 2 * j) % len(methods)],
                 reporter=f"Reporter {(i * 3 + j) % 11}",
+                confirmed=(None, True, True, False)[(i + j) % 4],
             )
             for j in range(reports_each)
         )
-        incidents.append(Incident(id=f"i{i}", occurred_on=occurred_on, reports=reports))
+        incidents.append(
+            Incident(id=f"i{i}", occurred_on=occurred_on, reports=reports, hate_motivated=i % 7 == 0)
+        )
     return incidents
 
 
 def bench_threshold() -> None:
     print("evaluate_threshold (µs per call)")
-    community = ThresholdPolicy(community_min_reporters=5)
+    # Every switch on, East Herts' 30 days (the Act's month checked too) and a three-body list.
+    community = ThresholdPolicy(
+        community_min_reporters=5,
+        hate_incident_route=True,
+        separate_occasions=True,
+        onsite_police_only=True,
+        report_within={"days": 30},
+        eligible_agencies={"council", "police", "housing_provider"},
+    )
     activation = Discretionary("Jane Smith", "community_safety_manager", "the victim is vulnerable")
     for count, reports_each in ((3, 1), (10, 3), (50, 3), (200, 3), (500, 3)):
         incidents = make_incidents(count, reports_each)
@@ -82,6 +94,9 @@ def bench_threshold() -> None:
             lambda incidents=incidents: evaluate_threshold(RECEIVED, incidents, community, activation),
             number=200,
         )
+        confirmed = best_us(
+            lambda incidents=incidents: evaluate_confirmed_records(RECEIVED, incidents), number=number
+        )
         cold = best_us(
             lambda incidents=incidents: evaluate_threshold(RECEIVED, incidents),
             number=min(number, 20),
@@ -89,7 +104,7 @@ def bench_threshold() -> None:
         )
         print(
             f"  {count:>4} incidents x {reports_each} reports: warm {plain:8.1f}   cold {cold:8.1f}"
-            f"   (community + discretionary, warm: {rich:8.1f})"
+            f"   (every switch + discretionary, warm: {rich:8.1f}; on confirmed records, warm: {confirmed:8.1f})"
         )
 
 

@@ -148,7 +148,9 @@ class ScreenEligibilityForm(FormSchema):
 class ThresholdDecisionForm(FormSchema):
     form_title = "Decide whether the threshold is met"
     form_description = (
-        "The automatic evaluation advises; you decide, and may depart from it with recorded reasons."
+        "The automatic evaluation advises; you decide, and may depart from it with recorded reasons. "
+        "The one exception is the Act's: where the agencies' confirmed records show enough qualifying "
+        "complaints, the case review must take place (s.104(4)), so 'not met' is refused."
     )
     conditions = (
         OnlyWhen(

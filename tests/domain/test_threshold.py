@@ -1049,9 +1049,13 @@ def test_exclusion_to_dict():
 
 
 DOMAIN = Path(__file__).resolve().parents[2] / "app" / "domain"
+THRESHOLD_MODULES = sorted(path.name for path in (DOMAIN / "threshold").glob("*.py"))
 
 
-@pytest.mark.parametrize("module", ["__init__.py", "calendar.py", "threshold.py", "eligibility.py"])
+@pytest.mark.parametrize(
+    "module",
+    ["__init__.py", "calendar.py", "eligibility.py", *(f"threshold/{name}" for name in THRESHOLD_MODULES)],
+)
 def test_domain_modules_import_no_framework_and_nothing_else_of_app(module):
     # The BPMN script environment, letters and reports import these without an app.
     imported = set()
@@ -1062,7 +1066,8 @@ def test_domain_modules_import_no_framework_and_nothing_else_of_app(module):
             imported.add(node.module)
     roots = {name.split(".")[0] for name in imported}
     assert not roots & {"flask", "flask_sqlalchemy", "sqlalchemy", "marshmallow", "SpiffWorkflow"}
-    assert {name for name in imported if name.split(".")[0] == "app"} <= {"app.domain.calendar"}
+    of_app = {name for name in imported if name.split(".")[0] == "app"}
+    assert all(name == "app.domain.calendar" or name.startswith("app.domain.threshold.") for name in of_app)
 
 
 reports_strategy = st.builds(
