@@ -52,6 +52,10 @@ class LimitExceeded(ScriptError):
     """Diagram code asked for more than its limits allow."""
 
 
+class UnstorableValue(ScriptError):
+    """A script set a value that could not be saved with the case."""
+
+
 # -- the meter: what one run has made so far --------------------------------------------------
 
 

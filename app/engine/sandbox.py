@@ -22,13 +22,20 @@ from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval
 from RestrictedPython.Guards import guarded_iter_unpack_sequence
 
 from app.engine import guards
-from app.engine.guards import MAX_RANGE, MAX_SEQUENCE, LimitExceeded, ScriptError, storable_problem
+from app.engine.guards import (
+    MAX_RANGE,
+    MAX_SEQUENCE,
+    LimitExceeded,
+    ScriptError,
+    UnstorableValue,
+    storable_problem,
+)
 
 RUN_BUDGET_SECONDS = 0.5
 MAX_NUMBER = 10_000_000
 FILENAME = "<diagram>"
 
-__all__ = ["MAX_RANGE", "MAX_SEQUENCE", "LimitExceeded", "ScriptError", "storable_problem"]
+__all__ = ["MAX_RANGE", "MAX_SEQUENCE", "LimitExceeded", "ScriptError", "UnstorableValue", "storable_problem"]
 
 
 def _call(name: str, node: ast.AST, *args: ast.expr) -> ast.expr:
@@ -224,7 +231,7 @@ class _Budget:
         if frame.f_code.co_filename != FILENAME:
             return None
         if time.thread_time() > self.deadline:
-            raise ScriptError(
+            raise LimitExceeded(
                 f"Diagram code ran for more than {self.seconds:g} s of processor time and was stopped."
             )
         return self
@@ -290,7 +297,7 @@ def execute(
             continue
         problem = storable_problem(value)
         if problem:
-            raise ScriptError(f"The script sets {name}, which cannot be saved with the case: {problem}.")
+            raise UnstorableValue(f"The script sets {name}, which cannot be saved with the case: {problem}.")
     data.update(written)
 
 

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from app.engine import sandbox
+from app.engine import isolation, sandbox
 from app.engine.properties import instance_spec, task_properties
 
 
@@ -41,6 +41,7 @@ class CaseScriptEngine(PythonScriptEngine):
         self._call_handler = call_handler
 
     def evaluate(self, task, expression, external_context=None):
+        isolation.note_progress(task.task_spec.bpmn_id or task.task_spec.name)
         try:
             extra = dict(external_context or {})
             due_on = _element_due_on(self, task, expression)
@@ -51,6 +52,10 @@ class CaseScriptEngine(PythonScriptEngine):
             # SpiffWorkflow does not say whose expression failed when it refreshes timers.
             exc.element = exc.element or task.task_spec.bpmn_id
             raise
+
+    def execute(self, task, script, external_context=None):
+        isolation.note_progress(task.task_spec.bpmn_id or task.task_spec.name)
+        return super().execute(task, script, external_context)
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
         params = {name: spec["value"] for name, spec in (operation_params or {}).items()}

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from app.engine import sandbox
+from app.engine import isolation, sandbox
 from app.engine.properties import ROLE_KEYS, role_for_lane, task_properties
 from forms import FORMS
 
@@ -107,7 +107,7 @@ def _parse(xml: bytes, checksum: str) -> ParsedProcess:
     parsed = ParsedProcess(process_ids[0], spec, subprocess_specs, checksum)
     problems = _check_conventions(parsed)
     if not problems:
-        problems = _dry_run_dates(parsed)
+        problems = _dry_run_dates(parsed) + _dry_run_scripts(parsed)
     if problems:
         raise DiagramInvalid(problems, parsed)
     return parsed
@@ -252,6 +252,8 @@ def _dry_run_dates(parsed: ParsedProcess) -> list[Problem]:
         props = task_properties(spec)
         checks = [(key, props[key], to_date) for key in ("dueOn", "doneOn") if props.get(key)]
         checks += [("timer", timer.expression, _timestamp) for timer in timer_definitions(spec)]
+        if checks:
+            isolation.note_progress(element)
         for what, source, convert in checks:
             try:
                 convert(sandbox.evaluate(source, data, functions))
@@ -259,6 +261,31 @@ def _dry_run_dates(parsed: ParsedProcess) -> list[Problem]:
                 problems.append(Problem(element, f"{what} {source!r} does not evaluate: {exc}"))
             except (ValueError, TypeError) as exc:
                 problems.append(Problem(element, f"{what} {source!r} does not give a date: {exc}"))
+    return problems
+
+
+def _dry_run_scripts(parsed: ParsedProcess) -> list[Problem]:
+    """Run every script once against sample data, as a test-run would, so that a script that
+    breaks the sandbox's limits or stores what a case cannot save (a range, a set, NaN...) is
+    refused on upload instead of breaking every new case. Other failures are left alone: the
+    sample data is not a real case's (a list is 1 here), and the test-runs try real ones."""
+    from app.domain.calendar import calendar_for
+    from app.engine.functions import diagram_functions, to_date
+
+    functions = diagram_functions(calendar_for("england"), lambda: to_date(SAMPLE_DATE))
+    sample = _sample_data(parsed)
+    problems = []
+    for spec in parsed.spec.task_specs.values():
+        element = getattr(spec, "bpmn_id", None) or spec.name
+        scripts = [(a, getattr(spec, a, None)) for a in ("prescript", "script", "postscript")]
+        for what, source in [(a, src) for a, src in scripts if src]:
+            isolation.note_progress(element)
+            try:
+                sandbox.execute(source, dict(sample), functions)
+            except (sandbox.LimitExceeded, sandbox.UnstorableValue) as exc:
+                problems.append(Problem(element, f"{what}: {exc}"))
+            except sandbox.ScriptError:
+                pass
     return problems
 
 

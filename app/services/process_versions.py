@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.engine import isolation
 from app.engine.properties import instance_spec, role_for_lane, task_properties
 from app.engine.specs import (
     BPMN_NAMESPACE,
@@ -153,7 +154,18 @@ def require_owner_of_process(user: User, process_key: str) -> None:
 
 def diagram_problems(process_key: str, xml: bytes) -> list[Problem]:
     """Every problem with a diagram offered as a version of ``process_key``, all at once: what
-    the engine refuses, steps that cannot be reached, and deadlines the reports need."""
+    the engine refuses, steps that cannot be reached, and deadlines the reports need.
+
+    The diagram's code runs here for the first time, so the check runs in a child process under
+    hard limits on time and memory (app/engine/isolation.py); going past them is a problem of the
+    element whose code was running, and the server's other requests never wait for it."""
+    try:
+        return isolation.run_isolated(_diagram_problems, process_key, xml)
+    except isolation.LimitBreached as exc:
+        return [Problem(exc.element, f"Its code went past the limits diagram code runs under: {exc}")]
+
+
+def _diagram_problems(process_key: str, xml: bytes) -> list[Problem]:
     try:
         checked, problems = parse_process(xml), []
     except DiagramInvalid as exc:

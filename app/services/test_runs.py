@@ -27,6 +27,7 @@ from SpiffWorkflow.util.task import TaskState
 from app.clock import LOCAL_TIMEZONE
 from app.domain.calendar import format_date
 from app.domain.deadlines import deadline_status
+from app.engine import isolation
 from app.engine.runtime import CaseRun, OpenTask, Snapshot, WorkflowError
 from app.engine.specs import ParsedProcess
 from app.letters import LETTER_TITLES, LetterError, letters_issued, render_html
@@ -187,7 +188,20 @@ def run_version(
     unknown = unknown_answer_keys(parsed(version), answers or {})
     if unknown:
         raise ScenarioError("answers", unknown)
-    return run_scenario(version, council_id, scenario)
+    # A draft's code may run here for the first time: in a child under hard limits, which only
+    # computes (the version and its parsed process are loaded above, in this process).
+    try:
+        return isolation.run_isolated(run_scenario, version, council_id, scenario)
+    except isolation.LimitBreached as exc:
+        simulation = _Simulation(parsed(version), councils.policy_for(council_id), scenario)
+        where = f" at {exc.element}" if exc.element else ""
+        simulation.stop = _Stop(
+            RunOutcome.ERROR,
+            f"Stopped{where}: the diagram's code went past its limits.",
+            str(exc),
+            exc.element,
+        )
+        return simulation.result(council_id, version)
 
 
 def _check_owner(user: User, council_id: str) -> None:

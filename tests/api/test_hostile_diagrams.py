@@ -1,0 +1,118 @@
+"""Issue 13: hostile diagram code gives a clear problem naming its element, never a frozen server.
+
+At upload (422, listed under the element), at a test-run (an error naming the element), and
+for a running case (409, nothing saved). The code below is refused by the sandbox's size checks
+in process; the uploads and test-runs are checked in a child process as well
+(app/engine/isolation.py, tested in tests/engine/test_isolation.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.factories.cases import application
+
+DERBYSHIRE = (
+    Path(__file__).resolve().parents[2] / "processes" / "community_trigger_derbyshire.bpmn"
+).read_text()
+KEY = "community_trigger_derbyshire"
+ACKNOWLEDGE_DUE = "add_working_days(received_on, 5)"
+POST_SCRIPT = 'information_return = {"agency": agency, "summary": summary, "actions_taken": actions_taken}'
+
+
+def with_due(expression: str) -> str:
+    changed = DERBYSHIRE.replace(ACKNOWLEDGE_DUE, expression.replace("'", "&apos;"), 1)
+    assert changed != DERBYSHIRE
+    return changed
+
+
+def with_post_script(script: str) -> str:
+    changed = DERBYSHIRE.replace(POST_SCRIPT, script.replace('"', "&quot;"), 1)
+    assert changed != DERBYSHIRE
+    return changed
+
+
+def upload(client, derby, xml: str):
+    return client.post(f"/api/v1/processes/{KEY}/versions", data=xml.encode(), content_type="application/xml",
+                       headers=derby.as_("owner"))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("len(str(sum([[0] * 1000 for i in range(1000)], [])))", "sum() adds numbers"),
+        ("str(len('%*d' % (10000000, 1)))", "width"),
+        ("str(len(f'{1:>10000000}'))", "width"),
+        ("str(len(b'x' * 10000000 * 10000000))", "longer than"),
+        ("str(len([[0] * 99999 for i in range(10000)]))", "memory"),
+        ("add_working_days(received_on, 9999999)", "at most 2,600 working days"),
+    ],
+    ids=["sum-of-lists", "percent-width", "fstring-width", "bytes-repetition", "memory-growth", "day-count"],
+)
+def test_a_hostile_due_date_is_422_naming_its_element(derby, client, expression, fragment):
+    started_cases = client.get("/api/v1/processes", headers=derby.as_("owner")).get_json()
+    response = upload(client, derby, with_due(expression))
+    assert response.status_code == 422, response.get_json()
+    fields = response.get_json()["error"]["fields"]
+    assert any(fragment in message for message in fields["acknowledge"]), fields
+    assert client.get("/api/v1/processes", headers=derby.as_("owner")).get_json() == started_cases
+
+
+@pytest.mark.parametrize(
+    ("script", "fragment"),
+    [
+        ("information_return = range(3)", "a range cannot be saved"),
+        ("information_return = b'summary'", "a bytes cannot be saved"),
+        ("information_return = {agency, summary}", "a set cannot be saved"),
+        ("information_return = float('nan')", "nan is not a number"),
+    ],
+    ids=["range", "bytes", "set", "nan"],
+)
+def test_a_script_storing_what_cannot_be_saved_is_422_at_upload(derby, client, script, fragment):
+    response = upload(client, derby, with_post_script(script))
+    assert response.status_code == 422, response.get_json()
+    fields = response.get_json()["error"]["fields"]
+    assert any(fragment in message for message in fields["return_information"]), fields
+
+
+def test_a_script_storing_what_cannot_be_saved_on_real_data_is_an_error_at_test_run(derby, client):
+    # Sample data at upload has agency == 1: the set is only made on a real case's data.
+    script = "information_return = {agency} if agency != 1 else 0"
+    response = upload(client, derby, with_post_script(script))
+    assert response.status_code == 201, response.get_json()
+    number = response.get_json()["number"]
+    response = client.post(f"/api/v1/processes/{KEY}/versions/{number}/test-run",
+                           json={"council": "derby-city", "scenario": "met"}, headers=derby.as_("owner"))  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+    result = response.get_json()
+    assert result["outcome"] == "error"
+    assert result["error_element"] == "return_information"
+    assert "information_return, which cannot be saved with the case: a set cannot be saved" in result["error"]
+
+
+def test_a_running_case_whose_code_breaks_its_limits_is_a_case_level_error_and_nothing_is_saved(
+    derby, client, clock
+):
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    # The upload's sample data has channel == 1; a real application's channel is a word.
+    expression = f"{ACKNOWLEDGE_DUE} if channel == 1 else str(len('x' * 10000000 * 10))"
+    response = upload(client, derby, with_due(expression))
+    assert response.status_code == 201, response.get_json()
+    number = response.get_json()["number"]
+    response = client.post(f"/api/v1/processes/{KEY}/versions/{number}/activate", json={"council": "derby-city"},
+                           headers=derby.as_("owner"))  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+    before = client.get("/api/v1/cases", headers=derby.as_("manager")).get_json()
+
+    response = client.post(
+        "/api/v1/councils/derby-city/cases", json=application(), headers=derby.as_("officer")
+    )
+
+    assert response.status_code == 409, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "process_error"
+    assert "acknowledge" in error["message"] and "longer than 100,000" in error["message"]
+    assert "Nothing was saved" in error["message"]
+    assert client.get("/api/v1/cases", headers=derby.as_("manager")).get_json() == before
