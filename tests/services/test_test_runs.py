@@ -409,3 +409,23 @@ def test_the_form_effects_take_their_day_and_leave_the_agencies_to_the_caller(ap
         assert not db.session.new
     assert (record.decision["on"], record.decision["by"]) == ("2027-01-04", "officer@example.org")
     assert asked == ("police", "housing_provider")
+
+
+def test_a_refusal_the_act_does_not_allow_stops_the_run_as_on_a_real_case(app, processes):
+    # Every report confirmed by its agency: "not met" is refused on threshold_met (s.104(4)).
+    with app.app_context():
+        scenario = test_runs.scenario_from(
+            "derby-city", "met", answers_override={"threshold_decision": {"threshold_met": False}}
+        )
+    application = dict(scenario.application)
+    application["incidents"] = [
+        {**incident, "reports": [{**report, "confirmed": True} for report in incident["reports"]]}
+        for incident in application["incidents"]
+    ]
+    result = run(app, "derbyshire", "met", scenario=dataclasses.replace(scenario, application=application))
+    assert (result.outcome, result.error_element) == ("error", "threshold_decision")
+    (message,) = result.error_fields["threshold_met"]
+    assert "under s.104(4) of the Anti-social Behaviour, Crime and Policing Act 2014" in message
+    # Unconfirmed, the same answers go through: the advice alone never binds.
+    result = run(app, "derbyshire", "met", scenario=scenario)
+    assert result.error_element is None

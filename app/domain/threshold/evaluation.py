@@ -198,6 +198,8 @@ def _split_incidents(
         if None in reasons:
             counted.append((incident.occurred_on, index, incident, reasons))
             continue
+        # outside_window only when every complaint is outside it (RULES.md §2, step 5); an
+        # incident never reported was not complained of at all: no_qualifying_report.
         if reasons and all(reason == "outside_window" for reason in reasons):
             exclusion = Exclusion(incident.id, "outside_window")
         else:
