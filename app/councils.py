@@ -34,7 +34,10 @@ PROCESS_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 REFERENCE_PREFIX_RE = re.compile(r"^[A-Z]{2,6}$")
 
 # Tables of a [guidance.*] entry that a council naming it inherits key by key.
-GUIDANCE_TABLES = ("threshold", "not_met_review", "appeal", "consent")
+GUIDANCE_TABLES = ("threshold", "not_met_review", "appeal", "consent", "ineligible_review", "to_confirm")
+# A key of a to_confirm table: a dotted name of a configuration value ("appeal.within_days") or
+# of a diagram's limit ("diagram.confirm_reports.dueOn").
+DOTTED_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 # When the statutory clock starts (RULES.md §3): at receipt, or where the council's documents
 # count their limits from the "completed" application, when the victim's consent is recorded.
@@ -63,11 +66,39 @@ class ReviewPolicy:
 
 
 @dataclass(frozen=True)
+class AppealContact:
+    """How to reach an appeal body that takes appeals directly (any of these may be unknown)."""
+
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
 class AppealPolicy:
-    """Appeal of the outcome of a case review, lodged within ``within_days`` of notification."""
+    """Appeal of the outcome of a case review, lodged within ``within_days`` of notification.
+
+    ``lodge_directly``: the applicant sends the appeal to the body itself (Derbyshire's Police and
+    Crime Commissioner's office), at ``contact``, not through the council.
+    ``third_party_consent``: someone appealing for the victim must enclose the victim's signed
+    consent letter with the appeal.
+    """
 
     body: str
     within_days: int
+    lodge_directly: bool = False
+    contact: AppealContact | None = None
+    third_party_consent: bool = False
+
+
+@dataclass(frozen=True)
+class IneligibleReviewPolicy:
+    """Review, on the applicant's request, of a decision that the application is not eligible:
+    Schedule 4, para 3 (dissatisfaction with the way an application was dealt with)."""
+
+    within_days: int
+    reviewer: str
 
 
 @dataclass(frozen=True)
@@ -93,10 +124,33 @@ class Council:
     appeal: AppealPolicy
     contacts: Contacts
     consent: ConsentPolicy = ConsentPolicy()
+    ineligible_review: IneligibleReviewPolicy | None = None  # None: as the not_met_review, else the appeal
+    # Values no source states, by dotted key, with why they are assumed: listed to the process
+    # owner as "to confirm", and worded by letters as an aim, never as a legal limit.
+    to_confirm: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "to_confirm", MappingProxyType(dict(self.to_confirm)))
 
     @property
     def calendar(self) -> WorkingCalendar:
         return calendar_for(self.nation, self.closures)
+
+    def assumed(self, key: str) -> bool:
+        """Whether the value at dotted ``key`` is assumed (no source states it) and unconfirmed."""
+        return key in self.to_confirm
+
+    @property
+    def ineligible_review_policy(self) -> IneligibleReviewPolicy:
+        """Who reviews an ineligible decision, and the window to ask: the configured one, or the
+        refusal review's (its reviewer and window), else the appeal's."""
+        if self.ineligible_review is not None:
+            return self.ineligible_review
+        review = self.not_met_review
+        return IneligibleReviewPolicy(
+            within_days=(review.offered and review.within_days) or self.appeal.within_days,
+            reviewer=(review.offered and review.reviewer) or self.appeal.body,
+        )
 
 
 @dataclass(frozen=True)
@@ -282,9 +336,46 @@ class ReviewPolicySchema(StrictSchema):
             raise ValidationError("Must be left out when offered is false.", "within_days")
 
 
+class AppealContactSchema(StrictSchema):
+    website = fields.Url(schemes={"http", "https"})
+    email = fields.Email()
+    phone = fields.String(
+        validate=validate.Regexp(r"^\+?[0-9][0-9 ()-]{5,}$", error="Not a valid phone number.")
+    )
+    address = text()
+
+    @validates_schema
+    def something(self, data: dict, **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Give at least one of website, email, phone, address.")
+
+
 class AppealPolicySchema(StrictSchema):
     body = text(required=True)
     within_days = positive(required=True)
+    lodge_directly = StrictBoolean()
+    contact = fields.Nested(AppealContactSchema)
+    third_party_consent = StrictBoolean()
+
+    @validates_schema
+    def reachable(self, data: dict, partial: Any = None, **kwargs: Any) -> None:
+        if not partial and data.get("lodge_directly") and "contact" not in data:
+            raise ValidationError("Required when lodge_directly is true.", "contact")
+
+
+class IneligibleReviewSchema(StrictSchema):
+    within_days = positive(required=True)
+    reviewer = text(required=True)
+
+
+def to_confirm_table() -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(
+            validate=validate.Regexp(DOTTED_KEY_RE, error='Not a dotted key such as "appeal.within_days".')
+        ),
+        values=text(),
+        load_default=dict,
+    )
 
 
 class ConsentPolicySchema(StrictSchema):
@@ -314,6 +405,8 @@ class PolicySchema(StrictSchema):
     not_met_review = fields.Nested(ReviewPolicySchema, required=True)
     appeal = fields.Nested(AppealPolicySchema, required=True)
     consent = fields.Nested(ConsentPolicySchema, load_default=dict)
+    ineligible_review = fields.Nested(IneligibleReviewSchema)
+    to_confirm = to_confirm_table()
 
 
 class GuidanceSchema(PolicySchema):
@@ -517,10 +610,19 @@ def _council(council_id: str, data: dict[str, Any]) -> Council:
             within_days=review.get("within_days"),
             reviewer=review.get("reviewer", ""),
         ),
-        appeal=AppealPolicy(**data["appeal"]),
+        appeal=_appeal_policy(data["appeal"]),
         contacts=Contacts(**data["contacts"]),
         consent=ConsentPolicy(**data["consent"]),
+        ineligible_review=IneligibleReviewPolicy(**data["ineligible_review"])
+        if "ineligible_review" in data
+        else None,
+        to_confirm=data.get("to_confirm", {}),
     )
+
+
+def _appeal_policy(data: dict[str, Any]) -> AppealPolicy:
+    contact = data.get("contact")
+    return AppealPolicy(**{**data, "contact": AppealContact(**contact) if contact else None})
 
 
 def _merge(guidance: dict[str, Any], council: dict[str, Any]) -> dict[str, Any]:

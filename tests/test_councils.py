@@ -8,9 +8,11 @@ import pytest
 from app import create_app
 from app.councils import (
     DEFAULT_COUNCILS_PATH,
+    AppealContact,
     AppealPolicy,
     CouncilConfigError,
     CouncilRegistry,
+    IneligibleReviewPolicy,
     ReviewPolicy,
     load_councils,
 )
@@ -110,7 +112,18 @@ def test_derbyshire_councils_follow_the_county_wide_guidance(registry, council_i
     # "incidents ... that occurred on separate occasions".
     assert (threshold.onsite_police_only, threshold.separate_occasions) == (True, True)
     assert threshold.hate_incident_route is False
-    assert council.appeal == AppealPolicy(body=PCC_DERBYSHIRE, within_days=28)
+    # Lodged with the Commissioner's office directly, a third party enclosing the victim's consent
+    # (derby-city-application-guidance-notes.txt line 154; derbyshire-public-page.txt line 55).
+    assert council.appeal == AppealPolicy(
+        body=PCC_DERBYSHIRE,
+        within_days=28,
+        lodge_directly=True,
+        contact=AppealContact(
+            website="https://www.derbyshire-pcc.gov.uk/Public-Information/CommunityTrigger"
+        ),
+        third_party_consent=True,
+    )
+    assert council.ineligible_review_policy == IneligibleReviewPolicy(within_days=28, reviewer=PCC_DERBYSHIRE)
     assert council.not_met_review == ReviewPolicy(offered=True, within_days=28, reviewer=PCC_DERBYSHIRE)
 
 
@@ -289,6 +302,36 @@ def test_guidance_is_shared_and_the_council_overrides_it(tmp_path):
     assert gamma.closures == ClosureDays()
 
 
+def test_values_to_confirm_merge_key_by_key_and_any_dotted_key_is_allowed(tmp_path):
+    guidance = (
+        GUIDANCE + '\n[guidance.shire.to_confirm]\n"appeal.within_days" = "The guidance states no window."\n'
+    )
+    council = GUIDED + (
+        '\n[councils.gamma.to_confirm]\n"diagram.confirm_reports.dueOn" = "No source states the time to confirm."\n'
+    )
+    gamma = load_councils(write(tmp_path, COUNTY + guidance + council)).get("gamma")
+    assert dict(gamma.to_confirm) == {
+        "appeal.within_days": "The guidance states no window.",
+        "diagram.confirm_reports.dueOn": "No source states the time to confirm.",
+    }
+    assert gamma.assumed("appeal.within_days") and not gamma.assumed("not_met_review.within_days")
+    with pytest.raises(TypeError):
+        gamma.to_confirm["appeal.within_days"] = "changed"  # read-only, like the registry
+
+
+def test_an_ineligible_decision_is_reviewed_as_a_refusal_unless_configured(tmp_path):
+    alpha = load_councils(write(tmp_path, COUNTY + ALPHA)).get("alpha")
+    assert alpha.ineligible_review is None
+    assert alpha.ineligible_review_policy == IneligibleReviewPolicy(
+        within_days=28, reviewer="A peer at a neighbouring authority"
+    )
+    gamma = load_councils(write(tmp_path, COUNTY + GUIDANCE + GUIDED)).get("gamma")  # no refusal review
+    assert gamma.ineligible_review_policy == IneligibleReviewPolicy(within_days=21, reviewer="The Shire PCC")
+    configured = ALPHA + '\n[councils.alpha.ineligible_review]\nwithin_days = 14\nreviewer = "The manager"\n'
+    alpha = load_councils(write(tmp_path, COUNTY + configured)).get("alpha")
+    assert alpha.ineligible_review_policy == IneligibleReviewPolicy(within_days=14, reviewer="The manager")
+
+
 def test_council_report_limit_replaces_the_guidance_one_whole(tmp_path):
     guidance = edit(GUIDANCE, "community_min_reporters = 5", "report_within = { months = 2 }")
     council = GUIDED + "\n[councils.gamma.threshold]\nreport_within = { days = 30 }\n"
@@ -342,6 +385,11 @@ BAD_COUNCIL_EDITS = [
     ("review-offered-without-reviewer", 'reviewer = "A peer at a neighbouring authority"\n', "", "not_met_review.reviewer", "Required when offered is true."),
     ("review-window-when-not-offered", "offered = true", "offered = false", "not_met_review.within_days", "Must be left out when offered is false."),
     ("unknown-guidance", 'process = "community_trigger_alpha"', 'guidance = "lowlands"', "guidance", "Unknown guidance 'lowlands'"),
+    ("appeal-direct-without-contact", 'The PCC"\nwithin_days = 28', 'The PCC"\nwithin_days = 28\nlodge_directly = true', "appeal.contact", "Required when lodge_directly is true."),
+    ("appeal-empty-contact", 'The PCC"\nwithin_days = 28', 'The PCC"\nwithin_days = 28\ncontact = {}', "appeal.contact", "Give at least one of website, email, phone, address."),
+    ("to-confirm-not-dotted", "[councils.alpha.contacts]", '[councils.alpha.to_confirm]\n"appeal window" = "No source."\n\n[councils.alpha.contacts]', "to_confirm.appeal window.key", 'Not a dotted key such as "appeal.within_days".'),
+    ("to-confirm-blank-reason", "[councils.alpha.contacts]", '[councils.alpha.to_confirm]\n"appeal.within_days" = " "\n\n[councils.alpha.contacts]', "to_confirm.appeal.within_days.value", "Must not be blank."),
+    ("ineligible-review-zero-days", "[councils.alpha.contacts]", '[councils.alpha.ineligible_review]\nwithin_days = 0\nreviewer = "The PCC"\n\n[councils.alpha.contacts]', "ineligible_review.within_days", "Must be greater than or equal to 1."),
 ]
 
 # Mistakes about more than one table: (id, whole file, where, key path, what the message must say).

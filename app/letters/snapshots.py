@@ -143,6 +143,7 @@ def letter_snapshot(facts: LetterFacts, addressee: Addressee) -> dict[str, Any]:
         "copy_for_third_party": copy,
     }
     snapshot["letter"] = _BUILDERS[facts.kind](facts, redact)
+    _add_consent_note(snapshot["letter"], facts, addressee)
     return snapshot
 
 
@@ -208,15 +209,28 @@ def _threshold_not_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     data = facts.data
     decided_on = _date(data.get("threshold_decision_done_on")) or facts.issued_on
     policy = facts.council.not_met_review
+    # Where the policy sets no time for a review request, the appeal window's length applies
+    # (as app.services.cases.workflow_data gives the diagram).
+    within_days = policy.within_days or facts.council.appeal.within_days
     request_by = facts.deadlines.get("review_request_window")
-    if request_by is None and policy.within_days:
-        request_by = decided_on + timedelta(days=policy.within_days)
+    if request_by is None and policy.offered:
+        request_by = decided_on + timedelta(days=within_days)
+    review = challenge(
+        facts.council,
+        body=policy.reviewer,
+        noun="review request",
+        last_day=request_by,
+        within_days=within_days,
+        counted_from="the date of this decision",
+        assumed_key="not_met_review.within_days",
+    )
     return {
         "decided_on": decided_on.isoformat(),
         "explanation": redact(decision_explanation(data, met=False)),
         "reasons": redact(_text(data.get("reasons"))),
         "threshold": describe_threshold(facts.council.threshold),
         "review": {
+            **review,
             "offered": policy.offered,
             "reviewer": by_phrase(policy.reviewer),
             "request_by": request_by.isoformat() if request_by else None,
@@ -246,9 +260,24 @@ def decision_explanation(data: Mapping[str, Any], met: bool) -> str:
 
 def _ineligible(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     reason = _text(facts.data.get("reason"))
+    # Schedule 4, para 3: the decision can be challenged like a refusal; the letter says how.
+    policy = facts.council.ineligible_review_policy
+    decided_on = _date(facts.data.get("screen_eligibility_done_on")) or facts.issued_on
+    request_by = facts.deadlines.get("ineligible_review_window") or decided_on + timedelta(
+        days=policy.within_days
+    )
     return {
         "reason": INELIGIBILITY_REASONS.get(reason, ""),
         "signposting": SIGNPOSTING.get(reason, ""),
+        "review": challenge(
+            facts.council,
+            body=policy.reviewer,
+            noun="review request",
+            last_day=request_by,
+            within_days=policy.within_days,
+            counted_from="the date of this decision",
+            assumed_key="ineligible_review.within_days",
+        ),
         "ombudsman": OMBUDSMEN.get(facts.council.nation, OMBUDSMEN["england"]),
     }
 
@@ -259,21 +288,39 @@ def _outcome(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     appeal_by = facts.deadlines.get("appeal_window") or notified_on + timedelta(
         days=facts.council.appeal.within_days
     )
+    appeal = challenge(
+        facts.council,
+        body=facts.council.appeal.body,
+        noun="appeal",
+        last_day=appeal_by,
+        within_days=facts.council.appeal.within_days,
+        counted_from="being told of the outcome",
+        assumed_key="appeal.within_days",
+    )
     return {
         "held_on": _text(data.get("held_on")) or None,
         "findings": redact(_text(data.get("findings"))),
         "actions": _actions(data.get("recommendations"), redact),
-        "appeal": {"body": by_phrase(facts.council.appeal.body), "appeal_by": appeal_by.isoformat()},
+        "appeal": {**appeal, "appeal_by": appeal_by.isoformat()},
     }
 
 
 def _review_outcome(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     data = facts.data
+    # Issued after a review of a refusal, or of an ineligible decision (the case data still
+    # says not eligible then).
+    ineligible = data.get("eligible") is False
+    reviewer = (
+        facts.council.ineligible_review_policy.reviewer
+        if ineligible
+        else facts.council.not_met_review.reviewer or facts.council.appeal.body
+    )
     return {
         "decided_on": _text(data.get("decided_on")) or facts.issued_on.isoformat(),
         "upheld": bool(data.get("upheld")),
         "reasons": redact(_text(data.get("reasons"))),
-        "reviewer": by_phrase(facts.council.not_met_review.reviewer or facts.council.appeal.body),
+        "reviewer": by_phrase(reviewer),
+        "about": "ineligible" if ineligible else "not_met",
         "ombudsman": OMBUDSMEN.get(facts.council.nation, OMBUDSMEN["england"]),
     }
 
@@ -301,6 +348,76 @@ _BUILDERS = {
     "outcome": _outcome,
     "appeal_outcome": _appeal_outcome,
 }
+
+
+def challenge(
+    council: Council,
+    *,
+    body: str,
+    noun: str,
+    last_day: date | None,
+    within_days: int,
+    counted_from: str,
+    assumed_key: str,
+) -> dict[str, Any]:
+    """How to challenge a decision (ask for a review, appeal), as the letters word it.
+
+    ``direct``: sent to the body itself, at its contact (Derbyshire's Police and Crime
+    Commissioner's office: derby-city-application-guidance-notes.txt line 154). ``aim``: the
+    window is one no source states (``council.to_confirm``), so the letter words it as what we aim
+    to accept, never as a legal limit.
+    """
+    appeal = council.appeal
+    direct = appeal.lodge_directly and body == appeal.body
+    contact = appeal.contact if direct else None
+    return {
+        "body": by_phrase(body),
+        "noun": noun,
+        "by": last_day.isoformat() if last_day else None,
+        "within_days": within_days,
+        "counted_from": counted_from,
+        "aim": council.assumed(assumed_key),
+        "direct": direct,
+        "contact": [
+            value
+            for value in (
+                contact and contact.website and f"online at {_web(contact.website)}",
+                contact and contact.email and f"by e-mail to {contact.email}",
+                contact and contact.phone and f"by phone on {contact.phone}",
+                contact and contact.address and f"by post to {contact.address}",
+            )
+            if value
+        ],
+        "third_party_consent": direct and appeal.third_party_consent,
+    }
+
+
+def _add_consent_note(letter: dict[str, Any], facts: LetterFacts, addressee: Addressee) -> None:
+    """Where someone challenging for the victim must enclose the victim's signed consent
+    (derbyshire-public-page.txt line 55), say so to whoever the letter is for."""
+    for key in ("review", "appeal"):
+        found = letter.get(key)
+        if not isinstance(found, dict) or "third_party_consent" not in found:
+            continue
+        found["consent"] = None
+        if not found.pop("third_party_consent"):
+            continue
+        noun = found["noun"]
+        if addressee.role == Recipient.THIRD_PARTY:
+            victim = victim_addressee(facts.application).name or "the victim"
+            found["consent"] = (
+                f"As you are acting on behalf of {victim}, you will also need to send a consent letter "
+                f"signed by {victim} with the {noun}."
+            )
+        else:
+            found["consent"] = (
+                f"If someone else sends the {noun} on your behalf, they will also need to send a consent "
+                f"letter signed by you with it."
+            )
+
+
+def _web(url: str) -> str:
+    return url.removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
 def _actions(actions: Any, redact: Redactor) -> list[dict[str, str]]:

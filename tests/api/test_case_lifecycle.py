@@ -145,11 +145,16 @@ def test_a_third_party_application_waits_for_consent(derby, at):
     assert forms(case) == ["screen_eligibility"]
 
 
-def test_an_ineligible_application_is_signposted_and_closed(derby, at):
+def test_an_ineligible_application_is_signposted_and_closed(derby, runner, at):
     at("2026-12-14T09:00:00+00:00")
     case = derby.open_case(application())
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": False, "reason": "service_complaint"})
+    # The decision can be challenged (Schedule 4, para 3): the case waits for the window to end.
+    assert case["status"] == "open"
+    assert deadlines(case)["ineligible_review_window"] == ("2027-01-11", None, "pending")
+    run_timers(runner, "2027-01-12T00:00:01+00:00")
+    case = derby.case(case["id"])
     assert case["status"] == "closed"
     assert [k for k, _ in milestones(case)][-2:] == ["ineligible", "closed"]
 

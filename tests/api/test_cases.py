@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from tests.factories.cases import application, third_party_application
+from tests.factories.reading import run_timers
 
 
 @pytest.mark.parametrize(
@@ -79,12 +80,13 @@ def test_concurrent_applications_get_distinct_references(app, derby):
     assert sorted(references) == [f"DER-2026-000{n}" for n in range(1, 5)]
 
 
-def test_cases_are_listed_with_filters(derby, client, clock):
+def test_cases_are_listed_with_filters(derby, client, runner, clock):
     clock.freeze("2026-12-14T09:00:00+00:00")
     open_case = derby.open_case(application(received_on="2026-12-01"))
     closing = derby.open_case(application())
     closing = derby.complete(closing, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     derby.complete(closing, "screen_eligibility", {"eligible": False, "reason": "vexatious"})
+    run_timers(runner, "2027-01-12T00:00:01+00:00")  # no challenge to the ineligible decision: it closes
 
     def ids(query):
         response = client.get(f"/api/v1/cases?{query}", headers=derby.as_("officer"))

@@ -5,8 +5,12 @@ the history says why); one received after the window's last day is refused namin
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from tests.factories.actors import Council
 from tests.factories.cases import application
 from tests.factories.reading import deadlines, forms, milestones, run_timers
 
@@ -168,3 +172,100 @@ def test_a_case_closed_after_its_appeal_was_decided_takes_no_other(derby, client
     response = lodge(client, derby, case, "2026-12-20")
     assert response.status_code == 409
     assert response.get_json()["error"]["message"] == "The case is closed; no appeal can be made now."
+
+
+# --- A challenge to an ineligible decision (Schedule 4, para 3), in every diagram family ---------
+
+BASE = (Path(__file__).resolve().parents[2] / "processes" / "community_trigger.bpmn").read_text()
+
+
+def letter_text(client, council, case, kind, recipient="applicant"):
+    """The words of one issued letter (its HTML without tags)."""
+    items = client.get(f"/api/v1/cases/{case['id']}/documents", headers=council.as_("officer")).get_json()
+    (found,) = [d for d in items["items"] if (d["kind"], d["recipient"]) == (kind, recipient)]
+    html = client.get(f"/api/v1/documents/{found['id']}", headers=council.as_("officer")).get_data(
+        as_text=True
+    )
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[html.index("<body") :]))
+    return re.sub(r" ([.,;:])", r"\1", words)
+
+
+def run_base_diagram(client, council):
+    """Put the base diagram live for Derby City, as a version of its process (same id)."""
+    key = "community_trigger_derbyshire"
+    xml = BASE.replace('id="community_trigger"', f'id="{key}"').replace(
+        'processRef="community_trigger"', f'processRef="{key}"'
+    )
+    response = client.post(f"/api/v1/processes/{key}/versions", data=xml.encode(),
+                           content_type="application/xml", headers=council.as_("owner"))  # fmt: skip
+    assert response.status_code == 201, response.get_json()
+    number = response.get_json()["number"]
+    response = client.post(f"/api/v1/processes/{key}/versions/{number}/activate",
+                           json={"council": "derby-city"}, headers=council.as_("owner"))  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+
+
+# family, council, the first forms of the eligible path, how the letter words the window
+FAMILIES = [
+    ("base", "derby-city", ["threshold_decision"], "must be received within 28 days"),
+    ("derbyshire", "derby-city", ["threshold_decision"], "must be received within 28 days"),
+    ("east_herts", "east-herts", ["threshold_decision"], "We aim to consider every review request received within 28 days"),
+    ("kensington_and_chelsea", "kensington-and-chelsea", ["contact_victim"],
+     "We aim to consider every review request received within 28 days"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("family", "council_id", "eligible_path", "window_words"), FAMILIES,
+                         ids=[f[0] for f in FAMILIES])  # fmt: skip
+def test_an_ineligible_decision_can_be_challenged_and_overturned(
+    app, client, runner, processes, monkeypatch, at, family, council_id, eligible_path, window_words
+):
+    monkeypatch.setitem(app.config, "TOKEN_TTL_SECONDS", 2 * 365 * 86400)
+    council = Council(app, client, council_id)
+    if family == "base":
+        run_base_diagram(client, council)
+    at("2026-12-14T09:00:00+00:00")
+    case = council.open_case(application())
+    case = council.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    case = council.complete(
+        case, "screen_eligibility", {"eligible": False, "reason": "repeat_without_material_change"}
+    )
+    assert case["status"] == "open"
+    assert deadlines(case)["ineligible_review_window"] == ("2027-01-11", None, "pending")
+    text = letter_text(client, council, case, "ineligible")
+    assert "If you disagree with this decision" in text
+    assert f"{window_words} of the date of this decision, that is by 11 January 2027." in text
+
+    # No request by the end of the window: the case closes ...
+    assert case["reference"] in run_timers(runner, "2027-01-12T00:00:01+00:00")
+    at("2027-01-13T10:00:00+00:00")
+    assert council.case(case["id"])["status"] == "closed"
+    # ... but a request received on the 8th, entered on the 13th, reopens it.
+    response = lodge(client, council, case, "2027-01-08", "Three new incidents since the last decision.")
+    assert response.status_code == 201, response.get_json()
+    case = response.get_json()
+    assert case["status"] == "open" and forms(case) == ["decide_appeal"]
+    assert case["appeals"][0]["kind"] == "review_request"
+    assert deadlines(case)["ineligible_review_window"] == ("2027-01-11", "2027-01-08", "met")
+    assert [h["event"] for h in case["history"]].count("case_reopened") == 1
+
+    decision = {"decided_on": "2027-01-13", "upheld": True, "reasons": "There has been a material change."}
+    case = council.complete(case, "decide_appeal", decision, who="appeals")
+    assert case["status"] == "open"
+    assert forms(case) == eligible_path  # goes on as an eligible application
+    assert "was not eligible for a case review" in letter_text(client, council, case, "review_outcome")
+
+
+def test_an_ineligible_decision_confirmed_on_review_closes_the_case(derby, client, at):
+    at("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(application())
+    case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    case = derby.complete(case, "screen_eligibility", {"eligible": False, "reason": "service_complaint"})
+    at("2026-12-21T10:00:00+00:00")
+    assert lodge(client, derby, case, "2026-12-21").status_code == 201
+    decision = {"decided_on": "2026-12-21", "upheld": False, "reasons": "It is a service complaint."}
+    case = derby.complete(derby.case(case["id"]), "decide_appeal", decision, who="appeals")
+    assert case["status"] == "closed" and case["open_tasks"] == []
+    assert milestones(case)[-2:] == [("appeal_decided", "2026-12-21"), ("closed", "2026-12-21")]
+    text = letter_text(client, derby, case, "review_outcome")
+    assert "was not eligible for a case review" in text and "The decision stands" in text
