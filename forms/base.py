@@ -42,6 +42,7 @@ class FormContext:
 
     today: date  # the app clock's today (Europe/London)
     received_on: date  # the case's application date
+    under_18_involved: bool = False  # the application says a person under 18 is involved
 
     def __post_init__(self) -> None:
         for name in ("today", "received_on"):

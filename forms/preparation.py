@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from app.domain.eligibility import agencies_required
 from app.schemas.common import StrictBoolean, text
 from forms.base import LONG_TEXT_LENGTH, DoneDate, FormSchema, choice
 from forms.choices import REQUEST_AGENCIES, REQUEST_AGENCY_LABELS
@@ -42,6 +43,21 @@ class RequestInformationForm(FormSchema):
             "uniqueItems": True,
         },
     )
+
+    @validates_schema(skip_on_field_errors=True)
+    def _required_agencies(self, data, **kwargs) -> None:
+        missing = [
+            agency
+            for agency in agencies_required(under_18_involved=self.form_context.under_18_involved)
+            if agency not in data.get("agencies", [])
+        ]
+        if missing:
+            listed = ", ".join(REQUEST_AGENCY_LABELS[a].lower() for a in missing)
+            raise ValidationError(
+                f"Include the {listed}: the application says a person under 18 is involved, and "
+                "the Youth Offending Service is then among the agencies asked.",
+                "agencies",
+            )
 
 
 class ReturnInformationForm(FormSchema):

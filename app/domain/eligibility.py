@@ -3,7 +3,14 @@
 Only ``anonymous`` can be seen by the system itself (``automatic_ineligibility``); the other
 reasons are an officer's judgement in the ``screen_eligibility`` task. Each reason has a
 plain-English description and a signposting text for the letter that tells the applicant
-where to go instead.
+where to go instead. Sources: east-herts-policy.txt s.9 (lines 289-311: anonymous, CPS and court
+decisions, service complaints, one officer's conduct) and s.14 (lines 577-594: a repeat without
+a material change, actions still pending, vexatious); derby-city-application-guidance-notes.txt
+line 156 ("applications may be rejected if they are thought to be prejudicial, discriminatory,
+malicious, unreasonable or vexatious").
+
+An ineligible decision can be challenged like a refusal (Schedule 4, para 3): the signposting
+letter says how, and every diagram waits for a review request before it closes.
 """
 
 from collections.abc import Sequence
@@ -29,7 +36,25 @@ INELIGIBILITY_REASONS: dict[str, str] = {
         "The application is about the same matter as an earlier one that has been decided, "
         "and there has been no material change in the circumstances since."
     ),
+    "actions_pending": (
+        "Actions agreed at an earlier case review of the same matter are still pending or incomplete, "
+        "so a new review cannot start yet."
+    ),
     "vexatious": "The application has been judged vexatious: repeated requests without good cause.",
+    # Derby City's four other grounds (derby-city-application-guidance-notes.txt line 156).
+    "malicious": "The application has been judged malicious: made to cause harm or distress to someone.",
+    "prejudicial": (
+        "The application has been judged prejudicial: going ahead with it would unfairly harm an "
+        "investigation, legal proceedings or another person's rights."
+    ),
+    "discriminatory": (
+        "The application has been judged discriminatory: it targets someone because of who they are "
+        "(for example their race, religion, disability, sex or sexual orientation)."
+    ),
+    "unreasonable": (
+        "The application has been judged unreasonable: what it asks for goes beyond what a case review "
+        "can reasonably do."
+    ),
 }
 
 SIGNPOSTING: dict[str, str] = {
@@ -62,11 +87,42 @@ SIGNPOSTING: dict[str, str] = {
         "housing provider. If you disagree with the earlier decision, use the review or appeal route "
         "explained in our decision letter."
     ),
+    "actions_pending": (
+        "The agencies are still carrying out the actions agreed at the earlier case review; your point "
+        "of contact can tell you how they are progressing. If the actions are completed and the problem "
+        "continues, or your circumstances change, you can apply again. Please keep reporting each incident."
+    ),
     "vexatious": (
         "If you are unhappy with how your reports have been handled, please use the complaints procedure "
         "of the organisation concerned. We will continue to respond to new reports of anti-social behaviour."
     ),
+    "malicious": (
+        "We will continue to respond to genuine reports of anti-social behaviour. If you are being harmed "
+        "or threatened, please report it to the police on 101, or 999 in an emergency."
+    ),
+    "prejudicial": (
+        "Once the investigation or proceedings are over, you can apply again. In the meantime, please keep "
+        "reporting incidents to the council, the police or your housing provider."
+    ),
+    "discriminatory": (
+        "If you are experiencing anti-social behaviour, we will look into reports about behaviour, not about "
+        "who someone is. To report a hate incident, contact the police on 101 or True Vision (www.report-it.org.uk)."
+    ),
+    "unreasonable": (
+        "Please contact us to talk about what a case review can and cannot do; we will also look at other "
+        "ways to support you. Keep reporting each incident as it happens."
+    ),
 }
+
+
+# Derby City's guidance notes (line 106): "the Youth Offending Service will be involved, where
+# the anti-social behaviour involves someone who is under 18".
+YOUTH_OFFENDING = "youth_offending"
+
+
+def agencies_required(*, under_18_involved: bool) -> tuple[str, ...]:
+    """Agencies that must be among those asked for information, whatever the officer chooses."""
+    return (YOUTH_OFFENDING,) if under_18_involved else ()
 
 
 def automatic_ineligibility(

@@ -110,6 +110,10 @@ PAGES: dict[str, dict[str, Any]] = {
                        "maxLength": 2000},
             "outcome_sought": {"title": "What would you like to happen?", "x-widget": "textarea",
                                "maxLength": 2000},
+            # Derby City's guidance notes (line 106): the Youth Offending Service is then involved.
+            "under_18_involved": {"type": "boolean",
+                                  "title": "Is anyone causing the antisocial behaviour under 18?",
+                                  "description": "If so, the youth offending service will be asked too"},
         },
     },
     "declaration": {
@@ -155,6 +159,7 @@ def application(answers: dict[str, Any], incidents: list[dict[str, Any]] | None 
     impact = answers.get("impact") or {}
     body["impact"] = impact.get("impact", "")
     body["outcome_sought"] = impact.get("outcome_sought", "")
+    body["under_18_involved"] = impact.get("under_18_involved") is True
     if "declaration" in answers:
         body["declaration"] = answers["declaration"].get("declaration") == ["confirmed"]
     return body

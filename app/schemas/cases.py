@@ -72,6 +72,9 @@ class ApplicationSchema(IncidentsSchema):
     special_circumstances = text(10000, load_default="")
     other_information = text(10000, load_default="")
     discretionary = fields.Nested(DiscretionarySchema, allow_none=True, load_default=None)
+    # Derby City's guidance notes (line 106): "the Youth Offending Service will be involved, where
+    # the anti-social behaviour involves someone who is under 18".
+    under_18_involved = StrictBoolean(load_default=False)
     declaration = StrictBoolean(load_default=True)
 
     @validates("declaration")

@@ -82,6 +82,7 @@ def workflow_data(application: dict[str, Any], council) -> dict[str, Any]:
         else None,
         "consent_within_days": council.consent.follow_up_days,
         "victim_vulnerable": any(v.get("vulnerable") for v in application.get("victims", [])),
+        "under_18_involved": bool(application.get("under_18_involved")),
         "incidents": application.get("incidents", []),
         "discretionary": application.get("discretionary"),
         "review_offered": council.not_met_review.offered,

@@ -15,10 +15,13 @@ from app.clock import LOCAL_TIMEZONE
 from app.domain.calendar import format_day
 from app.engine import isolation, sandbox
 from app.engine.functions import FUNCTION_NAMES, diagram_functions, to_date
+from app.engine.properties import task_properties
 from app.engine.specs import MILESTONES, STAGES
 from app.letters.kinds import LETTER_TITLES
+from app.models import ProcessVersion
 from app.services import councils
 from app.services.process_versions import STATUTORY_DEADLINES
+from app.services.processes import parsed
 from forms import FORMS
 from handlers import HANDLER_PARAMETERS
 
@@ -36,6 +39,9 @@ DEADLINES = STATUTORY_DEADLINES + (
     "appeal_decision",
     "appeal_outcome_notification",
     "review_request_window",
+    "ineligible_review_window",
+    "review_decision",
+    "review_outcome_notification",
     "victim_contact",
     "information_return",
     "minutes",
@@ -102,6 +108,56 @@ def vocabulary() -> dict[str, Any]:
         ],
         "functions": list(FUNCTIONS),
     }
+
+
+def values_to_confirm(council_id: str, live: ProcessVersion | None) -> list[dict[str, str]]:
+    """The council's values no source states (councils.toml ``to_confirm``), for its process
+    owner to confirm: what the value is, the assumed value now, and why it is assumed (with the
+    source). A ``diagram.<element>.<property>`` key reads the council's live diagram."""
+    council = councils.policy_for(council_id)
+    rows = []
+    for key, reason in council.to_confirm.items():
+        parts = key.split(".")
+        rows.append(
+            {
+                "key": key,
+                "label": _label(parts),
+                "where": "diagram" if parts[0] == "diagram" else "settings",
+                "value": _assumed_value(council, parts, live),
+                "reason": reason,
+            }
+        )
+    return rows
+
+
+def _label(parts: list[str]) -> str:
+    """ "diagram.acknowledge.dueOn" -> "Acknowledge: time limit"; "appeal.within_days" ->
+    "Appeal: within days"."""
+    if parts[0] == "diagram" and len(parts) == 3:
+        return f"{words(parts[1])}: {PROPERTY_LABELS.get(parts[2], parts[2]).lower()}"
+    return f"{words(parts[0])}: {': '.join(p.replace('_', ' ') for p in parts[1:])}".rstrip(": ")
+
+
+def _assumed_value(council, parts: list[str], live: ProcessVersion | None) -> str:
+    if parts[0] == "diagram":
+        if live is None or len(parts) != 3:
+            return "not in the live diagram"
+        spec = next(
+            (s for s in parsed(live).spec.task_specs.values() if getattr(s, "bpmn_id", None) == parts[1]),
+            None,
+        )
+        value = task_properties(spec).get(parts[2]) if spec is not None else None
+        return spell_limit(value) if parts[2] == "dueOn" and value else (value or "not in the live diagram")
+    value: Any = council
+    for part in parts:
+        value = getattr(value, part, None)
+        if value is None:
+            return "not set"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and parts[-1].endswith("days"):
+        return f"{value} days"
+    return str(value)
 
 
 def preview_due(council_id: str, expression: str, received_on: date) -> date:

@@ -184,7 +184,12 @@ def complete_task(user: User, task: CaseTask, body: Any):
     if task.assignee_id not in (None, user.id):
         raise CaseConflict("The task is claimed by someone else.")
     case = case_store.get_whole_case(task.case_id)
-    data = load_form(task.form_key, body, FormContext(today=clock.today(), received_on=case.received_on))
+    context = FormContext(
+        today=clock.today(),
+        received_on=case.received_on,
+        under_18_involved=bool((case.application or {}).get("under_18_involved")),
+    )
+    data = load_form(task.form_key, body, context)
     data = complete_defaults(task.form_key, case, data)
     if data.get("close_without_consent"):
         follow_up = next((d.due_on for d in case.deadlines if d.key == "consent_follow_up"), None)

@@ -425,7 +425,13 @@ class _Simulation:
         """The answers as ``complete_task`` checks them; a refusal stops the run, naming the fields."""
         try:
             return load_form(
-                task.form_key, answers, FormContext(today=self.today, received_on=self.scenario.received_on)
+                task.form_key,
+                answers,
+                FormContext(
+                    today=self.today,
+                    received_on=self.scenario.received_on,
+                    under_18_involved=bool(self.scenario.application.get("under_18_involved")),
+                ),
             )
         except FormError as exc:
             raise self._refused(task, exc) from None

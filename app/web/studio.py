@@ -44,6 +44,7 @@ class CouncilRow:
     id: str
     name: str
     live_version: int | None
+    to_confirm: list[dict[str, str]]  # values no source states: studio.values_to_confirm
 
 
 def _owned_councils() -> list[str]:
@@ -102,7 +103,13 @@ def studio_index():
             {
                 "key": key,
                 "councils": [
-                    CouncilRow(c, _council_name(c), live[c].number if c in live else None) for c in councils
+                    CouncilRow(
+                        c,
+                        _council_name(c),
+                        live[c].number if c in live else None,
+                        studio.values_to_confirm(c, live.get(c)),
+                    )
+                    for c in councils
                 ],
                 "versions": versions,
                 "history": [

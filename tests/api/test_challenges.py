@@ -6,12 +6,13 @@ the history says why); one received after the window's last day is refused namin
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.factories.actors import Council
-from tests.factories.cases import application
+from tests.factories.cases import application, third_party_application
 from tests.factories.reading import deadlines, forms, milestones, run_timers
 
 
@@ -269,3 +270,105 @@ def test_an_ineligible_decision_confirmed_on_review_closes_the_case(derby, clien
     assert milestones(case)[-2:] == [("appeal_decided", "2026-12-21"), ("closed", "2026-12-21")]
     text = letter_text(client, derby, case, "review_outcome")
     assert "was not eligible for a case review" in text and "The decision stands" in text
+
+
+# --- How the letters word a challenge ------------------------------------------------------------
+
+OPCC = "the Office of the Police and Crime Commissioner for Derbyshire"
+OPCC_WEB = "online at www.derbyshire-pcc.gov.uk/Public-Information/CommunityTrigger"
+
+
+def test_derbyshire_letters_send_challenges_to_the_commissioners_office_directly(derby, client, at):
+    """derby-city-application-guidance-notes.txt line 154 (the OPCC, 28 days from notification, its
+    web page); derbyshire-public-page.txt line 55 (a third party sends a signed consent letter)."""
+    consent = {"given": True, "evidence": "written_consent"}
+    at("2026-12-14T09:00:00+00:00")
+    refused = derby.open_case(
+        third_party_application(consent=consent, incidents=application()["incidents"][:1])
+    )
+    refused = derby.complete(refused, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    refused = derby.complete(refused, "screen_eligibility", {"eligible": True})
+    refused = derby.complete(
+        refused, "threshold_decision", {"threshold_met": False, "reasons": "One incident."}
+    )
+    ct3 = letter_text(client, derby, refused, "CT3", "victim")
+    assert f"The review is carried out by {OPCC}." in ct3
+    assert f"Send your review request directly to {OPCC}, not to us: {OPCC_WEB}." in ct3
+    assert "must be received within 28 days of the date of this decision, that is by 11 January 2027." in ct3
+    assert "If someone else sends the review request on your behalf, they will also need to send a consent " \
+           "letter signed by you with it." in ct3  # fmt: skip
+    ct3_copy = letter_text(client, derby, refused, "CT3", "third_party")
+    assert f"Send your review request directly to {OPCC}" in ct3_copy
+    assert "As you are acting on behalf of Alex Victim, you will also need to send a consent letter signed by " \
+           "Alex Victim with the review request." in ct3_copy  # fmt: skip
+
+    derby_case = to_outcome(derby, at)
+    outcome = letter_text(client, derby, derby_case, "outcome")
+    assert f"Appeals are heard by {OPCC}." in outcome
+    assert f"Send your appeal directly to {OPCC}, not to us: {OPCC_WEB}." in outcome
+    assert (
+        "must be received within 28 days of being told of the outcome, that is by 12 January 2027." in outcome
+    )
+    assert "we will pass your appeal on" not in outcome
+
+
+def test_a_third_party_is_told_to_enclose_the_victims_consent_with_the_appeal(derby, client, at):
+    at("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(third_party_application(consent={"given": True, "evidence": "written_consent"}))
+    case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
+    case = derby.complete(case, "request_information", {"agencies": ["police"]})
+    case = derby.complete(case, "return_information", {"summary": "s", "actions_taken": "a"}, who="police")
+    case = derby.complete(case, "contact_victim", {"contacted_on": "2026-12-14", "victim_will_attend": False})
+    review = {
+        "held_on": "2026-12-14",
+        "panel": [{"agency": a, "name": a, "role": "member"} for a in ("police", "council", "housing_provider")],
+        "chair": {"name": "C", "organisation": "CSP", "independent": False},
+        "victim_attended": False, "findings": "f", "recommendations": [],
+    }  # fmt: skip
+    case = derby.complete(case, "case_review", review, who="chair")
+    case = derby.complete(case, "notify_outcome", {"notified_on": "2026-12-14", "method": "letter"})
+    copy = letter_text(client, derby, case, "outcome", "third_party")
+    assert f"Send your appeal directly to {OPCC}" in copy
+    assert "As you are acting on behalf of Alex Victim, you will also need to send a consent letter signed by " \
+           "Alex Victim with the appeal." in copy  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("council_id", "words"),
+    [
+        # east-herts-policy.txt s.13 states no window to appeal: councils.toml marks it to confirm.
+        ("east-herts", "We aim to consider every appeal received within 28 days of being told of the outcome, "
+                       "that is by 12 January 2027. Please send yours as soon as you can."),
+        # Nor does rbkc-case-study.txt.
+        ("kensington-and-chelsea", "We aim to consider every appeal received within 28 days of being told of "
+                                   "the outcome, that is by 12 January 2027. Please send yours as soon as you can."),
+    ],
+)  # fmt: skip
+def test_a_window_no_source_states_is_worded_as_an_aim(
+    app, client, processes, monkeypatch, council_id, words
+):
+    from app.letters import letters_issued
+    from app.services.councils import policy_for
+
+    with app.app_context():
+        council = policy_for(council_id)
+        assert council.assumed("appeal.within_days")
+        (letter,) = letters_issued(
+            [("outcome", "issue_outcome_letter", {"notified_on": "2026-12-15", "findings": "f"})],
+            council=council, reference="X-2026-0001", application=application(),
+            deadlines={"appeal_window": date(2027, 1, 12)}, issued_on=date(2026, 12, 15),
+        )  # fmt: skip
+        from app.letters import render_html
+
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", render_html(letter.snapshot)))
+    assert re.sub(r" ([.,])", r"\1", text).count(words) == 1
+    assert "must be received" not in text
+
+
+def test_a_window_a_source_states_is_worded_as_a_limit(derby, client, at):
+    case = to_outcome(derby, at)
+    text = letter_text(client, derby, case, "outcome")
+    assert "Your appeal must be received within 28 days of being told of the outcome" in text
+    assert "We aim to" not in text

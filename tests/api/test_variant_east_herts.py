@@ -382,20 +382,31 @@ def test_a_refusal_reviewed_by_a_peer_at_a_neighbouring_authority_and_overturned
         "appeal_body",
     )
 
+    # CT3a is an appeal "regarding whether or not the threshold has been met" (s.13, lines 557-573):
+    # heard within 15 working days of being received, the victim told within 5 working days.
+    assert deadlines(case)["review_decision"] == ("2027-03-01", None, "pending")
+
     at("2027-02-15T09:00:00+00:00")
     decision = {"decided_on": "2027-02-15", "upheld": True, "reasons": "The report was made within 30 days."}
     case = east_herts.complete(case, "decide_appeal", decision, who="appeals")
     assert case["appeals"][0]["upheld"] is True
+    assert deadlines(case)["review_decision"] == ("2027-03-01", "2027-02-15", "met")
+    assert deadlines(case)["review_outcome_notification"] == ("2027-02-22", None, "pending")
+    assert forms(case) == ["notify_outcome"]
+
+    at("2027-02-17T09:00:00+00:00")
+    case = east_herts.complete(case, "notify_outcome", {"notified_on": "2027-02-17", "method": "phone_and_letter"},
+                               who="appeals")  # fmt: skip
+    assert deadlines(case)["review_outcome_notification"] == ("2027-02-22", "2027-02-17", "met")
     assert letters(case)[-2:] == [LETTERS["review_outcome"], LETTERS["CT4"]]
     assert milestones(case)[-3:] == [
         ("appeal_lodged", "2027-02-08"),
         ("appeal_decided", "2027-02-15"),
-        ("threshold_met", "2027-02-15"),
+        ("threshold_met", "2027-02-17"),
     ]
     # The victim is contacted within 7 working days of CT4, which went out with the review's outcome.
-    assert deadlines(case)["victim_contact"] == ("2027-02-24", None, "pending")
+    assert deadlines(case)["victim_contact"] == ("2027-02-26", None, "pending")
     assert forms(case) == ["contact_victim", "request_information"]
-    assert "appeal_decision" not in deadlines(case)  # no limit is stated for the peer review
 
 
 def test_a_refusal_closes_when_no_review_is_requested_within_28_days(east_herts, client, runner, at):

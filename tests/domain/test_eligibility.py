@@ -7,6 +7,7 @@ from app.domain.eligibility import (
     CONSENT_EVIDENCE,
     INELIGIBILITY_REASONS,
     SIGNPOSTING,
+    agencies_required,
     automatic_ineligibility,
     consent_recorded,
     consent_required,
@@ -21,7 +22,13 @@ CODES = (
     "service_complaint",
     "officer_conduct",
     "repeat_without_material_change",
+    "actions_pending",  # east-herts-policy.txt s.14
     "vexatious",
+    # Derby City's other four grounds (derby-city-application-guidance-notes.txt line 156)
+    "malicious",
+    "prejudicial",
+    "discriminatory",
+    "unreasonable",
 )
 
 
@@ -51,7 +58,12 @@ def test_each_code_has_a_description_and_signposting(code):
         ("service_complaint", ["service"]),
         ("officer_conduct", ["one officer"]),
         ("repeat_without_material_change", ["material change"]),
+        ("actions_pending", ["earlier case review", "still pending"]),
         ("vexatious", ["vexatious"]),
+        ("malicious", ["malicious"]),
+        ("prejudicial", ["prejudicial"]),
+        ("discriminatory", ["discriminatory"]),
+        ("unreasonable", ["unreasonable"]),
     ],
     ids=CODES,
 )
@@ -70,7 +82,12 @@ def test_each_description_names_its_reason(code, words):
         ("officer_conduct", "Independent Office for Police Conduct (IOPC)"),
         ("officer_conduct", "Professional Standards"),
         ("repeat_without_material_change", "new application"),
+        ("actions_pending", "apply again"),
         ("vexatious", "complaints procedure"),
+        ("malicious", "101"),
+        ("prejudicial", "apply again"),
+        ("discriminatory", "True Vision"),
+        ("unreasonable", "other ways to support you"),
     ],
     ids=[
         "anonymous-crimestoppers",
@@ -80,7 +97,12 @@ def test_each_description_names_its_reason(code, words):
         "conduct-iopc",
         "conduct-professional-standards",
         "repeat-new-application",
+        "actions-pending-apply-again",
         "vexatious-complaints-procedure",
+        "malicious-police",
+        "prejudicial-apply-again",
+        "discriminatory-true-vision",
+        "unreasonable-support",
     ],
 )
 def test_signposting_says_where_to_go_instead(code, where):
@@ -198,3 +220,13 @@ def test_consent_evidence_and_applicant_types():
 def test_bad_input_raises_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    ("under_18_involved", "required"),
+    [(False, ()), (True, ("youth_offending",))],
+    ids=["adults-only", "under-18-youth-offending-service"],
+)
+def test_the_youth_offending_service_is_asked_when_a_person_under_18_is_involved(under_18_involved, required):
+    # derby-city-application-guidance-notes.txt line 106.
+    assert agencies_required(under_18_involved=under_18_involved) == required

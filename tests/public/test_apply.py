@@ -42,7 +42,7 @@ def _incident(day, agency="police", method="phone", reported_day=None):
     }  # fmt: skip
 
 
-def _through_incidents(browser, pages_seen):
+def _through_incidents(browser, pages_seen, **impact):
     response = _post(browser, f"{START}/incidents/new", _incident(1))
     assert response.headers["Location"].endswith(f"{START}/incidents"), _html(response)
     pages_seen.append(browser.get(f"{START}/incidents"))
@@ -55,7 +55,9 @@ def _through_incidents(browser, pages_seen):
     _post(browser, f"{START}/incidents/new", _incident(9, agency="housing_provider", method="writing"))
     response = _post(browser, f"{START}/incidents", {"add_another": "false"})
     assert response.headers["Location"].endswith(f"{START}/impact")
-    _post(browser, f"{START}/impact", {"impact": "I cannot sleep", "outcome_sought": "Make it stop"})
+    _post(
+        browser, f"{START}/impact", {"impact": "I cannot sleep", "outcome_sought": "Make it stop", **impact}
+    )
     response = _post(browser, f"{START}/declaration", {"declaration": "confirmed"})
     assert response.headers["Location"].endswith(f"{START}/check")
 
@@ -106,6 +108,7 @@ def test_a_victim_applies_and_the_case_exists_with_its_incidents(app, browser, d
         ]  # fmt: skip
         assert stored.application["incidents"][1]["reports"][0]["agency"] == "council"
         assert stored.application["victims"][0]["name"] == "Alex Victim"
+        assert stored.application["under_18_involved"] is False  # not asked about: no
         assert stored.history[0].actor == "public application"
     assert case["reference"] == reference
     status = browser.get(f"/status/{token}")
@@ -125,7 +128,8 @@ def test_a_third_party_applies_with_consent(app, browser, derby):
     response = _post(browser, f"{START}/consent", {"evidence": "written_consent"})
     assert response.headers["Location"].endswith(f"{START}/incidents/new")
     pages_seen = []
-    _through_incidents(browser, pages_seen)
+    # A person under 18 is involved: the Youth Offending Service will be asked (Derby City, line 106).
+    _through_incidents(browser, pages_seen, under_18_involved="true")
     reference, _token, _html_text = _submit(browser, pages_seen)
     from app.extensions import db
     from app.models import Case
@@ -136,6 +140,7 @@ def test_a_third_party_applies_with_consent(app, browser, derby):
         assert stored.application["applicant"]["name"] == "Sam Helper"
         assert stored.application["consent"]["evidence"] == "written_consent"
         assert stored.application["victims"][0]["vulnerable"] is True
+        assert stored.application["under_18_involved"] is True
 
 
 def test_errors_are_shown_in_the_summary_on_the_page_they_belong_to(browser):

@@ -246,3 +246,29 @@ def test_a_test_run_of_another_councils_process_is_not_found(app, client, derby)
     Council(app, client, "east-herts")
     browser = signed_in(app, "owner.east-herts@example.org")
     assert browser.get(f"/studio/{KEY}/versions/1/test-run?run=1&scenario=met").status_code == 404
+
+
+def test_the_processes_page_lists_the_values_no_source_states_to_confirm(app, client, processes):
+    # councils.toml [councils.east-herts.to_confirm] (issue 11, item 9).
+    Council(app, client, "east-herts")
+    html = signed_in(app, "owner.east-herts@example.org").get("/studio").get_data(as_text=True)
+    section = html[html.index('id="to-confirm-east-herts"') :]
+    section = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[: section.index("</table>")]))
+    assert "To confirm: East Herts Council" in section
+    assert "Appeal: within days settings: appeal.within_days 28 days" in section
+    assert "east-herts-policy.txt s.13 (lines 553-573) gives no window to lodge an appeal" in section
+    assert "Ineligible review: reviewer" in section
+
+
+def test_a_diagram_limit_to_confirm_shows_the_live_diagrams_value(app, client, processes):
+    Council(app, client, "amber-valley")
+    html = signed_in(app, "owner.amber-valley@example.org").get("/studio").get_data(as_text=True)
+    section = html[html.index('id="to-confirm-amber-valley"') :]
+    section = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[: section.index("</table>")]))
+    assert "Acknowledge: time limit diagram: diagram.acknowledge.dueOn 5 working days after" in section
+    assert "derby-city-application-guidance-notes.txt line 142" in section
+
+
+def test_a_council_with_nothing_to_confirm_shows_no_list(app, derby):
+    html = signed_in(app, OWNER).get("/studio").get_data(as_text=True)
+    assert 'id="to-confirm-derby-city"' not in html
