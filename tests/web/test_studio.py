@@ -269,6 +269,10 @@ def test_a_diagram_limit_to_confirm_shows_the_live_diagrams_value(app, client, p
     assert "derby-city-application-guidance-notes.txt line 142" in section
 
 
-def test_a_council_with_nothing_to_confirm_shows_no_list(app, derby):
+def test_a_council_lists_only_what_its_sources_leave_unstated(app, derby):
+    # Derby City's own notes state its limits (lines 142-146): unlike the districts', they are not listed.
     html = signed_in(app, OWNER).get("/studio").get_data(as_text=True)
-    assert 'id="to-confirm-derby-city"' not in html
+    section = html[html.index('id="to-confirm-derby-city"') :]
+    section = section[: section.index("</table>")]
+    assert "consent.follow_up_days" in section
+    assert "diagram.acknowledge.dueOn" not in section
