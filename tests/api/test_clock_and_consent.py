@@ -26,7 +26,7 @@ from app.models import Case
 from app.services.case_runs import run_case
 from tests.factories.actors import Council
 from tests.factories.cases import application, third_party_application
-from tests.factories.reading import deadlines, forms, milestones
+from tests.factories.reading import deadlines, forms, milestones, run_timers
 from tests.factories.web import signed_in
 
 PANEL = [
@@ -305,3 +305,30 @@ def test_kensington_and_chelsea_reviews_a_refusal_inside_the_threshold_deadline(
     # The challenge route stays open after the letter; the case review can no longer happen.
     assert deadlines(case)["review_request_window"] == ("2027-04-14", None, "pending")
     assert "case_review" not in deadlines(case)
+
+
+def test_kensington_and_chelsea_escalates_a_refusal_review_left_past_the_threshold_deadline(
+    app, client, processes, runner, at, monkeypatch
+):
+    monkeypatch.setitem(app.config, "TOKEN_TTL_SECONDS", 2 * 365 * 86400)
+    rbkc = Council(app, client, "kensington-and-chelsea")
+    at("2027-03-01T09:00:00+00:00")
+    case = rbkc.open_case(application(received_on="2027-03-01", incidents=INCIDENTS[:1]))
+    case = rbkc.complete(case, "acknowledge", {"method": "email"})
+    case = rbkc.complete(case, "screen_eligibility", {"eligible": True})
+    case = rbkc.complete(case, "contact_victim", {"contacted_on": "2027-03-01", "victim_will_attend": False})
+    at("2027-03-10T10:00:00+00:00")
+    case = rbkc.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
+
+    # Open to the end of 22 March, the threshold deadline; then escalated to the manager, once.
+    assert "fired on 0 case(s)" in run_timers(runner, "2027-03-22T23:59:00+00:00")
+    assert "RBKC-2027-0001" in run_timers(runner, "2027-03-23T00:00:01+00:00")
+    at("2027-03-23T09:00:00+00:00")
+    case = rbkc.case(case["id"])
+    assert rbkc.open_task(case, "decide_appeal")["escalated"] is True
+    assert [h["detail"] for h in case["history"] if h["event"] == "escalated"] == [
+        "Review the refusal (senior partnership officer): overdue, escalated to community safety manager"
+    ]
+    confirm = {"decided_on": "2027-03-23", "upheld": False, "reasons": "One incident in six months."}
+    case = rbkc.complete(case, "decide_appeal", confirm, who="appeals")
+    assert deadlines(case)["threshold_decision"] == ("2027-03-22", "2027-03-23", "missed")
