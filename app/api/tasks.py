@@ -110,7 +110,7 @@ def complete_task(task_id: int):
         403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
         404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
         409: {description: The task is no longer open, is claimed by someone else, or the case changed, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Field errors, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: "Field errors; among them a threshold decision of not met where the agencies' confirmed records meet the threshold by qualifying complaints (on threshold_met, s.104(4))", content: {application/json: {schema: ErrorSchema}}}
     """
     task = tasks.visible_task(g.user, task_id)  # 404 before reading the body
     case = tasks.complete_task(g.user, task, json_body())
