@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
@@ -48,6 +49,13 @@ class CaseScriptEngine(PythonScriptEngine):
             if due_on is not None:
                 extra["due_on"] = due_on
             return super().evaluate(task, expression, extra)
+        except WorkflowTaskException as exc:
+            # SpiffWorkflow wraps our error in "Error evaluating expression ...": keep why.
+            cause = exc.__context__
+            if not isinstance(cause, sandbox.ScriptError):
+                raise
+            element = cause.element or task.task_spec.bpmn_id
+            raise sandbox.ScriptError(f"Error evaluating {expression!r}: {cause}", element) from exc
         except sandbox.ScriptError as exc:
             # SpiffWorkflow does not say whose expression failed when it refreshes timers.
             exc.element = exc.element or task.task_spec.bpmn_id

@@ -116,3 +116,33 @@ def test_a_running_case_whose_code_breaks_its_limits_is_a_case_level_error_and_n
     assert "acknowledge" in error["message"] and "longer than 100,000" in error["message"]
     assert "Nothing was saved" in error["message"]
     assert client.get("/api/v1/cases", headers=derby.as_("manager")).get_json() == before
+
+
+def test_one_case_breaking_its_limits_does_not_stop_the_timer_sweep(app, derby, client, clock):
+    from app.clock import parse_instant
+    from app.services.timers import fire_due_timers
+
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    healthy = derby.open_case(application())
+    # The escalation's parameter turns hostile only when the timer fires (after 20 December).
+    hostile = DERBYSHIRE.replace(
+        "value=\"'community_safety_manager'\"",
+        "value=\"'community_safety_manager' if today() &lt; '2026-12-20' else str(len('x' * 10000000 * 10))\"",
+        1,
+    )
+    assert hostile != DERBYSHIRE
+    number = upload(client, derby, hostile).get_json()["number"]
+    response = client.post(f"/api/v1/processes/{KEY}/versions/{number}/activate", json={"council": "derby-city"},
+                           headers=derby.as_("owner"))  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+    broken = derby.open_case(application())
+
+    with app.app_context():
+        report = fire_due_timers(parse_instant("2026-12-22T00:00:01+00:00"))
+
+    assert report.fired == [healthy["reference"]]
+    [(reference, message)] = report.failed
+    assert reference == broken["reference"]
+    assert message.startswith("escalate_acknowledge:") and "longer than 100,000" in message
+    assert [h["event"] for h in derby.case(healthy["id"])["history"]].count("escalated") == 1
+    assert derby.case(broken["id"])["history"] == broken["history"]
