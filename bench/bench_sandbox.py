@@ -209,17 +209,17 @@ def bench_server() -> None:
         token = json.loads(body)["token"]
         print("\n3. GET /api/v1/health on the real server (waitress), every 20 ms")
         idle = health_timings(base, seconds=3)
-        print(f"   idle                                  {percentiles(idle)}")
+        print(f"   {'idle':<44}{percentiles(idle)}")
         for name in ("sum of lists of lists", "padding to a huge width", "huge working-day count"):
             uploads: list[tuple[int, float, str]] = []
             stop = threading.Event()
-            xml = hostile_diagram(HOSTILE[name].replace("width", str(HOSTILE_DATA["width"])))
+            xml = hostile_diagram(HOSTILE[name].replace("width", "10000000 * 20"))
             uploader = threading.Thread(target=upload_until, args=(base, token, xml, stop, uploads))
             uploader.start()
             during = health_timings(base, seconds=5)
             stop.set()
             uploader.join()
-            print(f"   while uploading '{name}'".ljust(40) + percentiles(during))
+            print(f"   {'while uploading ' + repr(name):<44}{percentiles(during)}")
             codes = sorted({code for code, _, _ in uploads})
             slowest = max(seconds for _, seconds, _ in uploads)
             print(f"      {len(uploads)} uploads answered {codes}, the slowest in {slowest:.2f} s")

@@ -27,7 +27,9 @@ import operator
 import re
 import threading
 from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from RestrictedPython.Guards import safer_getattr
 
@@ -595,9 +597,6 @@ def storable_problem(value: Any) -> str | None:
 
 
 def _scalar_problem(value: Any) -> str | None:
-    from datetime import date, timedelta
-    from uuid import UUID
-
     if value is None or isinstance(value, bool | date | timedelta | UUID):
         return None  # SpiffWorkflow's serializer stores dates, durations and UUIDs itself
     if isinstance(value, int):
