@@ -141,6 +141,12 @@ class Council:
         return key in self.to_confirm
 
     @property
+    def review_within_days(self) -> int:
+        """Days to ask for a refusal to be reviewed: the policy's, or where it sets none, the
+        appeal window's."""
+        return self.not_met_review.within_days or self.appeal.within_days
+
+    @property
     def ineligible_review_policy(self) -> IneligibleReviewPolicy:
         """Who reviews an ineligible decision, and the window to ask: the configured one, or the
         refusal review's (its reviewer and window), else the appeal's."""

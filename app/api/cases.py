@@ -110,7 +110,7 @@ def lodge_appeal(case_id: int):
       responses:
         201: {description: The case with the appeal, content: {application/json: {schema: CaseSchema}}}
         404: {description: No such case, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: No appeal can be made at this stage, or the window has closed, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: "No appeal can be made at this stage, or it was received after the window's last day (named). One received in the window reopens a case the window's timer closed.", content: {application/json: {schema: ErrorSchema}}}
         422: {description: Invalid fields, content: {application/json: {schema: ErrorSchema}}}
     """
     case = cases.visible_case(g.user, case_id)  # 404 before reading the body

@@ -209,9 +209,7 @@ def _threshold_not_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     data = facts.data
     decided_on = _date(data.get("threshold_decision_done_on")) or facts.issued_on
     policy = facts.council.not_met_review
-    # Where the policy sets no time for a review request, the appeal window's length applies
-    # (as app.services.cases.workflow_data gives the diagram).
-    within_days = policy.within_days or facts.council.appeal.within_days
+    within_days = facts.council.review_within_days
     request_by = facts.deadlines.get("review_request_window")
     if request_by is None and policy.offered:
         request_by = decided_on + timedelta(days=within_days)

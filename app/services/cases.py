@@ -86,8 +86,7 @@ def workflow_data(application: dict[str, Any], council) -> dict[str, Any]:
         "incidents": application.get("incidents", []),
         "discretionary": application.get("discretionary"),
         "review_offered": council.not_met_review.offered,
-        # Where a policy sets no time for a review request, the appeal window's length applies.
-        "review_within_days": council.not_met_review.within_days or council.appeal.within_days,
+        "review_within_days": council.review_within_days,
         "appeal_within_days": council.appeal.within_days,
         # Schedule 4 para 3: an ineligible decision can be challenged like a refusal.
         "ineligible_review_within_days": council.ineligible_review_policy.within_days,

@@ -15,12 +15,16 @@ from zoneinfo import ZoneInfo
 
 from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as safe_fromstring
-from flask import Response, abort, g, jsonify, render_template
+from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
 
 from app import clock
 from app.domain.calendar import format_date
 from app.domain.deadlines import status_for_people
 from app.models import Case, TaskStatus, User
+from app.schemas.cases import AppealRequestSchema
+from app.services import cases as case_service
 from app.services import councils as council_service
 from app.services import documents as document_service
 from app.services.cases import CASE_ROLES, CaseNotFound, visible_case
@@ -28,6 +32,7 @@ from app.store import cases as case_store
 from app.store import documents as document_store
 from app.web import web_bp
 from app.web.due_dates import DueDate, describe_due_date
+from app.web.task_form import build_fields, error_list, page_errors, read_body
 
 LONDON = ZoneInfo("Europe/London")
 BPMN_NAME_TAGS = ("task", "Task", "Event", "Gateway", "subProcess", "callActivity")
@@ -92,6 +97,9 @@ class CasePage:
     # Staff only; None for partners, so a template cannot show them by mistake.
     timeline: list[TimelineEntry] | None
     documents: list[DocumentLink] | None
+    # Staff only: the challenge window the case has open (an appeal or review request can be
+    # recorded), e.g. "Appeal window: last day 12 January 2027"; None when there is none.
+    challenge: str | None = None
 
 
 def _clock_started(case: Case) -> str:
@@ -221,7 +229,13 @@ def present_case(user: User, case: Case) -> CasePage:
         staff=staff,
         timeline=timeline,
         documents=documents,
+        challenge=_challenge_window(case) if staff else None,
     )
+
+
+def _challenge_window(case: Case) -> str | None:
+    window = case_service.open_window(case)
+    return f"{window.label}: last day {format_date(window.due_on)}" if window else None
 
 
 @web_bp.get("/cases/<int:case_id>")
@@ -229,6 +243,77 @@ def case_page(case_id: int):
     case = _visible(case_id)
     page = present_case(g.user, case)
     return render_template("web/case.html", case=page)
+
+
+# The appeal or review request as the page asks for it (the API's AppealRequestSchema checks it).
+APPEAL_FORM = {
+    "type": "object",
+    "title": "Record an appeal or review request",
+    "properties": {
+        "received_on": {
+            "type": "string",
+            "format": "date",
+            "title": "When was it received?",
+            "description": "The day it reached the council or the appeal body, for example 27 3 2026. "
+            "It is judged by this date, even when it is recorded later.",
+        },
+        "grounds": {
+            "type": "string",
+            "title": "Why does the applicant disagree?",
+            "x-widget": "textarea",
+            "maxLength": 10000,
+        },
+    },
+    "required": ["received_on", "grounds"],
+}
+_REQUIRED = {"received_on": "Enter the date it was received", "grounds": "Enter why the applicant disagrees"}
+
+
+@web_bp.route("/cases/<int:case_id>/appeals/new", methods=["GET", "POST"])
+def appeal_page(case_id: int):
+    """Record an appeal, or a request to review a refusal or an ineligible decision, through
+    ``app.services.cases.lodge_appeal`` as the API does: a late one is refused naming the last day."""
+    case = _visible(case_id)
+    if not _is_staff(g.user, case):
+        abort(403)
+    form = request.form if request.method == "POST" else MultiDict()
+    errors: dict[str, str] = {}
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        body = read_body(APPEAL_FORM, request.form)
+        try:
+            data = AppealRequestSchema().load(body.data)
+        except ValidationError as exc:
+            messages = {
+                name: [_REQUIRED[name]] if body.data.get(name) in (None, "") else list(texts)
+                for name, texts in exc.messages.items()
+            }
+            errors = page_errors(body, messages)
+            status = 400
+        else:
+            try:
+                case_service.lodge_appeal(g.user, case, data["received_on"], data["grounds"])
+            except case_service.CaseForbidden:
+                abort(403)
+            except (case_service.CaseConflict, case_service.CaseBroken) as exc:
+                conflict = str(exc)
+                status = 409
+            else:
+                flash(
+                    f"You recorded the {case.appeals[-1].kind.replace('_', ' ')} on case {case.reference}.",
+                    "success",
+                )
+                return redirect(url_for("web.case_page", case_id=case.id))
+    return render_template(
+        "web/appeal.html",
+        case=case,
+        window=_challenge_window(case),
+        schema=APPEAL_FORM,
+        fields=build_fields(APPEAL_FORM, form, errors),
+        errors=error_list(APPEAL_FORM, errors, form),
+        conflict=conflict,
+    ), status
 
 
 @web_bp.get("/cases/<int:case_id>/diagram.xml")
