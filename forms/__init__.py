@@ -19,6 +19,7 @@ from forms.base import FormContext, FormError, FormSchema
 from forms.east_herts import CaseReviewEastHertsForm, CirculateMinutesForm
 from forms.json_schema import build_json_schema
 from forms.preparation import ContactVictimForm, RequestInformationForm, ReturnInformationForm
+from forms.records import ConfirmReportsForm
 from forms.review import CaseReviewForm, NotifyOutcomeForm
 from forms.screening import AcknowledgeForm, ScreenEligibilityForm, ThresholdDecisionForm, VerifyConsentForm
 
@@ -29,6 +30,7 @@ FORMS: dict[str, type[FormSchema]] = {
     "acknowledge": AcknowledgeForm,
     "verify_consent": VerifyConsentForm,
     "screen_eligibility": ScreenEligibilityForm,
+    "confirm_reports": ConfirmReportsForm,
     "threshold_decision": ThresholdDecisionForm,
     "request_information": RequestInformationForm,
     "return_information": ReturnInformationForm,

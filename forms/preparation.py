@@ -13,7 +13,7 @@ from forms.base import LONG_TEXT_LENGTH, DoneDate, FormSchema, choice
 from forms.choices import REQUEST_AGENCIES, REQUEST_AGENCY_LABELS
 
 
-def _no_duplicates(values: list[str]) -> None:
+def no_duplicates(values: list[str]) -> None:
     repeated = [value for value, count in Counter(values).items() if count > 1]
     if repeated:
         listed = ", ".join(repeated)
@@ -34,7 +34,7 @@ class RequestInformationForm(FormSchema):
                 max=len(REQUEST_AGENCIES),
                 error="Select between {min} and {max} agencies.",
             ),
-            _no_duplicates,
+            no_duplicates,
         ],
         metadata={
             "title": "Which agencies should provide information?",

@@ -3,7 +3,7 @@ eligibility, decide the threshold (LIFECYCLE.md stages 2 to 5)."""
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from app.schemas.common import StrictBoolean, text
 from forms.base import LONG_TEXT_LENGTH, NOTE_LENGTH, DoneDate, FormSchema, OnlyWhen, choice
@@ -13,8 +13,11 @@ from forms.choices import (
     CONSENT_EVIDENCE_LABELS,
     INELIGIBILITY_REASONS,
     ROUTE_LABELS,
+    REQUEST_AGENCIES,
+    REQUEST_AGENCY_LABELS,
     ROUTES,
 )
+from forms.preparation import no_duplicates
 
 
 def notes_field() -> fields.String:
@@ -182,5 +185,18 @@ class ThresholdDecisionForm(FormSchema):
             "title": "How is the threshold met?",
             "description": "Only when the threshold is met. Leave it out to use the route of the "
             "automatic evaluation.",
+        },
+    )
+    # The decision is the relevant bodies' (s.104(1)): who took part is on the decision. Left
+    # out, it is the bodies that answered the records check (app/services/tasks.complete_defaults).
+    bodies = fields.List(
+        choice(REQUEST_AGENCIES),
+        # None ticked (the page sends an empty list) is the same as left out.
+        validate=[validate.Length(max=len(REQUEST_AGENCIES)), no_duplicates],
+        metadata={
+            "title": "Which relevant bodies took part in the decision? (optional)",
+            "description": "Leave out to record the bodies that checked their records.",
+            "x-labels": REQUEST_AGENCY_LABELS,
+            "uniqueItems": True,
         },
     )

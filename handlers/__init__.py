@@ -6,6 +6,7 @@ JSON-able value (or None)."""
 from handlers.escalation import escalate
 from handlers.letters import issue_letter
 from handlers.milestones import record_milestone
+from handlers.records_check import apply_records_checks, ask_relevant_bodies
 from handlers.threshold import evaluate_threshold
 
 HANDLERS = {
@@ -13,6 +14,8 @@ HANDLERS = {
     "issue_letter": issue_letter,
     "escalate": escalate,
     "record_milestone": record_milestone,
+    "ask_relevant_bodies": ask_relevant_bodies,
+    "apply_records_checks": apply_records_checks,
 }
 
 # The parameters each handler takes: name -> required. The studio offers these as pickers.
@@ -21,4 +24,6 @@ HANDLER_PARAMETERS: dict[str, dict[str, bool]] = {
     "issue_letter": {"letter": True},
     "escalate": {"to": True},
     "record_milestone": {"milestone": True, "on": False},
+    "ask_relevant_bodies": {},
+    "apply_records_checks": {},
 }

@@ -3,10 +3,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Council, Membership, User
-from app.services.demo import DEMO_COUNCILS, DEMO_ROLES
+from app.services.demo import DEMO_COUNCILS, DEMO_USERS
 
 
-def test_seed_demo_loads_every_council_and_a_user_per_role_and_is_idempotent(app, runner):
+def test_seed_demo_loads_every_council_and_a_user_per_role_and_body_and_is_idempotent(app, runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "officer.derby-city@example.org" in first.output
@@ -16,7 +16,7 @@ def test_seed_demo_loads_every_council_and_a_user_per_role_and_is_idempotent(app
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Council)) == 11
         assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_COUNCILS) * len(
-            DEMO_ROLES
+            DEMO_USERS
         )
         partner = db.session.scalar(select(User).where(User.email == "police.east-herts@example.org"))
         assert partner.agency == "police"

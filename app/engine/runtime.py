@@ -19,6 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from app.domain.bodies import worker_role
 from app.domain.deadlines import is_window
 from app.engine import clock as engine_clock
 from app.engine.functions import diagram_functions, to_date
@@ -98,6 +99,15 @@ class Snapshot:
     # The deadline keys of every step still ahead (due date known or not): a pending deadline
     # not among them can no longer be met on this path (a refusal makes the review moot).
     reachable_deadlines: frozenset[str] = frozenset()
+
+    @property
+    def stage(self) -> str | None:
+        """The case's stage: that of the newest open task of the case's own path, else of any open
+        task (the tasks addressed to one body each, e.g. the records checks, run beside that path),
+        else of what the case waits for."""
+        own = [t.stage for t in self.open_tasks if t.stage and t.agency is None]
+        anyone = [t.stage for t in self.open_tasks if t.stage]
+        return (own or anyone or [self.waiting_stage])[-1]
 
 
 @dataclass
@@ -340,13 +350,13 @@ class CaseRun:
     def _open_task(self, task) -> OpenTask:
         spec = task.task_spec
         props = task_properties(spec)
-        agency = task.data.get("agency") if isinstance(task.data.get("agency"), str) else None
+        agency = _agency_of(task)
         return OpenTask(
             spiff_id=str(task.id),
             element=spec.bpmn_id,
             name=spec.bpmn_name or spec.bpmn_id,
             form_key=props.get("formKey", ""),
-            role=role_for_lane(spec.lane) or "",
+            role=worker_role(role_for_lane(spec.lane) or "", agency),
             stage=props.get("stage", ""),
             due_on=self._due_on(task, spec),
             deadline=props.get("deadline"),
@@ -458,6 +468,14 @@ def _met_elsewhere(parsed: ParsedProcess) -> frozenset[str]:
         )
         _MET_ELSEWHERE[parsed.checksum] = keys
     return keys
+
+
+def _agency_of(task) -> str | None:
+    """For one instance of a multi-instance task over agencies, the agency it is addressed to: the
+    value of its input element (``agency`` for information returns, ``body`` for records checks)."""
+    item = getattr(getattr(task.parent, "task_spec", None), "input_item", None)
+    value = task.data.get(item.bpmn_id if item is not None else "agency")
+    return value if isinstance(value, str) else None
 
 
 def _siblings_open(task) -> bool:

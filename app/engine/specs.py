@@ -41,7 +41,8 @@ CASE_DATA_NAMES = (
     "consent_given", "consent_within_days", "victim_vulnerable", "incidents",
     "discretionary", "review_offered", "review_within_days", "appeal_within_days", "threshold",
     "appeal_received_on", "appeal_grounds", "agency", "agencies", "information_returns", "information_return",
-    "ineligible_review_within_days", "under_18_involved",
+    "ineligible_review_within_days", "under_18_involved", "relevant_bodies", "body", "records_checks",
+    "records_check",
 )  # fmt: skip
 
 

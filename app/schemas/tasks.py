@@ -40,6 +40,21 @@ class TaskDetailSchema(TaskSchema):
         metadata={"type": "object", "description": "the form as JSON Schema"},
     )
     data = fields.Dict(allow_none=True, metadata={"description": "what was entered, once completed"})
+    context = fields.Function(
+        lambda t: _task_context(t),
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "description": "what the task shows beside its form: for a body's records check, the "
+            "search details and its own reports; for the threshold decision, each body's answers",
+        },
+    )
+
+
+def _task_context(task) -> dict | None:
+    from app.services.task_context import task_context
+
+    return task_context(task)
 
 
 def _form_json_schema(form_key: str) -> dict:

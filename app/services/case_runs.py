@@ -79,14 +79,9 @@ def _apply_run(case: Case, effects: Effects, snapshot: Snapshot, actor: str, now
     if snapshot.completed:
         case.status, case.stage, case.closed_at, case.next_timer_at = CaseStatus.CLOSED, "closed", now, None
     else:
-        case.stage = _stage(snapshot) or case.stage
+        case.stage = snapshot.stage or case.stage
         case.next_timer_at = snapshot.next_timer_at
     db.session.add(case)
-
-
-def _stage(snapshot: Snapshot) -> str | None:
-    stages = [t.stage for t in snapshot.open_tasks if t.stage]
-    return stages[-1] if stages else snapshot.waiting_stage
 
 
 def _apply_effects(case: Case, effects: Effects, actor: str, now) -> None:

@@ -11,16 +11,20 @@ from app.store import users as user_store
 
 DEMO_COUNCILS = ("derby-city", "east-herts", "kensington-and-chelsea")
 DEMO_PASSWORD = "demo-password"
-DEMO_ROLES: dict[Role, tuple[str, str | None]] = {
-    # role -> (login name, partner agency)
-    Role.COMMUNITY_SAFETY_OFFICER: ("officer", None),
-    Role.COMMUNITY_SAFETY_MANAGER: ("manager", None),
-    Role.PROCESS_OWNER: ("owner", None),
-    Role.PARTNER_AGENCY: ("police", PartnerAgency.POLICE),
-    Role.PANEL_CHAIR: ("chair", None),
-    Role.APPEAL_BODY: ("appeals", None),
-    Role.ADMIN: ("admin", None),
-}
+# (role, login name, partner agency): a user for every role, and a partner for each relevant body
+# an application may name, so that every body's records check can be done in the demo.
+DEMO_USERS: tuple[tuple[Role, str, str | None], ...] = (
+    (Role.COMMUNITY_SAFETY_OFFICER, "officer", None),
+    (Role.COMMUNITY_SAFETY_MANAGER, "manager", None),
+    (Role.PROCESS_OWNER, "owner", None),
+    (Role.PARTNER_AGENCY, "police", PartnerAgency.POLICE),
+    (Role.PARTNER_AGENCY, "housing", PartnerAgency.HOUSING_PROVIDER),
+    (Role.PARTNER_AGENCY, "icb", PartnerAgency.ICB),
+    (Role.PARTNER_AGENCY, "youth", PartnerAgency.YOUTH_OFFENDING),
+    (Role.PANEL_CHAIR, "chair", None),
+    (Role.APPEAL_BODY, "appeals", None),
+    (Role.ADMIN, "admin", None),
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ def seed_demo() -> list[DemoLogin]:
     councils.sync_council_rows()
     logins = []
     for council_id in DEMO_COUNCILS:
-        for role, (login, agency) in DEMO_ROLES.items():
+        for role, login, agency in DEMO_USERS:
             email = demo_email(login, council_id)
             exists = user_store.get_user_by_email(email) is not None
             if not exists:

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from app.clock import LOCAL_TIMEZONE
+from app.domain import bodies
 from app.domain.calendar import WorkingCalendar
 from app.engine.specs import ParsedProcess
 from app.services import councils
@@ -80,14 +81,22 @@ class Scenario:
         lodged_on = waiting_on + timedelta(days=days if isinstance(days, int) and days >= 0 else 0)
         return max(local_instant(lodged_on, RECEIVED_AT), waiting_since)
 
-    def answers_for(self, element: str, form_key: str, today: date) -> dict[str, Any] | None:
+    def answers_for(
+        self, element: str, form_key: str, today: date, agency: str | None = None
+    ) -> dict[str, Any] | None:
         """The answers given to a task completed ``today`` (before the form checks them): the
         element's own, else its form's, with "{today±N}" written as dates and a done date left
-        out set to ``today``. None when the scenario does not answer it."""
+        out set to ``today``. ``each_report`` (a body's answer to every report made to it, for a
+        task addressed to ``agency``) becomes one ``reports`` item per report. None when the
+        scenario does not answer it."""
         answers = self.answers.get(element, self.answers.get(form_key))
         if answers is None:
             return None
         filled = _with_today(answers, today)
+        if isinstance(filled.get("each_report"), dict):
+            each = filled.pop("each_report")
+            own = bodies.reports_of(self.application.get("incidents") or [], agency or "")
+            filled["reports"] = [{"report": r["report"], **each} for r in own]
         for name in _done_date_fields(form_key):
             if filled.get(name) is None:
                 filled[name] = today.isoformat()

@@ -8,7 +8,7 @@ from typing import Any
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
-from app.domain import eligibility
+from app.domain import bodies, eligibility
 from app.domain.threshold import (
     ThresholdPolicy,
     ThresholdResult,
@@ -190,6 +190,7 @@ def complete_task(user: User, task: CaseTask, body: Any):
         under_18_involved=bool((case.application or {}).get("under_18_involved")),
     )
     data = load_form(task.form_key, body, context)
+    check_against_case(task.form_key, case.application or {}, task.agency, data)
     data = complete_defaults(task.form_key, case, data)
     if data.get("close_without_consent"):
         follow_up = next((d.due_on for d in case.deadlines if d.key == "consent_follow_up"), None)
@@ -228,10 +229,25 @@ def complete_task(user: User, task: CaseTask, body: Any):
     return case
 
 
+def check_against_case(
+    form_key: str, application: dict[str, Any], agency: str | None, data: dict[str, Any]
+) -> None:
+    """What a form cannot check alone: a body's records check answers each of its own reports,
+    once, and no other (app/domain/bodies.py). Raises FormError, as the form does."""
+    if form_key == "confirm_reports":
+        problems = bodies.answer_problems(application.get("incidents") or [], agency or "", data["reports"])
+        if problems:
+            raise FormError(form_key, problems)
+
+
 def complete_defaults(form_key: str, case, data: dict[str, Any]) -> dict[str, Any]:
-    if form_key == "threshold_decision" and data.get("threshold_met") and not data.get("route"):
+    if form_key == "threshold_decision":
         evaluation = case.threshold or {}
-        data["route"] = evaluation.get("route") or "qualifying_complaints"
+        if data.get("threshold_met") and not data.get("route"):
+            data["route"] = evaluation.get("route") or "qualifying_complaints"
+        if not data.get("bodies"):
+            # The decision is the relevant bodies' (s.104(1)): those that checked their records.
+            data["bodies"] = [c["agency"] for c in evaluation.get("records_checks") or [] if c.get("agency")]
     return data
 
 
@@ -298,6 +314,7 @@ def _record_decision(case, data: dict[str, Any], *, by: str, on: date) -> tuple[
         "by": by,
         "on": on.isoformat(),
         "reasons": data["reasons"],
+        "bodies": list(data.get("bodies") or []),
     }
     confirmed = data.get("threshold_confirmed")
     if isinstance(confirmed, dict):

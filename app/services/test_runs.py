@@ -43,7 +43,7 @@ from app.services.scenarios import (
     scenarios_for,
     unknown_answer_keys,
 )
-from app.services.tasks import FORM_CHECKS, complete_defaults, form_effect
+from app.services.tasks import FORM_CHECKS, check_against_case, complete_defaults, form_effect
 from app.store import processes as process_store
 from forms import FormContext, FormError, load_form
 
@@ -380,14 +380,19 @@ class _Simulation:
 
     def _complete(self, task: OpenTask, at: datetime) -> Snapshot:
         self.now = at
-        answers = self.scenario.answers_for(task.element, task.form_key, self.today)
+        answers = self.scenario.answers_for(task.element, task.form_key, self.today, task.agency)
         if answers is None:
             raise _Stop(
                 RunOutcome.STOPPED,
                 f"Waiting for '{task.name}' ({task.element}){_for_agency(task)}: the scenario has no "
                 f"answers for form {task.form_key}.",
             )
-        data = complete_defaults(task.form_key, self.record, self._validated(task, answers))
+        data = self._validated(task, answers)
+        try:
+            check_against_case(task.form_key, self.scenario.application, task.agency, data)
+        except FormError as exc:
+            raise self._refused(task, exc) from None
+        data = complete_defaults(task.form_key, self.record, data)
         opened_at, due_on = self.opened[task.spiff_id]
         index, before = len(self.steps), len(self.path)
 
@@ -523,9 +528,8 @@ class _Simulation:
         self._extend_path()
         if isinstance(snapshot.data.get("threshold"), dict):
             self.record.threshold = snapshot.data["threshold"]
-        # As case_runs: the stage of the newest open task, else of what the case waits for.
-        stages = [t.stage for t in snapshot.open_tasks if t.stage]
-        self.stage = (stages[-1] if stages else snapshot.waiting_stage) or self.stage
+        # As case_runs: the snapshot's stage.
+        self.stage = snapshot.stage or self.stage
         if self.appeal_at is not None and not self.appeal_done and not snapshot.waiting_for_appeal:
             self.appeal_done = True  # the window closed first
             lodged_on = format_date(self.appeal_at.astimezone(LOCAL_TIMEZONE).date())

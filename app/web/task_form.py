@@ -60,10 +60,11 @@ def row_count(schema_prop: dict[str, Any], form: MultiDict, path: str, adding: b
     """The rows a list of objects shows: as many as last time (at least its minItems, or one),
     plus one when its "Add another" button was pressed."""
     wanted = form.get(f"{field_id(path)}-rows", type=int)
-    rows = wanted if wanted is not None else schema_prop.get("minItems", 1)
-    if adding and form.get("add_another") == path:
+    least = schema_prop.get("minItems", 0 if schema_prop.get("x-fixed-rows") else 1)
+    rows = wanted if wanted is not None else least
+    if adding and form.get("add_another") == path and not schema_prop.get("x-fixed-rows"):
         rows += 1
-    return max(schema_prop.get("minItems", 1), min(rows, MAX_ROWS))
+    return max(least, min(rows, MAX_ROWS))
 
 
 # --- Reading what was sent ---------------------------------------------------------------
@@ -286,6 +287,8 @@ def _field(prop: dict[str, Any], form: MultiDict, errors: dict[str, str], path: 
     if widget == "fieldset":
         return Field("fieldset", _legend(prop, nested) | {"attributes": {"id": field_id(path)}},
                      children=_object_fields(prop, form, errors, f"{path}."), path=path)  # fmt: skip
+    if widget == "hidden":
+        return Field("hidden", {"name": path, "value": form.get(path, "")}, path=path)
     if widget == "add_another":
         params.setdefault("hint", None)
         params.setdefault("errorMessage", None)
@@ -303,12 +306,17 @@ def _field(prop: dict[str, Any], form: MultiDict, errors: dict[str, str], path: 
             )
         params["rows_name"] = f"{field_id(path)}-rows"
         params["rows_value"] = len(rows)
-        params["add_button"] = {
-            "text": f"Add another {item_title.lower()}",
-            "name": "add_another",
-            "value": path,
-            "classes": "govuk-button--secondary",
-        }
+        # A list whose rows the task gives (one per report to answer) offers no "Add another".
+        params["add_button"] = (
+            None
+            if prop.get("x-fixed-rows")
+            else {
+                "text": f"Add another {item_title.lower()}",
+                "name": "add_another",
+                "value": path,
+                "classes": "govuk-button--secondary",
+            }
+        )
         return Field("add_another", params, rows=rows, path=path)
     params["label"] = {
         "text": prop.get("title", path),

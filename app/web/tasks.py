@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from app import clock
 from app.domain.calendar import format_date
 from app.domain.deadlines import status_for_people
-from app.domain.threshold import refusal_barred
+from app.domain.threshold import METHOD_PHRASES, refusal_barred
 from app.models import CaseTask, Role, TaskStatus
 from app.services import tasks as task_service
 from app.services.cases import CaseConflict
@@ -24,7 +24,8 @@ from app.web import web_bp
 from app.web.due_dates import DEADLINE_TAGS
 from app.web.task_form import build_fields, error_list, page_errors, read_body
 from forms import FormError, form_json_schema
-from forms.choices import ROUTE_LABELS
+from app.services.task_context import RECORDS_CHECK_FORM, task_context
+from forms.choices import REQUEST_AGENCY_LABELS, ROUTE_LABELS
 
 APPLICANT_TYPE_LABELS = {
     "victim": "The victim",
@@ -50,7 +51,8 @@ REPORT_REASON_LABELS = {
 def task_page(task_id: int):
     task = task_service.visible_task(g.user, task_id)  # another council's, or not visible: 404
     schema = form_json_schema(task.form_key)
-    form = request.form if request.method == "POST" else MultiDict()
+    context = task_context(task)
+    form = request.form if request.method == "POST" else _prefilled(task, context)
     errors: dict[str, str] = {}
     conflict = None
     status = 200
@@ -69,18 +71,90 @@ def task_page(task_id: int):
         else:
             flash(f"You completed ‘{task.name}’ on case {task.case.reference}.", "success")
             return redirect(url_for("web.inbox"))
+    fields = build_fields(schema, form, errors)
+    records_check = records_check_view(context, fields) if task.form_key == RECORDS_CHECK_FORM else None
     return render_template(
         "web/task.html",
         task=task,
         schema=schema,
         is_open=task.status == TaskStatus.OPEN,
-        fields=build_fields(schema, form, errors),
+        fields=fields,
         errors=error_list(schema, errors, form),
         conflict=conflict,
         facts=key_facts(task),
         deadlines=deadline_rows(task),
         threshold=threshold_view(task) if task.form_key == "threshold_decision" else None,
+        records_check=records_check,
+        checks=checks_view(context) if task.form_key == "threshold_decision" else None,
     ), status
+
+
+def _prefilled(task: CaseTask, context: dict[str, Any] | None) -> MultiDict:
+    """A records check's form starts with one row per report made to the body, each naming it."""
+    if task.form_key != RECORDS_CHECK_FORM or not context:
+        return MultiDict()
+    form = MultiDict({"reports-rows": str(len(context["reports"]))})
+    for row, report in enumerate(context["reports"]):
+        form[f"reports.{row}.report"] = report["report"]
+    return form
+
+
+def _report_text(report: dict[str, Any]) -> str:
+    method = METHOD_PHRASES.get(report.get("method") or "", report.get("method") or "")
+    text = (
+        f"Incident of {_date_text(report.get('occurred_on'))}, reported on "
+        f"{_date_text(report.get('reported_on'))} {method}"
+    ).rstrip()
+    return text + (f", reference {report['reference']}" if report.get("reference") else "")
+
+
+def records_check_view(context: dict[str, Any] | None, fields: list) -> dict[str, Any] | None:
+    """What the body searches for, and its reports; each answer row is titled with its report."""
+    if not context:
+        return None
+    reports = context["reports"]
+    for form_field in fields:
+        if form_field.path == "reports":
+            for row in form_field.rows:
+                index = int(row.path.rsplit(".", 1)[1])
+                if index < len(reports):
+                    row.params["legend"]["text"] = _report_text(reports[index])
+    search = context["search"]
+    rows = [("Victim", ", ".join(p for p in (v["name"], v["address"]) if p)) for v in search["victims"]]
+    if search["applicant"]:
+        who = search["applicant"]
+        rows.append(
+            ("Applicant", ", ".join(p for p in (who["name"], who["organisation"], who["address"]) if p))
+        )
+    rows.append(("Incident dates", ", ".join(_date_text(d) for d in search["incident_dates"]) or "None"))
+    return {
+        "search": [{"key": {"text": k}, "value": {"text": v}} for k, v in rows],
+        "reports": [_report_text(r) for r in reports],
+    }
+
+
+def checks_view(context: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Each relevant body's answers, report by report, for the threshold decision."""
+    result = []
+    for check in (context or {}).get("records_checks") or []:
+        answers = []
+        for report in check["reports"]:
+            if report.get("confirmed"):
+                tag = {"text": "On record", "classes": "govuk-tag--green"}
+            else:
+                tag = {"text": "No record", "classes": "govuk-tag--red"}
+            answers.append(
+                {"report": _report_text(report), "tag": tag, "reason": report.get("not_confirmed", "")}
+            )
+        result.append(
+            {
+                "agency": REQUEST_AGENCY_LABELS.get(check["agency"], check["agency"]),
+                "checked_on": _date_text(check.get("checked_on")),
+                "notes": check.get("notes", ""),
+                "reports": answers,
+            }
+        )
+    return result
 
 
 def key_facts(task: CaseTask) -> list[dict[str, Any]]:

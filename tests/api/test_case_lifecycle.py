@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories.cases import application, third_party_application
-from tests.factories.reading import deadlines, forms, milestones, run_timers
+from tests.factories.reading import deadlines, forms, milestones, records_checks, run_timers
 
 
 @pytest.fixture
@@ -25,20 +25,27 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
     assert case["process"] == {"key": "community_trigger_derbyshire", "version": 1}
     assert case["threshold"]["evaluation"]["met"] is True
     # Changed with issue 11: every statutory deadline is on the case from the day the clock
-    # starts (here at receipt), not only once its step opens (LIFECYCLE).
+    # starts (here at receipt), not only once its step opens (LIFECYCLE). The application goes
+    # to every relevant body at once: the council and the police always, and the housing
+    # provider a report names; each checks its records within 5 working days.
     assert case["received_on"] == case["clock_started_on"] == "2026-12-14"
     assert deadlines(case) == {
         "acknowledge": ("2026-12-21", None, "pending"),
+        "records_check": ("2026-12-21", None, "pending"),
         "threshold_decision": ("2027-01-07", None, "pending"),
         "case_review": ("2027-02-11", None, "pending"),
     }
     assert milestones(case) == [("received", "2026-12-14")]
     assert forms(case) == ["acknowledge"]
+    assert records_checks(case) == ["council", "housing_provider", "police"]
 
     at("2026-12-16T10:00:00+00:00")
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-16", "method": "email"})
     assert deadlines(case)["acknowledge"] == ("2026-12-21", "2026-12-16", "met")
     assert forms(case) == ["screen_eligibility"]
+    case = derby.check_records(case)
+    assert deadlines(case)["records_check"] == ("2026-12-21", "2026-12-16", "met")
+    assert records_checks(case) == []
 
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
     assert case["stage"] == "threshold"
@@ -108,7 +115,7 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
     ]
     events = [h["event"] for h in case["history"]]
     assert events[0] == "case_opened"
-    assert events.count("task_completed") == 9
+    assert events.count("task_completed") == 12  # 9 of the case's own, and 3 bodies' records checks
     assert "letter_due" in events
     # Running the timers again changes nothing: each fires once.
     assert "fired on 0 case(s)" in run_timers(runner, "2027-03-01T00:00:00+00:00")
@@ -121,6 +128,7 @@ def test_threshold_not_met_without_a_review_closes_the_case(derby, at, app):
     assert case["threshold"]["evaluation"]["met"] is False
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "post"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.check_records(case)
     case = derby.complete(
         case, "threshold_decision", {"threshold_met": False, "reasons": "One incident only."}
     )
@@ -164,6 +172,7 @@ def _to_outcome(derby, at):
     case = derby.open_case(application())
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.check_records(case)
     case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
     case = derby.complete(case, "request_information", {"agencies": ["police"]})
     case = derby.complete(case, "return_information", {"summary": "s", "actions_taken": "a"}, who="police")

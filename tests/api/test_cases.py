@@ -106,6 +106,7 @@ def test_a_refusal_can_be_reviewed_and_overturned_into_the_met_path(derby, clien
     case = derby.open_case(application(incidents=[application()["incidents"][0]]))
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.check_records(case)
     case = derby.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
     window = {d["key"]: d for d in case["deadlines"]}["review_request_window"]
     assert window["due_on"] == "2027-01-11"  # 28 days after the decision of 14 December
@@ -151,4 +152,9 @@ def test_two_sweeps_at_once_fire_a_timer_once(app, derby, clock):
         thread.join()
     assert sum(len(r.fired) for r in reports) == 1
     history = derby.case(case["id"])["history"]
-    assert [h["event"] for h in history].count("escalated") == 1
+    # The acknowledgement and the records check, both due on 21 December: each escalated once.
+    escalated = sorted(h["detail"] for h in history if h["event"] == "escalated")
+    assert escalated == [
+        "Acknowledge the completed application: overdue, escalated to community safety manager",
+        "Check the agency's records of the reported complaints: overdue, escalated to community safety manager",
+    ]

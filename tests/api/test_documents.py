@@ -10,6 +10,7 @@ import pytest
 from app.services import mail
 from tests.factories.actors import Council
 from tests.factories.cases import application, third_party_application
+from tests.factories.reading import forms
 from tests.letters.pdf import html_text, pdf_text
 from tests.letters.samples import CHAIR, PANEL, PERPETRATOR, REPORTER
 from tests.smtp import smtp_server_fixture  # noqa: F401  (the smtp_server fixture)
@@ -68,6 +69,7 @@ REVIEW = {
 def to_outcome(derby, at, body):
     case = to_threshold_decision(derby, at, body)
     at("2027-01-06T10:00:00+00:00")
+    case = derby.check_records(case)
     case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Three incidents."})
     case = derby.complete(case, "request_information", {"agencies": ["police"]})
     case = derby.complete(
@@ -134,6 +136,7 @@ def test_a_not_met_decision_sends_ct3_with_the_explanation_and_review_form(
     body = application(incidents=[application()["incidents"][0]])
     case = to_threshold_decision(derby, at, body)
     at("2026-12-18T10:00:00+00:00")
+    case = derby.check_records(case)
     case = derby.complete(
         case, "threshold_decision", {"threshold_met": False, "reasons": "One incident only."}
     )
@@ -226,7 +229,7 @@ def test_a_failed_send_keeps_the_letter_does_not_fail_the_task_and_is_retried(
     at("2026-12-14T09:00:00+00:00")
     case = derby.open_case(application())
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})  # 200
-    assert [t["form"] for t in case["open_tasks"]] == ["screen_eligibility"]
+    assert forms(case) == ["screen_eligibility"]
     report = send_letters(app)
     assert report.sent == [] and len(report.failed) == 1
     (ct1,) = documents(client, derby, case["id"])

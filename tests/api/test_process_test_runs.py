@@ -29,9 +29,9 @@ def test_a_process_owner_runs_the_live_version_against_the_met_route(app, client
     assert result["error"] is None
     assert result["scenario"]["key"] == "met" and result["scenario"]["received_on"] == "2026-12-14"
     assert [d["key"] for d in result["deadlines"]] == [
-        "acknowledge", "threshold_decision", "case_review", "outcome_notification", "appeal_window"
+        "acknowledge", "records_check", "threshold_decision", "case_review", "outcome_notification", "appeal_window"
     ]  # fmt: skip
-    assert result["deadlines"][1] == {
+    assert result["deadlines"][2] == {
         "key": "threshold_decision",
         "label": "Decide whether the threshold is met",
         "due_on": "2027-01-07",

@@ -112,6 +112,7 @@ class Cases:
 
     def decide(self, council: Council, case: dict, day: str, *, met: bool) -> dict:
         case = self.screen(council, case, day)
+        case = council.check_records(case)
         case = _work(
             council, case, {"threshold_decision": {"threshold_met": met, "reasons": "As evaluated."}}
         )

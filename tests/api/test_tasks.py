@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from tests.factories.cases import application
+from tests.factories.reading import forms
 from tests.factories.users import auth_headers
 
 
@@ -22,12 +23,16 @@ def test_the_inbox_shows_my_roles_tasks_overdue_first(derby, client, clock):
     late = derby.open_case(application(received_on="2026-12-14"))
     clock.freeze("2026-12-10T09:00:00+00:00")
     body = client.get("/api/v1/tasks", headers=derby.as_("officer")).get_json()
-    assert [t["case_id"] for t in body["items"]] == [early["id"], late["id"]]
+    # Each case's acknowledgement and the council's own records check (its officers' task), due together.
+    assert [(t["case_id"], t["form"]) for t in body["items"]] == [
+        (early["id"], "acknowledge"), (early["id"], "confirm_reports"),
+        (late["id"], "acknowledge"), (late["id"], "confirm_reports"),
+    ]  # fmt: skip
     first = body["items"][0]
     assert (first["form"], first["due_on"], first["overdue"]) == ("acknowledge", "2026-12-08", True)
-    assert body["items"][1]["overdue"] is False
+    assert body["items"][2]["overdue"] is False
     overdue = client.get("/api/v1/tasks?overdue=true", headers=derby.as_("officer")).get_json()
-    assert [t["case_id"] for t in overdue["items"]] == [early["id"]]
+    assert [t["case_id"] for t in overdue["items"]] == [early["id"], early["id"]]
     # The panel chair has no acknowledgement tasks.
     assert client.get("/api/v1/tasks", headers=derby.as_("chair")).get_json()["total"] == 0
 
@@ -42,8 +47,10 @@ def test_claiming_hides_the_task_from_colleagues_mine_and_conflicts_with_them(ap
     response = client.post(f"/api/v1/tasks/{task_id}/claim", headers=colleague)
     assert response.status_code == 409
     assert "claimed by someone else" in response.get_json()["error"]["message"]
-    assert client.get("/api/v1/tasks", headers=colleague).get_json()["total"] == 0
-    assert client.get("/api/v1/tasks?scope=team", headers=colleague).get_json()["total"] == 1
+    # What is left to the colleague is the council's records check, unclaimed.
+    mine = client.get("/api/v1/tasks", headers=colleague).get_json()
+    assert [t["form"] for t in mine["items"]] == ["confirm_reports"]
+    assert client.get("/api/v1/tasks?scope=team", headers=colleague).get_json()["total"] == 2
     body = {"sent_on": "2026-12-14", "method": "email"}
     assert client.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=colleague).status_code == 409
     assert client.post(f"/api/v1/tasks/{task_id}/unclaim", headers=colleague).status_code == 409
@@ -76,6 +83,9 @@ def test_a_partner_sees_only_cases_its_agency_was_asked_about_and_only_its_tasks
     assert client.get("/api/v1/cases", headers=derby.as_("police")).get_json()["total"] == 0
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    # Checking its records gives the police its own task, not the case.
+    case = derby.check_records(case)
+    assert client.get(f"/api/v1/cases/{case['id']}", headers=derby.as_("police")).status_code == 404
     case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
     case = derby.complete(case, "request_information", {"agencies": ["police"]})
     assert client.get(f"/api/v1/cases/{case['id']}", headers=derby.as_("police")).status_code == 200
@@ -106,7 +116,7 @@ def test_a_bad_completion_is_422_and_changes_nothing(derby, client, case, body, 
     assert field in response.get_json()["error"]["fields"]
     after = derby.case(case["id"])
     assert after["version"] == case["version"]
-    assert [t["id"] for t in after["open_tasks"]] == [task_id]
+    assert [t["id"] for t in after["open_tasks"]] == [t["id"] for t in case["open_tasks"]]
 
 
 def test_completing_a_task_twice_is_409(derby, client, case):
@@ -141,7 +151,7 @@ def test_two_concurrent_completions_one_wins_one_gets_409(app, derby, case):
         thread.join()
     assert sorted(statuses) == [200, 409]
     after = derby.case(case["id"])
-    assert [t["form"] for t in after["open_tasks"]] == ["screen_eligibility"]
+    assert forms(after) == ["screen_eligibility"]
     assert [m["key"] for m in after["milestones"]].count("acknowledged") == 1
 
 
@@ -153,6 +163,9 @@ def test_an_overdue_acknowledgement_is_escalated_once(derby, client, runner, cas
     again = runner.invoke(args=["timers", "--now", "2026-12-23T00:00:01+00:00"]).output
     assert "fired on 0" in again
     after = derby.case(case["id"], who="manager")
-    assert [h["event"] for h in after["history"]].count("escalated") == 1
+    escalations = [h["detail"] for h in after["history"] if h["event"] == "escalated"]
+    assert [d for d in escalations if d.startswith("Acknowledge")] == [
+        "Acknowledge the completed application: overdue, escalated to community safety manager"
+    ]
     assert after["open_tasks"][0]["form"] == "acknowledge"  # the task stays open
     assert after["open_tasks"][0]["escalated"] is True

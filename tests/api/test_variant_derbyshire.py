@@ -35,6 +35,7 @@ PANEL = [
 ]
 LABELS = {
     "acknowledge": "Acknowledge the completed application",
+    "records_check": "Check the agency's records of the reported complaints",
     "threshold_decision": "Decide whether the threshold is met",
     "case_review": "Hold the ASB Case Review meeting",
     "outcome_notification": "Inform the victim of the outcome and action plan",
@@ -117,16 +118,23 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     assert case["threshold"]["evaluation"]["qualifying_count"] == 3  # the ICB report counts here
     # 5 working days: without Easter this would be Monday 29 March. Changed with issue 11: the
     # consent came with the application, so the clock starts at receipt and every statutory
-    # deadline is on the case at once (LIFECYCLE).
+    # deadline is on the case at once (LIFECYCLE). The application goes to every relevant body at
+    # once (s.104(3)(b)): the council's own check is its officers', the police's and the ICB's
+    # their partners'; 5 working days (assumed).
     assert case["clock_started_on"] == "2027-03-22"
     assert deadlines(case) == {
         "acknowledge": ("2027-03-31", None, "pending"),
+        "records_check": ("2027-03-31", None, "pending"),
         "threshold_decision": ("2027-04-14", None, "pending"),
         "case_review": ("2027-05-20", None, "pending"),
     }
     assert {d["key"]: d["label"] for d in case["deadlines"]} == {k: LABELS[k] for k in deadlines(case)}
+    check = LABELS["records_check"]
     assert tasks(case) == [
-        ("acknowledge", "community_safety_officer", "Acknowledge the completed application")
+        ("acknowledge", "community_safety_officer", "Acknowledge the completed application"),
+        ("confirm_reports", "community_safety_officer", check),
+        ("confirm_reports", "partner_agency", check),
+        ("confirm_reports", "partner_agency", check),
     ]
     assert milestones(case) == [("received", "2027-03-22")]
     assert documents(client, erewash, case) == []
@@ -145,6 +153,8 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
         milestones(case)
     ).items()
     assert forms(case) == ["screen_eligibility"]
+    case = erewash.check_records(case)
+    assert deadlines(case)["records_check"] == ("2027-03-31", "2027-03-30", "met")
     case = erewash.complete(case, "screen_eligibility", {"eligible": True})
     assert case["stage"] == "threshold"
     # 15 working days from receipt: without Easter, Monday 12 April.
@@ -247,6 +257,7 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     assert case["appeals"][0]["upheld"] is True
     assert deadlines(case) == {
         "acknowledge": ("2027-03-31", "2027-03-30", "met"),
+        "records_check": ("2027-03-31", "2027-03-30", "met"),
         "threshold_decision": ("2027-04-14", "2027-04-14", "met"),
         "case_review": ("2027-05-20", "2027-05-20", "met"),
         "outcome_notification": ("2027-05-25", "2027-05-25", "met"),
@@ -282,7 +293,7 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     assert "considered by the Office of the Police and Crime Commissioner for Derbyshire" in decided
     assert "Your appeal has been upheld" in decided
     events = [h["event"] for h in case["history"]]
-    assert events.count("task_completed") == 12 and "escalated" not in events
+    assert events.count("task_completed") == 15 and "escalated" not in events  # 3 records checks
     assert "fired on 0 case(s)" in run_timers(runner, "2027-08-01T00:00:00+00:00")
 
 
@@ -297,6 +308,7 @@ def test_a_refused_third_party_appeals_to_the_pcc_with_the_consent_letter(counci
     case = bolsover.complete(case, "acknowledge", {"sent_on": "2027-03-30", "method": "post"})
     case = bolsover.complete(case, "screen_eligibility", {"eligible": True})
     at("2027-04-09T09:00:00+01:00")
+    case = bolsover.check_records(case)
     case = bolsover.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
     assert deadlines(case)["threshold_decision"] == ("2027-04-14", "2027-04-09", "met")
     assert documents(client, bolsover, case)[-2:] == [
@@ -352,8 +364,11 @@ def test_a_late_acknowledgement_over_easter_is_escalated_and_missed(council, cli
     case = high_peak.open_case(third_party_application(received_on="2027-03-25", incidents=INCIDENTS,
                                                        consent=CONSENT))  # fmt: skip
     assert case["reference"] == "HPK-2027-0001"
+    # The relevant bodies check their records the same day; only the acknowledgement is late.
+    case = high_peak.check_records(case)
     assert deadlines(case) == {
         "acknowledge": ("2027-04-05", None, "pending"),
+        "records_check": ("2027-04-05", "2027-03-25", "met"),
         "threshold_decision": ("2027-04-19", None, "pending"),
         "case_review": ("2027-05-25", None, "pending"),
     }

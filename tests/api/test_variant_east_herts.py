@@ -129,6 +129,7 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     # Changed with issue 11: every statutory deadline is on the case from receipt (LIFECYCLE).
     assert deadlines(case) == {
         "acknowledge": ("2026-12-30", None, "pending"),
+        "records_check": ("2027-01-04", None, "pending"),
         "threshold_decision": ("2027-01-15", None, "pending"),
         "case_review": ("2027-02-22", None, "pending"),
     }
@@ -140,6 +141,8 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     assert letters(case) == [LETTERS["CT1"], LETTERS["CT2"]]
     # Consent came with the application: the milestone is dated when it arrived (issue 11).
     assert ("consent_confirmed", "2026-12-23") in milestones(case)
+    case = east_herts.check_records(case)
+    assert deadlines(case)["records_check"] == ("2027-01-04", "2026-12-30", "met")
 
     # --- CT3 or CT4 within 14 working days of the application ---------------------------------
     case = east_herts.complete(case, "screen_eligibility", {"eligible": True})
@@ -286,6 +289,7 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     # --- the whole case ------------------------------------------------------------------------
     assert deadlines(case) == {
         "acknowledge": ("2026-12-30", "2026-12-30", "met"),
+        "records_check": ("2027-01-04", "2026-12-30", "met"),
         "threshold_decision": ("2027-01-15", "2027-01-15", "met"),
         "victim_contact": ("2027-01-26", "2027-01-26", "met"),
         "information_return": ("2027-01-25", "2027-01-26", "missed"),
@@ -314,7 +318,7 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     assert letters(case) == [
         LETTERS["CT1"], LETTERS["CT2"], LETTERS["CT4"], LETTERS["outcome"], LETTERS["appeal_outcome"]
     ]  # fmt: skip
-    assert [h["event"] for h in case["history"]].count("task_completed") == 12
+    assert [h["event"] for h in case["history"]].count("task_completed") == 15  # 3 records checks
     issued = documents(app, client, east_herts, case)
     if issued is not None:  # which copies go to whom is the letters' business; here, what and when
         assert {kind: on for kind, _to, on in issued} == {
@@ -346,9 +350,11 @@ def _refuse(east_herts, at):
         "acknowledge": ("2027-01-07", None, "pending"),
         "threshold_decision": ("2027-01-22", None, "pending"),
         "case_review": ("2027-03-01", None, "pending"),
+        "records_check": ("2027-01-11", None, "pending"),
     }
     at("2027-01-05T09:00:00+00:00")
     case = east_herts.complete(case, "acknowledge", {"sent_on": "2027-01-05", "method": "post"})
+    case = east_herts.check_records(case)
     case = east_herts.complete(case, "screen_eligibility", {"eligible": True})
     assert deadlines(case)["threshold_decision"] == ("2027-01-22", None, "pending")
     at("2027-01-14T09:00:00+00:00")

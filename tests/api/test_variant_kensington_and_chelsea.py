@@ -112,6 +112,7 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     # with issue 11: the decision's and the review's deadlines are on the case from receipt.
     assert deadlines(case) == {
         "acknowledge": ("2027-05-04", None, "pending"),
+        "records_check": ("2027-05-04", None, "pending"),  # 5 working days, assumed
         "threshold_decision": ("2027-05-18", None, "pending"),
         "case_review": ("2027-06-23", None, "pending"),
     }
@@ -122,6 +123,7 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     case = rbkc.complete(case, "acknowledge", {"sent_on": "2027-04-28", "method": "email"})
     assert deadlines(case)["acknowledge"] == ("2027-05-04", "2027-04-28", "met")
     assert letters(case) == ["Acknowledgement to the applicant (CT1)"]
+    case = rbkc.check_records(case)
     case = rbkc.complete(case, "screen_eligibility", {"eligible": True})
     # Every victim who applies is interviewed before the decision (rbkc-case-study.txt line 23).
     assert names(case) == ["Interview the victim"]
@@ -274,6 +276,7 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     assert deadlines(case) == {
         "acknowledge": ("2027-05-04", "2027-04-28", "met"),
         "threshold_decision": ("2027-05-18", "2027-05-20", "missed"),
+        "records_check": ("2027-05-04", "2027-04-28", "met"),
         "case_review": ("2027-06-23", "2027-06-02", "met"),
         "outcome_notification": ("2027-06-07", "2027-06-04", "met"),
         "appeal_window": ("2027-07-02", "2027-06-21", "met"),
@@ -302,6 +305,7 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     completed = [h["detail"] for h in case["history"] if h["event"] == "task_completed"]
     assert completed == [
         "Acknowledge the application",
+        *["Check the agency's records of the reported complaints"] * 3,  # council, police, housing
         "Screen the application for eligibility",
         "Interview the victim",
         "Decide whether the threshold is met",
@@ -330,9 +334,11 @@ def test_a_refusal_confirmed_by_the_senior_officer_gets_ct3_and_closes_when_no_d
         "acknowledge": ("2027-08-31", None, "pending"),
         "threshold_decision": ("2027-09-14", None, "pending"),
         "case_review": ("2027-10-19", None, "pending"),
+        "records_check": ("2027-08-31", None, "pending"),
     }
     at("2027-08-31T16:00:00+01:00")
     case = rbkc.complete(case, "acknowledge", {"sent_on": "2027-08-31", "method": "post"})
+    case = rbkc.check_records(case)
     case = rbkc.complete(case, "screen_eligibility", {"eligible": True})
     case = rbkc.complete(case, "contact_victim", {"contacted_on": "2027-08-31", "victim_will_attend": False})
     assert deadlines(case)["threshold_decision"] == ("2027-09-14", None, "pending")
@@ -373,6 +379,7 @@ def test_a_refusal_confirmed_by_the_senior_officer_gets_ct3_and_closes_when_no_d
     assert deadlines(case) == {
         "acknowledge": ("2027-08-31", "2027-08-31", "met"),
         "threshold_decision": ("2027-09-14", "2027-09-03", "met"),
+        "records_check": ("2027-08-31", "2027-08-31", "met"),
         "review_request_window": ("2027-10-01", None, "missed"),
     }
     assert milestones(case) == [
@@ -395,6 +402,7 @@ def test_a_victim_may_dispute_a_confirmed_refusal_and_the_senior_officer_reviews
     case = rbkc.complete(case, "acknowledge", {"sent_on": "2027-08-23", "method": "email"})
     case = rbkc.complete(case, "screen_eligibility", {"eligible": True})
     case = rbkc.complete(case, "contact_victim", {"contacted_on": "2027-08-23", "victim_will_attend": True})
+    case = rbkc.check_records(case)
     case = rbkc.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
     at("2027-08-24T09:00:00+01:00")
     case = rbkc.complete(case, "decide_appeal", {"decided_on": "2027-08-24", "upheld": False, "reasons": "No."},
@@ -432,6 +440,7 @@ def test_a_met_decision_skips_the_senior_officers_review(rbkc, at):
     case = rbkc.complete(case, "acknowledge", {"sent_on": "2027-04-26", "method": "email"})
     case = rbkc.complete(case, "screen_eligibility", {"eligible": True})
     case = rbkc.complete(case, "contact_victim", {"contacted_on": "2027-04-26", "victim_will_attend": True})
+    case = rbkc.check_records(case)
     case = rbkc.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Three incidents."})
     decision = case["threshold"]["decision"]
     assert (decision["met"], decision["route"]) == (True, "qualifying_complaints")

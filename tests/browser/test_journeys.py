@@ -14,6 +14,8 @@ from tests.factories.cases import application
 
 OFFICER = "officer.derby-city@example.org"
 POLICE = "police.derby-city@example.org"
+# Who checks each relevant body's records (the demo users); the council's own check is its officers'.
+CHECKED_BY = {"council": OFFICER, "police": POLICE, "housing_provider": "housing.derby-city@example.org"}
 
 
 def _open_case(server: str) -> tuple[dict, str]:
@@ -30,6 +32,16 @@ def _task_id(server: str, case_id: int, form: str, officer: str) -> int:
 def _complete_by_api(server: str, case_id: int, form: str, body: dict, officer: str) -> None:
     task_id = _task_id(server, case_id, form, officer)
     api(server, "POST", f"/api/v1/tasks/{task_id}/complete", body, officer)
+
+
+def _check_records_by_api(server: str, case_id: int, officer: str, skip: tuple[str, ...] = ()) -> None:
+    """Every relevant body's records check completed by the body, each report confirmed."""
+    case = api(server, "GET", f"/api/v1/cases/{case_id}", token=officer)
+    for task in [t for t in case["open_tasks"] if t["form"] == "confirm_reports" and t["agency"] not in skip]:
+        body_token = token(server, CHECKED_BY[task["agency"]])
+        detail = api(server, "GET", f"/api/v1/tasks/{task['id']}", token=body_token)
+        reports = [{"report": r["report"], "confirmed": True} for r in detail["context"]["reports"]]
+        api(server, "POST", f"/api/v1/tasks/{task['id']}/complete", {"reports": reports}, body_token)
 
 
 def _claim(page, reference: str, task_name: str) -> None:
@@ -79,6 +91,8 @@ def test_an_officer_claims_and_completes_the_first_tasks_and_the_diagram_follows
     visit(page, "inbox-completed")
 
     assert _diagram_marker(page, case["id"], "acknowledge") == "completed"
+    assert _diagram_marker(page, case["id"], "check_records") == "current"
+    _check_records_by_api(server, case["id"], token(server, OFFICER))
 
     _claim(page, reference, "Screen the application for eligibility")
     _open_claimed(page, reference, "Screen the application for eligibility", "task-screen-eligibility")
@@ -125,6 +139,7 @@ def test_a_partner_returns_information_on_its_task(page, server):
     case, officer = _open_case(server)
     _complete_by_api(server, case["id"], "acknowledge", {"sent_on": "2026-12-14", "method": "email"}, officer)
     _complete_by_api(server, case["id"], "screen_eligibility", {"eligible": True}, officer)
+    _check_records_by_api(server, case["id"], officer)
     _complete_by_api(
         server, case["id"], "threshold_decision", {"threshold_met": True, "reasons": "Met."}, officer
     )
@@ -146,6 +161,37 @@ def test_a_partner_returns_information_on_its_task(page, server):
     ).first.wait_for()
     expect(page.get_by_role("heading", name="Your agency's tasks")).to_be_visible()
     visit(page, "partner-case")
+
+
+def test_a_partner_checks_its_records_and_the_officer_sees_its_answers(page, server):
+    case, officer = _open_case(server)
+    _complete_by_api(server, case["id"], "acknowledge", {"sent_on": "2026-12-14", "method": "email"}, officer)
+    _complete_by_api(server, case["id"], "screen_eligibility", {"eligible": True}, officer)
+    _check_records_by_api(server, case["id"], officer, skip=("police",))
+    reference = case["reference"]
+
+    sign_in(page, POLICE)
+    _claim(page, reference, "Check the agency's records of the reported complaints")
+    _open_claimed(
+        page, reference, "Check the agency's records of the reported complaints", "partner-records-check"
+    )
+    main = page.locator("main")
+    # What the police need to search their records, and only the report made to them.
+    expect(main).to_contain_text("Alex Victim")
+    expect(main).to_contain_text("Incident of 1 September 2026, reported on 2 September 2026 by phone")
+    expect(main).not_to_contain_text("Threats")
+    expect(main).not_to_contain_text("Incident of 10 October 2026, reported on")
+    page.check('input[name="reports.0.confirmed"][value="false"]')
+    page.fill('textarea[name="reports.0.not_confirmed"]', "No call from that address on that date.")
+    page.get_by_role("button", name="Complete task").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("You completed")
+
+    page.context.clear_cookies()
+    sign_in(page, OFFICER)
+    page.goto(f"/tasks/{_task_id(server, case['id'], 'threshold_decision', officer)}")
+    expect(page.get_by_role("heading", name="The relevant bodies' records checks")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("No call from that address on that date.")
+    visit(page, "task-threshold-records-checks")
 
 
 def test_an_applicant_applies_and_sees_their_status_page(page, server):

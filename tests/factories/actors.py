@@ -14,8 +14,15 @@ ROLES = {
     "appeals": ("appeal_body", None),
     "police": ("partner_agency", "police"),
     "housing": ("partner_agency", "housing_provider"),
+    "icb": ("partner_agency", "icb"),
+    "youth": ("partner_agency", "youth_offending"),
     "owner": ("process_owner", None),
 }
+
+
+# Who works each relevant body's records check: the council's own goes to its officers.
+CHECKED_BY = {"council": "officer", "police": "police", "housing_provider": "housing", "icb": "icb",
+              "youth_offending": "youth"}  # fmt: skip
 
 
 @dataclass
@@ -69,3 +76,31 @@ class Council:
         response = self.client.post(f"/api/v1/tasks/{task['id']}/complete", json=body, headers=self.as_(who))
         assert response.status_code == 200, (form, response.get_json())
         return response.get_json()
+
+    def check_records(
+        self, case: dict[str, Any], answers: dict[str, dict[str, Any]] | None = None, **match: Any
+    ) -> dict[str, Any]:
+        """Every open records check (``confirm_reports``) completed by its body, each report
+        confirmed unless ``answers`` (report id -> answer) says otherwise; the case after the last.
+        ``match`` narrows the tasks (e.g. ``agency="police"``)."""
+        answers = answers or {}
+        checks = [
+            t
+            for t in case["open_tasks"]
+            if t["form"] == "confirm_reports" and all(t.get(k) == v for k, v in match.items())
+        ]
+        assert checks, "no records check is open"
+        for task in checks:
+            who = CHECKED_BY[task["agency"]]
+            detail = self.client.get(f"/api/v1/tasks/{task['id']}", headers=self.as_(who))
+            assert detail.status_code == 200, detail.get_json()
+            reports = [
+                {"report": r["report"], **answers.get(r["report"], {"confirmed": True})}
+                for r in detail.get_json()["context"]["reports"]
+            ]
+            response = self.client.post(
+                f"/api/v1/tasks/{task['id']}/complete", json={"reports": reports}, headers=self.as_(who)
+            )
+            assert response.status_code == 200, (task["agency"], response.get_json())
+            case = response.get_json()
+        return case

@@ -13,8 +13,15 @@ def milestones(case):
 
 
 def forms(case):
-    """The form keys of the open tasks, sorted."""
-    return sorted(t["form"] for t in case["open_tasks"])
+    """The form keys of the open tasks of the case's own path, sorted: the relevant bodies'
+    records checks, which run beside it from receipt to the threshold decision, are
+    ``records_checks(case)``."""
+    return sorted(t["form"] for t in case["open_tasks"] if t["form"] != "confirm_reports")
+
+
+def records_checks(case):
+    """The agencies whose records checks are open, sorted."""
+    return sorted(t["agency"] for t in case["open_tasks"] if t["form"] == "confirm_reports")
 
 
 def run_timers(runner, now: str) -> str:

@@ -30,6 +30,7 @@ SHARED_KEYS = [
     "acknowledge",
     "verify_consent",
     "screen_eligibility",
+    "confirm_reports",
     "threshold_decision",
     "request_information",
     "return_information",

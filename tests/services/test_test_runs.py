@@ -28,7 +28,11 @@ FAMILIES = {
     "kensington_and_chelsea": ("kensington-and-chelsea", "community_trigger_kensington_and_chelsea"),
     "base": ("derby-city", "community_trigger"),
 }
-MET = ("acknowledge", "screen_eligibility", "threshold_decision")
+# Every relevant body checks its records from receipt (issue 11, item 2): the council, the police
+# and the housing provider the application names, each completed two working days after receipt.
+CHECKS = ("check_records",) * 3
+SCREENED = ("acknowledge", *CHECKS, "screen_eligibility")
+MET = (*SCREENED, "threshold_decision")
 PREPARATION = ("request_information", "contact_victim", "return_information", "return_information")
 EAST_HERTS_PREPARATION = ("contact_victim", "request_information", "return_information", "return_information")
 KC_PREPARATION = ("invite_panel", *PREPARATION)
@@ -59,19 +63,19 @@ def deadlines(result) -> dict[str, tuple[str, str | None, str]]:
     [
         ("derbyshire", "met", (*MET, *PREPARATION, *REVIEW), ("CT1", "CT4", "outcome"), "4 February 2027"),
         ("derbyshire", "not_met", MET, ("CT1", "CT3"), "20 January 2027"),
-        ("derbyshire", "ineligible", MET[:2], ("CT1", "ineligible"), "16 January 2027"),
+        ("derbyshire", "ineligible", SCREENED, ("CT1", "ineligible"), "16 January 2027"),
         ("derbyshire", "appeal", (*MET, *PREPARATION, *REVIEW, "decide_appeal"),
          ("CT1", "CT4", "outcome", "appeal_outcome"), "15 January 2027"),
         ("derbyshire", "review", (*MET, "review_decision", *PREPARATION, *REVIEW),
          ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "17 February 2027"),
         # The victim and the third party each get their letter.
         ("derbyshire", "third_party",
-         ("acknowledge", "verify_consent", "screen_eligibility", "threshold_decision", *PREPARATION, *REVIEW),
+         ("acknowledge", *CHECKS, "verify_consent", "screen_eligibility", "threshold_decision", *PREPARATION, *REVIEW),
          ("CT1", "CT2", "CT4", "CT4", "outcome", "outcome"), "6 February 2027"),
         ("east_herts", "met", (*MET, *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes"),
          ("CT1", "CT4", "outcome"), "4 February 2027"),
         ("east_herts", "not_met", MET, ("CT1", "CT3"), "20 January 2027"),
-        ("east_herts", "ineligible", MET[:2], ("CT1", "ineligible"), "16 January 2027"),
+        ("east_herts", "ineligible", SCREENED, ("CT1", "ineligible"), "16 January 2027"),
         ("east_herts", "review",
          (*MET, "review_decision", "notify_review_outcome", *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes"),
          ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "19 February 2027"),
@@ -79,25 +83,25 @@ def deadlines(result) -> dict[str, tuple[str, str | None, str]]:
          (*MET, *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes", "decide_appeal", "notify_appeal_outcome"),
          ("CT1", "CT4", "outcome", "appeal_outcome"), "19 January 2027"),
         ("kensington_and_chelsea", "met",
-         ("acknowledge", "screen_eligibility", "interview_victim", "threshold_decision", *KC_PREPARATION, *REVIEW),
+         (*SCREENED, "interview_victim", "threshold_decision", *KC_PREPARATION, *REVIEW),
          ("CT1", "CT4", "outcome"), "10 February 2027"),
         # Every refusal goes to the senior partnership officer first, who confirms it here.
         ("kensington_and_chelsea", "not_met",
-         ("acknowledge", "screen_eligibility", "interview_victim", "threshold_decision", "review_refusal"),
+         (*SCREENED, "interview_victim", "threshold_decision", "review_refusal"),
          ("CT1", "CT3"), "28 January 2027"),
-        ("kensington_and_chelsea", "ineligible", MET[:2], ("CT1", "ineligible"), "16 January 2027"),
+        ("kensington_and_chelsea", "ineligible", SCREENED, ("CT1", "ineligible"), "16 January 2027"),
         # The senior officer confirms the refusal; the victim asks for a review, which overturns it.
         ("kensington_and_chelsea", "review",
-         ("acknowledge", "screen_eligibility", "interview_victim", "threshold_decision", "review_refusal",
+         (*SCREENED, "interview_victim", "threshold_decision", "review_refusal",
           "review_decision", *KC_PREPARATION, *REVIEW),
          ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "27 February 2027"),
         ("kensington_and_chelsea", "appeal",
-         ("acknowledge", "screen_eligibility", "interview_victim", "threshold_decision", *KC_PREPARATION,
+         (*SCREENED, "interview_victim", "threshold_decision", *KC_PREPARATION,
           *REVIEW, "decide_appeal"),
          ("CT1", "CT4", "outcome", "appeal_outcome"), "21 January 2027"),
         ("base", "met", (*MET, *PREPARATION, *REVIEW), ("CT1", "CT4", "outcome"), "4 February 2027"),
         ("base", "not_met", MET, ("CT1", "CT3"), "20 January 2027"),
-        ("base", "ineligible", MET[:2], ("CT1", "ineligible"), "16 January 2027"),
+        ("base", "ineligible", SCREENED, ("CT1", "ineligible"), "16 January 2027"),
         ("base", "appeal", (*MET, *PREPARATION, *REVIEW, "decide_appeal"),
          ("CT1", "CT4", "outcome", "appeal_outcome"), "15 January 2027"),
     ],
@@ -119,6 +123,7 @@ def test_derbyshire_met_deadlines_cross_christmas_and_new_year(app, processes):
     result = run(app, "derbyshire", "met")
     assert deadlines(result) == {
         "acknowledge": ("2026-12-21", "2026-12-16", "met"),  # 5 working days
+        "records_check": ("2026-12-21", "2026-12-16", "met"),  # 5 working days, assumed
         # 15 working days: Christmas Day, Boxing Day (observed on Monday 28th) and New Year's Day skipped.
         "threshold_decision": ("2027-01-07", "2026-12-22", "met"),
         "case_review": ("2027-02-11", "2027-01-04", "met"),  # 40 working days
@@ -173,6 +178,7 @@ def test_east_herts_own_limits_from_ct4_and_the_request(app, processes):
     result = run(app, "east_herts", "appeal")
     assert deadlines(result) == {
         "acknowledge": ("2026-12-17", "2026-12-16", "met"),  # 3 working days
+        "records_check": ("2026-12-21", "2026-12-16", "met"),  # 5 working days upon request (s.11)
         "threshold_decision": ("2027-01-06", "2026-12-22", "met"),  # 14 working days
         "victim_contact": ("2027-01-05", "2026-12-24", "met"),  # 7 working days after CT4 (22 December)
         "information_return": ("2027-01-05", "2026-12-30", "met"),  # 5 working days after the request
@@ -269,7 +275,7 @@ def test_max_steps_stops_the_run_and_says_so(app, processes):
         "stopped",
         "Stopped after 3 steps without reaching the end.",
     )
-    assert completed_tasks(result) == MET
+    assert completed_tasks(result) == MET[:3]
 
 
 def broken_derbyshire() -> bytes:
@@ -297,9 +303,15 @@ def test_a_diagram_that_fails_at_run_time_gives_an_error_naming_the_element(app,
     assert result.stopped_at == (
         "Stopped by an error at 'Decide whether the threshold is met' (threshold_decision): the diagram failed."
     )
-    # Screening was being completed when the next step's due date failed: the path says how far it got.
-    assert completed_tasks(result) == ("acknowledge",)
-    assert result.path[-2:] == ["screen_eligibility", "eligible_gateway"]
+    # Screening was being completed when the next step's due date failed: the path says how far it
+    # got, past the bodies' checks (the join) and the evaluation on their answers.
+    assert completed_tasks(result) == ("acknowledge", *CHECKS)
+    assert result.path[-4:] == [
+        "screen_eligibility",
+        "eligible_gateway",
+        "bodies_join",
+        "apply_records_checks_task",
+    ]
 
 
 def _row_counts() -> dict[str, int]:

@@ -51,7 +51,7 @@ from app.domain.threshold.policy import (
     above_the_act,
 )
 from app.domain.threshold.qualifying import report_reason
-from app.domain.threshold.wording import describe_threshold, explain_threshold
+from app.domain.threshold.wording import METHOD_PHRASES, describe_threshold, explain_threshold
 
 __all__ = [
     "ACT_CITATION",
@@ -63,6 +63,7 @@ __all__ = [
     "EXCLUSION_REASONS",
     "FLOOR_GROUNDS",
     "METHODS",
+    "METHOD_PHRASES",
     "RELEVANT_BODIES",
     "REPORT_REASONS",
     "ROUTES",

@@ -25,6 +25,8 @@ _METHOD_PHRASES = {
     "onsite_discussion": "in an on-site discussion",
     "diary_sheet": "by a diary sheet",
 }
+# How the pages word a method ("reported on 2 September by phone").
+METHOD_PHRASES = _METHOD_PHRASES
 
 
 def explain_threshold(result: ThresholdResult, incidents: Sequence[Incident], policy: ThresholdPolicy) -> str:
