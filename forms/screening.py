@@ -12,9 +12,9 @@ from forms.choices import (
     CONSENT_EVIDENCE,
     CONSENT_EVIDENCE_LABELS,
     INELIGIBILITY_REASONS,
-    ROUTE_LABELS,
     REQUEST_AGENCIES,
     REQUEST_AGENCY_LABELS,
+    ROUTE_LABELS,
     ROUTES,
 )
 from forms.preparation import no_duplicates

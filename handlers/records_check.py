@@ -22,7 +22,12 @@ def apply_records_checks(call) -> None:
     threshold again on them, and keep what each body answered with the evaluation, for the
     threshold task and the case."""
     data = call.data
-    checks = [c for c in data.get("records_checks") or [] if isinstance(c, dict)]
+    # In the order the bodies were asked, not the order they answered.
+    asked = list(data.get("relevant_bodies") or [])
+    checks = sorted(
+        (c for c in data.get("records_checks") or [] if isinstance(c, dict)),
+        key=lambda c: asked.index(c.get("agency")) if c.get("agency") in asked else len(asked),
+    )
     data["incidents"] = bodies.with_answers(data.get("incidents") or [], checks)
     evaluate_threshold(call)
     data["threshold"]["records_checks"] = bodies.checks_summary(checks)

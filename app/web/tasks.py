@@ -20,11 +20,11 @@ from app.domain.threshold import METHOD_PHRASES, refusal_barred
 from app.models import CaseTask, Role, TaskStatus
 from app.services import tasks as task_service
 from app.services.cases import CaseConflict
+from app.services.task_context import RECORDS_CHECK_FORM, task_context
 from app.web import web_bp
 from app.web.due_dates import DEADLINE_TAGS
 from app.web.task_form import build_fields, error_list, page_errors, read_body
 from forms import FormError, form_json_schema
-from app.services.task_context import RECORDS_CHECK_FORM, task_context
 from forms.choices import REQUEST_AGENCY_LABELS, ROUTE_LABELS
 
 APPLICANT_TYPE_LABELS = {

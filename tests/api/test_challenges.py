@@ -36,6 +36,7 @@ def to_outcome(derby, at):
     case = derby.open_case(application())
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.check_records(case)
     case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
     case = derby.complete(case, "request_information", {"agencies": ["police"]})
     case = derby.complete(case, "return_information", {"summary": "s", "actions_taken": "a"}, who="police")
@@ -60,6 +61,7 @@ def to_refusal(derby, at):
     case = derby.open_case(application(incidents=application()["incidents"][:1]))
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.check_records(case)
     case = derby.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
     assert deadlines(case)["review_request_window"] == ("2027-01-11", None, "pending")
     return case
