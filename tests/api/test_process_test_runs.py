@@ -66,7 +66,11 @@ def test_the_owner_adjusts_the_date_the_answers_and_the_pace(client, derby):
         "council": "derby-city",
         "scenario": "met",
         "received_on": "2027-03-22",
-        "answers": {"threshold_decision": {"threshold_met": False, "reasons": "Not enough."}},
+        # No body holds a record of the reports, so "not met" is open to the decision (s.104(4)).
+        "answers": {
+            "confirm_reports": {"each_report": {"confirmed": False, "not_confirmed": "No record."}},
+            "threshold_decision": {"threshold_met": False, "reasons": "Not enough."},
+        },
         "step_working_days": 0,
     }
     result = post_run(client, derby, body).get_json()
