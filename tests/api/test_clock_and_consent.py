@@ -85,8 +85,10 @@ def test_derby_city_clock_starts_when_consent_arrives_before_easter(app, derby, 
     assert (case["received_on"], case["clock_started_on"]) == ("2027-03-08", None)
     # Only what runs from receipt: the acknowledgement (the CT2 asking for consent is part of it)
     # and the follow-up of the missing consent, 28 days on (councils.toml, to confirm).
+    # And the relevant bodies' records check, which runs from receipt (s.104(3)(b)).
     assert deadlines(case) == {
         "acknowledge": ("2027-03-15", None, "pending"),
+        "records_check": ("2027-03-15", None, "pending"),
         "consent_follow_up": ("2027-04-05", None, "pending"),
     }
     page = signed_in(app, "officer.derby-city@example.org").get(f"/cases/{case['id']}").get_data(as_text=True)
@@ -94,6 +96,7 @@ def test_derby_city_clock_starts_when_consent_arrives_before_easter(app, derby, 
 
     at("2027-03-09T10:00:00+00:00")
     case = derby.complete(case, "acknowledge", {"sent_on": "2027-03-09", "method": "post"})
+    case = derby.check_records(case)
     assert forms(case) == ["verify_consent"] and case["stage"] == "acknowledgement"
     case = derby.complete(case, "verify_consent", {"consent_received": False})
     assert case["clock_started_on"] is None and "threshold_decision" not in deadlines(case)
@@ -108,6 +111,7 @@ def test_derby_city_clock_starts_when_consent_arrives_before_easter(app, derby, 
     # the early May bank holiday: 25 May, not 6 May.
     assert deadlines(case) == {
         "acknowledge": ("2027-03-15", "2027-03-09", "met"),
+        "records_check": ("2027-03-15", "2027-03-09", "met"),
         "consent_follow_up": ("2027-04-05", "2027-03-25", "met"),
         "threshold_decision": ("2027-04-19", None, "pending"),
         "case_review": ("2027-05-25", None, "pending"),
@@ -135,6 +139,7 @@ def test_deadlines_move_when_the_clock_start_moves(app, derby, at):
     at("2027-01-11T09:00:00+00:00")
     case = derby.open_case(application(received_on="2027-01-11"))
     case = derby.complete(case, "acknowledge", {"method": "email"})
+    case = derby.check_records(case)
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
     assert derby.open_task(case, "threshold_decision")["due_on"] == "2027-02-01"
 
@@ -153,6 +158,7 @@ def test_deadlines_move_when_the_clock_start_moves(app, derby, at):
     assert derby.open_task(case, "threshold_decision")["due_on"] == "2027-02-15"
     assert deadlines(case) == {
         "acknowledge": ("2027-01-18", "2027-01-11", "met"),
+        "records_check": ("2027-01-18", "2027-01-11", "met"),
         "threshold_decision": ("2027-02-15", None, "pending"),
         "case_review": ("2027-03-22", None, "pending"),
     }
@@ -173,6 +179,7 @@ def test_deadlines_pending_from_the_clock_start_and_met_when_the_person_is_told(
     # Every statutory deadline from the day the clock starts, before its step opens.
     assert deadlines(case) == {
         "acknowledge": ("2027-01-18", None, "pending"),
+        "records_check": ("2027-01-18", None, "pending"),
         "threshold_decision": ("2027-02-01", None, "pending"),
         "case_review": ("2027-03-08", None, "pending"),
     }
@@ -184,6 +191,7 @@ def test_deadlines_pending_from_the_clock_start_and_met_when_the_person_is_told(
     assert ("acknowledged", "2027-01-13") in milestones(case)
     assert documents(client, derby, case) == [("CT1", "applicant", "2027-01-13")]
 
+    case = derby.check_records(case)
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
     at("2027-01-20T10:00:00+00:00")
     case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Three incidents."})
@@ -218,6 +226,7 @@ def test_an_organisations_application_waits_for_consent_then_closes_as_not_given
     assert case["clock_started_on"] is None
     assert deadlines(case) == {
         "acknowledge": ("2027-01-18", None, "pending"),
+        "records_check": ("2027-01-18", None, "pending"),
         "consent_follow_up": ("2027-02-08", None, "pending"),
     }
     at("2027-01-12T10:00:00+00:00")
@@ -259,8 +268,10 @@ def test_an_organisations_application_waits_for_consent_then_closes_as_not_given
     assert case["open_tasks"] == []
     assert milestones(case)[-1] == ("closed", "2027-02-09")
     assert "consent_confirmed" not in dict(milestones(case))
+    # The bodies never answered; closing cancelled their checks (a terminate end event).
     assert deadlines(case) == {
         "acknowledge": ("2027-01-18", "2027-01-12", "met"),
+        "records_check": ("2027-01-18", None, "missed"),
         "consent_follow_up": ("2027-02-08", None, "missed"),
     }
     assert documents(client, derby, case)[2:] == [
@@ -282,6 +293,7 @@ def test_kensington_and_chelsea_reviews_a_refusal_inside_the_threshold_deadline(
     case = rbkc.open_case(application(received_on="2027-03-01", incidents=INCIDENTS[:1]))
     assert deadlines(case)["threshold_decision"] == ("2027-03-22", None, "pending")
     case = rbkc.complete(case, "acknowledge", {"method": "email"})
+    case = rbkc.check_records(case)
     case = rbkc.complete(case, "screen_eligibility", {"eligible": True})
     case = rbkc.complete(case, "contact_victim", {"contacted_on": "2027-03-01", "victim_will_attend": False})
 
