@@ -196,13 +196,19 @@ def test_a_partner_sees_only_its_own_reports_and_what_it_needs_to_search(derby, 
     assert "Threats on the stairs" not in html and "alex@example.org" not in html
 
 
-def test_ineligible_closes_the_case_and_cancels_the_open_checks(derby, clock):
+def test_ineligible_closes_the_case_and_cancels_the_open_checks(derby, clock, runner):
     clock.freeze("2026-12-14T09:00:00+00:00")
     case = derby.open_case(_application())
     case = derby.check_records(case, agency="police")  # one body has answered, two have not
     assert records_checks(case) == ["council", "housing_provider"]
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": False, "reason": "service_complaint"})
+    # The ineligible decision may be challenged (Schedule 4 para 3); when its window closes
+    # unchallenged, the case closes (a terminate end event) and the open checks are cancelled.
+    due = deadlines(case)["ineligible_review_window"][0]
+    next_day = (date.fromisoformat(due) + timedelta(days=1)).isoformat()
+    run_timers(runner, f"{next_day}T00:00:01+00:00")
+    case = derby.case(case["id"])
     assert case["status"] == "closed" and case["open_tasks"] == []
     with derby.app.app_context():
         from app.extensions import db
@@ -213,6 +219,21 @@ def test_ineligible_closes_the_case_and_cancels_the_open_checks(derby, clock):
             for t in db.session.query(CaseTask).filter_by(case_id=case["id"], form_key="confirm_reports")
         }
     assert statuses == {("police", "completed"), ("council", "cancelled"), ("housing_provider", "cancelled")}
+
+
+def test_the_assumed_limit_is_listed_to_confirm_where_no_source_states_it(app):
+    from app.services import councils
+
+    with app.app_context():
+        assumed = {c: "diagram.check_records.dueOn" in councils.policy_for(c).to_confirm
+                   for c in ("derby-city", "amber-valley", "kensington-and-chelsea", "east-herts")}  # fmt: skip
+    # East Herts' policy states it (s.11, lines 427-432); the others' sources do not.
+    assert assumed == {
+        "derby-city": True,
+        "amber-valley": True,
+        "kensington-and-chelsea": True,
+        "east-herts": False,
+    }
 
 
 @pytest.mark.parametrize(
@@ -262,3 +283,33 @@ def _to_threshold_without_checks(council: Council, case: dict, day: str) -> dict
     while own := [f for f in forms(case) if f in answers]:
         case = council.complete(case, own[0], answers[own[0]])
     return case
+
+
+def test_the_youth_offending_service_checks_when_a_person_under_18_is_involved(derby, clock):
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(_application())
+    assert "youth_offending" not in records_checks(case)
+    # Derby City's notes: where a person under 18 is involved, the Youth Offending Service is asked.
+    case = derby.open_case(_application(under_18_involved=True))
+    assert records_checks(case) == ["council", "housing_provider", "police", "youth_offending"]
+    task, status = _task(derby, case, "confirm_reports", "youth", agency="youth_offending")
+    assert status == 200 and task["role"] == "partner_agency"
+    # No report was made to it: it searches its records for the names, address and dates.
+    assert task["context"]["reports"] == []
+    assert task["context"]["search"]["victims"] == [
+        {"name": "Alex Victim", "address": "1 Sample Street, Derby"}
+    ]
+    response = _answer(derby, case, "youth_offending", [], notes="Known to the service since October.")
+    assert response.status_code == 200, response.get_json()
+    case = derby.check_records(response.get_json())
+    case = _to_threshold(derby, case, "2026-12-14")
+    threshold, _ = _task(derby, case, "threshold_decision", "officer")
+    [youth] = [c for c in threshold["context"]["records_checks"] if c["agency"] == "youth_offending"]
+    assert (youth["reports"], youth["notes"]) == ([], "Known to the service since October.")
+    case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
+    assert case["threshold"]["decision"]["bodies"] == [
+        "council",
+        "police",
+        "housing_provider",
+        "youth_offending",
+    ]

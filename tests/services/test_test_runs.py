@@ -439,6 +439,14 @@ def test_a_refusal_the_act_does_not_allow_stops_the_run_as_on_a_real_case(app, p
     assert (result.outcome, result.error_element) == ("error", "threshold_decision")
     (message,) = result.error_fields["threshold_met"]
     assert "under s.104(4) of the Anti-social Behaviour, Crime and Policing Act 2014" in message
-    # Unconfirmed, the same answers go through: the advice alone never binds.
+    # The bodies confirm every report in the scenario too (its records check answers), so that
+    # bars the refusal as well; where a body has no record of a report, the same answers go through:
+    # the advice alone never binds. (Issue 11 item 2: a report unchecked at the decision no longer occurs.)
     result = run(app, "derbyshire", "met", scenario=scenario)
+    assert (result.outcome, result.error_element) == ("error", "threshold_decision")
+    no_record = {"confirm_reports": {"each_report": {"confirmed": False, "not_confirmed": "No record."}},
+                 "threshold_decision": {"threshold_met": False}}  # fmt: skip
+    with app.app_context():
+        unconfirmed = test_runs.scenario_from("derby-city", "met", answers_override=no_record)
+    result = run(app, "derbyshire", "met", scenario=unconfirmed)
     assert result.error_element is None
