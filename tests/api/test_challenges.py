@@ -230,6 +230,7 @@ def test_an_ineligible_decision_can_be_challenged_and_overturned(
     at("2026-12-14T09:00:00+00:00")
     case = council.open_case(application())
     case = council.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    case = council.check_records(case)  # the relevant bodies answer within their 5 working days
     case = council.complete(
         case, "screen_eligibility", {"eligible": False, "reason": "repeat_without_material_change"}
     )
@@ -290,6 +291,7 @@ def test_derbyshire_letters_send_challenges_to_the_commissioners_office_directly
     )
     refused = derby.complete(refused, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     refused = derby.complete(refused, "screen_eligibility", {"eligible": True})
+    refused = derby.check_records(refused)
     refused = derby.complete(
         refused, "threshold_decision", {"threshold_met": False, "reasons": "One incident."}
     )
@@ -319,6 +321,7 @@ def test_a_third_party_is_told_to_enclose_the_victims_consent_with_the_appeal(de
     case = derby.open_case(third_party_application(consent={"given": True, "evidence": "written_consent"}))
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.check_records(case)
     case = derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
     case = derby.complete(case, "request_information", {"agencies": ["police"]})
     case = derby.complete(case, "return_information", {"summary": "s", "actions_taken": "a"}, who="police")

@@ -66,6 +66,7 @@ def _to_request_information(derby, clock, **overrides):
     case = derby.open_case(application(**overrides))
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.check_records(case)
     return derby.complete(case, "threshold_decision", {"threshold_met": True, "reasons": "Met."})
 
 
