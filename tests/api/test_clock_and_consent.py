@@ -327,6 +327,7 @@ def test_kensington_and_chelsea_escalates_a_refusal_review_left_past_the_thresho
     at("2027-03-01T09:00:00+00:00")
     case = rbkc.open_case(application(received_on="2027-03-01", incidents=INCIDENTS[:1]))
     case = rbkc.complete(case, "acknowledge", {"method": "email"})
+    case = rbkc.check_records(case)
     case = rbkc.complete(case, "screen_eligibility", {"eligible": True})
     case = rbkc.complete(case, "contact_victim", {"contacted_on": "2027-03-01", "victim_will_attend": False})
     at("2027-03-10T10:00:00+00:00")

@@ -23,6 +23,7 @@ def _refused(derby, clock):
     case = derby.open_case(application(incidents=application()["incidents"][:1]))
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     case = derby.complete(case, "screen_eligibility", {"eligible": True})
+    case = derby.check_records(case)
     return derby.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
 
 
