@@ -18,13 +18,12 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from app.domain.eligibility import agencies_required
+
 # The council (the point of contact) and the police always check, whoever the complaints were
 # made to: both are relevant bodies in every area (s.105; LIFECYCLE.md "Passed on to every
 # relevant body"), and either may hold complaints the applicant did not list.
 ALWAYS_ASKED = ("council", "police")
-# Derby City's guidance notes: where a person under 18 is involved, the Youth Offending Service
-# is among the agencies asked (SHARED_DECISIONS: `under_18_involved`).
-YOUTH_OFFENDING = "youth_offending"
 # The council's own check is worked by its community safety officers: no partner user holds the
 # council's records (partner users' agencies are the other bodies, app/models/user.py).
 WORKED_BY_ROLE = {"council": "community_safety_officer"}
@@ -40,8 +39,10 @@ def bodies_to_ask(incidents: Iterable[Mapping[str, Any]], under_18_involved: boo
             agency = report.get("agency")
             if agency and agency not in asked:
                 asked.append(agency)
-    if under_18_involved and YOUTH_OFFENDING not in asked:
-        asked.append(YOUTH_OFFENDING)
+    # The one rule for who must be asked when a person under 18 is involved (Derby City's notes).
+    for agency in agencies_required(under_18_involved=under_18_involved):
+        if agency not in asked:
+            asked.append(agency)
     return asked
 
 

@@ -357,6 +357,30 @@ def test_a_refused_third_party_appeals_to_the_pcc_with_the_consent_letter(counci
     ]
 
 
+def test_an_organisation_appealing_for_the_victim_is_asked_for_the_consent_letter_too(council, client, at):
+    # Anyone applying for the victim, a third party or an organisation, needs the victim's signed
+    # consent with an appeal to the PCC (derbyshire-public-page.txt, line 55; RULES.md §3).
+    erewash = council("erewash")
+    at("2027-03-22T09:00:00+00:00")
+    applicant = {"name": "Jo Advocate", "email": "jo@example.org", "organisation": "Victim Support"}
+    body = third_party_application(
+        received_on="2027-03-22", incidents=INCIDENTS[:1], consent=CONSENT,
+        applicant_type="agency", applicant=applicant,
+    )  # fmt: skip
+    case = erewash.open_case(body)
+    at("2027-03-30T09:00:00+01:00")
+    case = erewash.complete(case, "acknowledge", {"sent_on": "2027-03-30", "method": "post"})
+    case = erewash.complete(case, "screen_eligibility", {"eligible": True})
+    at("2027-04-09T09:00:00+01:00")
+    case = erewash.check_records(case)
+    case = erewash.complete(case, "threshold_decision", {"threshold_met": False, "reasons": "One incident."})
+    at("2027-05-04T09:00:00+01:00")
+    case = lodge_appeal(client, erewash, case, "2027-05-04", "Two more incidents were not counted.")
+    assert tasks(case) == [
+        ("verify_consent", "appeal_body", "Check the victim's signed consent (refusal appeal)")
+    ]
+
+
 def test_a_late_acknowledgement_over_easter_is_escalated_and_missed(council, client, runner, at):
     high_peak = council("high-peak")
     # Thursday 25 March: 5 working days skip Good Friday and Easter Monday, so Monday 5 April.
