@@ -537,10 +537,17 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
 
 
 def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The case data as it stands: the finished workflow's data, or the newest task's."""
+    """The case data as it stands: the finished workflow's data, or the newest task's.
+
+    The process's end join waits with no data of its own from the moment any branch ends (an
+    escalation fired as the case opened), so it is never where the case stands."""
     if workflow.is_completed():
         return dict(workflow.data)
-    tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED)
+    tasks = [
+        t
+        for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED)
+        if t.data and type(t.task_spec).__name__ != "_EndJoin"
+    ]
     newest = max(tasks, key=lambda t: t.last_state_change, default=None)
     return dict(newest.data) if newest else {}
 

@@ -345,3 +345,19 @@ def test_kensington_and_chelsea_escalates_a_refusal_review_left_past_the_thresho
     confirm = {"decided_on": "2027-03-23", "upheld": False, "reasons": "One incident in six months."}
     case = rbkc.complete(case, "decide_appeal", confirm, who="appeals")
     assert deadlines(case)["threshold_decision"] == ("2027-03-22", "2027-03-23", "missed")
+
+
+@pytest.mark.parametrize("council_id", ["derby-city", "east-herts"])
+def test_a_case_opened_after_its_first_limits_passed_keeps_its_data(app, client, processes, at, monkeypatch,
+                                                                    council_id):  # fmt: skip
+    # An application entered late (found in a post bag): its escalations fire as the case opens.
+    # The process's end join then waits with no data; the case data must still be read.
+    monkeypatch.setitem(app.config, "TOKEN_TTL_SECONDS", 2 * 365 * 86400)
+    council = Council(app, client, council_id)
+    at("2027-04-26T09:00:00+00:00")
+    case = council.open_case(application(received_on="2027-03-01", incidents=INCIDENTS))
+    case = council.case(case["id"])
+    assert any(h["event"] == "escalated" for h in case["history"])
+    assert case["clock_started_on"] == case["received_on"] == "2027-03-01"
+    assert {"acknowledge", "threshold_decision", "case_review"} <= set(deadlines(case))
+    assert case["threshold"]["evaluation"]["required"] == 3
