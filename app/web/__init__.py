@@ -41,6 +41,10 @@ def require_sign_in():
 
 @web_bp.after_app_request
 def add_security_headers(response: Response) -> Response:
+    if request.endpoint != "static":
+        # Pages and API responses carry case data or personal data: never kept by the browser
+        # or proxies (issue 13). Only the static assets may be cached.
+        response.headers.setdefault("Cache-Control", "no-store")
     if request.path.startswith(API_PREFIX):
         return response
     nonce = g.get("csp_nonce", "")
@@ -54,9 +58,6 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if g.get("user") is not None:
-        # Pages with case data are not kept by the browser or proxies.
-        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
