@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -17,8 +19,6 @@ from app.models.user import normalise_email
 from app.store import users as user_store
 
 TOKEN_SALT = "ctflow.api-token.v1"
-# Compared against when the e-mail is unknown, so both failures take the same time.
-_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
 
 
 # Said by the API and the sign-in page alike; deliberately does not say which one is wrong.
@@ -45,6 +45,17 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def decoy_password_hash() -> str:
+    """What an unknown e-mail's password is checked against, so that it costs as much as a
+    known one's: made by ``hash_password``, with the method and cost real hashes have."""
+    return _decoy_hash_for(current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@lru_cache(maxsize=4)
+def _decoy_hash_for(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 def _serializer() -> URLSafeSerializer:
     # Signed with the app's secret: rotating CTFLOW_SECRET_KEY revokes every token at once.
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
@@ -64,7 +75,7 @@ def authenticate(email: str, password: str) -> User:
     email = normalise_email(email)
     _refuse_if_throttled(email)
     user = user_store.get_user_by_email(email)
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    valid = check_password_hash(user.password_hash if user else decoy_password_hash(), password)
     if not (user and valid):
         _record_failure(email)
         db.session.commit()

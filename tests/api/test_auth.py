@@ -125,3 +125,33 @@ def test_me_lists_memberships(app, client):
         {"council": "derby-city", "role": "partner_agency"},
         {"council": "erewash", "role": "partner_agency"},
     ]
+
+
+def test_an_unknown_email_is_checked_against_a_hash_of_the_real_method_and_cost(app, client, monkeypatch):
+    """Issue 13: the decoy hash was a cheap pbkdf2 while real ones are scrypt, so an unknown
+    e-mail answered faster (bench/bench_auth.py measures both)."""
+    from werkzeug.security import check_password_hash
+
+    from app.services import auth
+
+    # A method the decoy could not have been made with by accident.
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt:4096:8:1")
+    known = create_user(app)
+    checked: list[str] = []
+
+    def recording_check(pwhash: str, password: str) -> bool:
+        checked.append(pwhash)
+        return check_password_hash(pwhash, password)
+
+    monkeypatch.setattr(auth, "check_password_hash", recording_check)
+    for email in ("nobody@example.org", known):
+        assert (
+            client.post("/api/v1/auth/token", json={"email": email, "password": "wrong"}).status_code == 401
+        )
+    decoy, real = checked
+
+    def method_and_cost(pwhash: str) -> str:
+        return pwhash.split("$", 1)[0]
+
+    assert method_and_cost(decoy) == method_and_cost(real) == "scrypt:4096:8:1"
+    assert len(decoy) == len(real)
