@@ -30,6 +30,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     app.json.sort_keys = False  # keep fields in the order the schemas give them
 
+    _configure_proxies(app)
     _configure_database_url(app)
     _configure_secret_key(app)
     _configure_clock(app)
@@ -68,6 +69,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     app.register_blueprint(public_bp)
+
+
+def _configure_proxies(app: Flask) -> None:
+    count = app.config["PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # request.remote_addr becomes the client's address, as the throttles need.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _configure_database_url(app: Flask) -> None:

@@ -27,19 +27,28 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     TOKEN_TTL_SECONDS = 8 * 3600
     # The web's session cookie: not readable by scripts, not sent on cross-site POSTs, and
-    # (production) only over HTTPS. A session lasts a working day, like a token.
+    # (production) only over HTTPS. A session lasts at most a working day, like a token.
     SESSION_COOKIE_NAME = "ctflow_session"
     # Where the public pages are reached from outside: letters print links under it.
     BASE_URL = "http://127.0.0.1:5000"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # A web session ends after this long however active (absolute), or after SESSION_IDLE_SECONDS
+    # without a request (idle); both are checked on the server, against the session's record.
     PERMANENT_SESSION_LIFETIME = 8 * 3600
+    SESSION_IDLE_SECONDS = 30 * 60
     # CSRF tokens live as long as the session that holds them.
     WTF_CSRF_TIME_LIMIT = None
-    # Failed sign-ins for one e-mail address allowed before each further attempt must wait.
+    # Failed sign-ins allowed in a window of LOGIN_WINDOW_SECONDS: for one e-mail address from one
+    # network address, and from one network address whatever the e-mail. Further tries wait for
+    # the window to end; the right password is checked only within the limits.
     LOGIN_FREE_FAILURES = 5
-    LOGIN_MAX_DELAY_SECONDS = 15 * 60
+    LOGIN_FREE_FAILURES_PER_ADDRESS = 20
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (werkzeug's
+    # ProxyFix); 0 trusts none. Throttling by network address needs the client's, not the proxy's.
+    PROXY_COUNT = 0
     SQLITE_BUSY_TIMEOUT_MS = 5000
     # werkzeug's default (scrypt) unless a config makes it cheaper.
     PASSWORD_HASH_METHOD = "scrypt"
@@ -98,8 +107,11 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_MAX_BODY_BYTES": ("MAX_CONTENT_LENGTH", int),
     "CTFLOW_TOKEN_TTL_SECONDS": ("TOKEN_TTL_SECONDS", int),
     "CTFLOW_SESSION_LIFETIME_SECONDS": ("PERMANENT_SESSION_LIFETIME", int),
+    "CTFLOW_SESSION_IDLE_SECONDS": ("SESSION_IDLE_SECONDS", int),
     "CTFLOW_LOGIN_FREE_FAILURES": ("LOGIN_FREE_FAILURES", int),
-    "CTFLOW_LOGIN_MAX_DELAY_SECONDS": ("LOGIN_MAX_DELAY_SECONDS", int),
+    "CTFLOW_LOGIN_FREE_FAILURES_PER_ADDRESS": ("LOGIN_FREE_FAILURES_PER_ADDRESS", int),
+    "CTFLOW_LOGIN_WINDOW_SECONDS": ("LOGIN_WINDOW_SECONDS", int),
+    "CTFLOW_PROXY_COUNT": ("PROXY_COUNT", int),
     "CTFLOW_SMTP_HOST": ("SMTP_HOST", str),
     "CTFLOW_SMTP_PORT": ("SMTP_PORT", int),
     "CTFLOW_SMTP_USERNAME": ("SMTP_USERNAME", str),

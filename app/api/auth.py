@@ -1,4 +1,4 @@
-from flask import g
+from flask import g, request
 
 from app.api import api_bp
 from app.api.inputs import load_body
@@ -26,11 +26,11 @@ def create_token():
         200: {description: The token and when it expires, content: {application/json: {schema: TokenSchema}}}
         401: {description: Wrong e-mail or password (which is not said), content: {application/json: {schema: ErrorSchema}}}
         422: {description: Missing fields, content: {application/json: {schema: ErrorSchema}}}
-        429: {description: Too many failed attempts for this e-mail; see Retry-After, content: {application/json: {schema: ErrorSchema}}}
+        429: {description: "Too many failed attempts for this e-mail from this address, or from this address; see Retry-After", content: {application/json: {schema: ErrorSchema}}}
     """
     credentials = load_body(token_request_schema)
     try:
-        issued = auth.sign_in(credentials["email"], credentials["password"])
+        issued = auth.sign_in(credentials["email"], credentials["password"], request.remote_addr)
     except auth.AuthenticationFailed:
         raise ApiError(401, auth.WRONG_CREDENTIALS, "unauthenticated") from None
     except auth.SignInThrottled as exc:
@@ -40,7 +40,7 @@ def create_token():
 
 @api_bp.post("/auth/logout")
 def logout():
-    """Revoke every token issued to the caller.
+    """Sign out everywhere: revoke every token issued to the caller and end their web sessions.
     ---
     post:
       tags: [auth]
@@ -48,7 +48,7 @@ def logout():
         204: {description: Signed out everywhere}
         401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
     """
-    auth.sign_out(g.user)
+    auth.sign_out_everywhere(g.user)
     return "", 204
 
 

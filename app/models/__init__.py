@@ -17,12 +17,14 @@ from app.models.council import Council
 from app.models.document import Document, EmailStatus, Recipient
 from app.models.process import CouncilProcess, ProcessAudit, ProcessVersion
 from app.models.status_link import StatusLink
-from app.models.user import LoginThrottle, Membership, PartnerAgency, Role, User
+from app.models.throttle import Throttle
+from app.models.user import Membership, PartnerAgency, Role, User, WebSession
 
 __all__ = [
     "ApplicationDraft",
     "Appeal", "Case", "CaseAgency", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
-    "Document", "EmailStatus", "HistoryEntry", "LoginThrottle", "Membership", "Milestone", "PartnerAgency",
+    "Document", "EmailStatus", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",
-    "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "User",
+    "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "Throttle", "User",
+    "WebSession",
 ]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Users, their council memberships and roles, and sign-in throttling."""
+"""Users, their council memberships and roles, and their web sessions."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(256))
     agency: Mapped[str | None] = mapped_column(String(32))  # partner users only
-    # Bumped on logout: every token carries the generation it was issued under.
+    # Bumped when the user signs out everywhere: every token carries the generation it was issued under.
     token_generation: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -87,15 +87,21 @@ class Membership(db.Model):
         return Role(role).value
 
 
-class LoginThrottle(db.Model):
-    """Consecutive failed sign-ins for one e-mail address (known to us or not)."""
+class WebSession(db.Model):
+    """One browser's sign-in, held on the server so that signing out ends it for good.
 
-    __tablename__ = "login_throttle"
+    The cookie carries a random secret; only its SHA-256 is stored, so a copy of this table
+    cannot be replayed as a cookie.
+    """
 
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __tablename__ = "web_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    user: Mapped[User] = relationship()
 
 
 def normalise_email(email: str) -> str:

@@ -1,7 +1,8 @@
-"""Signing in: password checks, bearer tokens and throttling of repeated failures."""
+"""Signing in: password checks, bearer tokens, web sessions and throttling of repeated failures."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,16 +10,21 @@ from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
 from app.extensions import db
-from app.models import User
+from app.models import User, WebSession
 from app.models.user import normalise_email
+from app.services import throttle
 from app.store import users as user_store
 
 TOKEN_SALT = "ctflow.api-token.v1"
+# A session's last_seen_at is written at most this often: not a write on every page, and the
+# idle limit is kept to within a minute.
+SESSION_TOUCH_SECONDS = 60
 
 
 # Said by the API and the sign-in page alike; deliberately does not say which one is wrong.
@@ -61,39 +67,115 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
 
 
-def sign_in(email: str, password: str) -> IssuedToken:
+def sign_in(email: str, password: str, address: str | None) -> IssuedToken:
     """Check the password and issue a token; commits the throttle bookkeeping either way."""
-    return issue_token(authenticate(email, password))
+    return issue_token(authenticate(email, password, address))
 
 
-def authenticate(email: str, password: str) -> User:
+def authenticate(email: str, password: str, address: str | None) -> User:
     """The user these credentials belong to, for a token or a browser session.
 
-    Raises ``SignInThrottled`` while the e-mail must wait, ``AuthenticationFailed`` otherwise;
+    ``address`` is the client's network address (``request.remote_addr``). Raises
+    ``SignInThrottled`` while this client must wait, ``AuthenticationFailed`` otherwise;
     commits the throttle bookkeeping either way.
     """
     email = normalise_email(email)
-    _refuse_if_throttled(email)
+    keys = _take_sign_in_attempts(email, address)
     user = user_store.get_user_by_email(email)
     valid = check_password_hash(user.password_hash if user else decoy_password_hash(), password)
     if not (user and valid):
-        _record_failure(email)
-        db.session.commit()
         raise AuthenticationFailed()
-    user_store.clear_login_failures(email)
+    # The right password: this client's mistakes for this e-mail are forgiven, and a sign-in
+    # is not held against its address (an office behind one address signs in all morning).
+    throttle.reset(keys.account)
+    throttle.give_back(keys.address)
+    return user
+
+
+@dataclass(frozen=True)
+class _SignInKeys:
+    account: str
+    address: str
+
+
+def _take_sign_in_attempts(email: str, address: str | None) -> _SignInKeys:
+    """Count this attempt before the password is checked (issue 13: the throttle must not lock
+    the real user out, and concurrent guesses must not get past the count).
+
+    Counted per e-mail *from this address*, so others' failures elsewhere never lock the user
+    out, and per address, so one client cannot try many e-mail addresses instead.
+    """
+    config = current_app.config
+    window = config["LOGIN_WINDOW_SECONDS"]
+    address = throttle.client_network(address)
+    keys = _SignInKeys(account=f"sign-in:account:{address} {email}", address=f"sign-in:address:{address}")
+    for key, limit in (
+        (keys.address, config["LOGIN_FREE_FAILURES_PER_ADDRESS"]),
+        (keys.account, config["LOGIN_FREE_FAILURES"]),
+    ):
+        verdict = throttle.take(key, limit, window)
+        if not verdict.allowed:
+            raise SignInThrottled(verdict.retry_after_seconds)
+    return keys
+
+
+def start_session(user: User) -> str:
+    """Open a web session for the user; returns the secret the cookie carries."""
+    now = clock.now()
+    _delete_ended_sessions(now)
+    secret = secrets.token_urlsafe(32)
+    db.session.add(WebSession(id_hash=_session_hash(secret), user=user, created_at=now, last_seen_at=now))
     db.session.commit()
-    return user
+    return secret
 
 
-def user_for_session(user_id: object, generation: object) -> User | None:
-    """The user a browser session speaks for, or None once they signed out everywhere
-    (``sign_out`` bumps the generation, which ends sessions as well as tokens)."""
-    if not isinstance(user_id, int) or not isinstance(generation, int):
+def user_for_session(secret: object) -> User | None:
+    """The user a browser session speaks for, or None once it ended: signed out, idle for
+    longer than SESSION_IDLE_SECONDS, or older than PERMANENT_SESSION_LIFETIME however active."""
+    if not isinstance(secret, str):
         return None
-    user = db.session.get(User, user_id, options=[joinedload(User.memberships)])
-    if user is None or user.token_generation != generation:
+    web_session = db.session.get(
+        WebSession, _session_hash(secret), options=[joinedload(WebSession.user).joinedload(User.memberships)]
+    )
+    if web_session is None:
         return None
-    return user
+    now = clock.now()
+    if _session_ended(web_session, now):
+        db.session.delete(web_session)
+        db.session.commit()
+        return None
+    if now - web_session.last_seen_at >= timedelta(seconds=SESSION_TOUCH_SECONDS):
+        web_session.last_seen_at = now
+        db.session.commit()
+    return web_session.user
+
+
+def end_session(secret: object) -> None:
+    """Sign this browser out: its cookie, or any copy of it, no longer works."""
+    if isinstance(secret, str):
+        db.session.execute(delete(WebSession).where(WebSession.id_hash == _session_hash(secret)))
+        db.session.commit()
+
+
+def _session_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _session_ended(web_session: WebSession, now: datetime) -> bool:
+    config = current_app.config
+    absolute = timedelta(seconds=config["PERMANENT_SESSION_LIFETIME"])
+    idle = timedelta(seconds=config["SESSION_IDLE_SECONDS"])
+    return now - web_session.created_at >= absolute or now - web_session.last_seen_at >= idle
+
+
+def _delete_ended_sessions(now: datetime) -> None:
+    config = current_app.config
+    db.session.execute(
+        delete(WebSession).where(
+            (WebSession.created_at <= now - timedelta(seconds=config["PERMANENT_SESSION_LIFETIME"]))
+            | (WebSession.last_seen_at <= now - timedelta(seconds=config["SESSION_IDLE_SECONDS"]))
+        )
+    )
 
 
 def issue_token(user: User) -> IssuedToken:
@@ -120,27 +202,8 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def sign_out(user: User) -> None:
-    """Revoke every token issued to the user so far."""
+def sign_out_everywhere(user: User) -> None:
+    """Revoke every token issued to the user so far and end every web session of theirs."""
     user.token_generation += 1
+    db.session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     db.session.commit()
-
-
-def _refuse_if_throttled(email: str) -> None:
-    throttle = user_store.get_login_throttle(email)
-    now = clock.now()
-    if throttle and throttle.blocked_until and throttle.blocked_until > now:
-        raise SignInThrottled(max(1, int((throttle.blocked_until - now).total_seconds() + 0.999)))
-
-
-def _record_failure(email: str) -> None:
-    """Count a failure atomically (two racing requests both count) and set the wait that follows."""
-    now = clock.now()
-    user_store.increment_login_failures(email, now)
-    user_store.delete_login_failures_before(now - timedelta(days=1))
-    throttle = user_store.get_login_throttle(email)
-    free = current_app.config["LOGIN_FREE_FAILURES"]
-    if throttle.failures >= free:
-        # 1 s after the first failure over the limit, then doubling, up to the configured maximum.
-        delay = min(2 ** min(throttle.failures - free, 20), current_app.config["LOGIN_MAX_DELAY_SECONDS"])
-        throttle.blocked_until = now + timedelta(seconds=delay)

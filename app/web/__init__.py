@@ -25,9 +25,9 @@ def load_signed_in_user() -> None:
     """Every page (error pages too) knows who is signed in, and has a CSP nonce."""
     g.csp_nonce = secrets.token_urlsafe(16)
     g.user = None
-    if request.path.startswith(API_PREFIX) or "user_id" not in session:
+    if request.path.startswith(API_PREFIX) or request.endpoint == "static" or "sid" not in session:
         return
-    g.user = auth_service.user_for_session(session.get("user_id"), session.get("generation"))
+    g.user = auth_service.user_for_session(session["sid"])
     if g.user is None:
         session.clear()
 

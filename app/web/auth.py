@@ -25,7 +25,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            user = auth_service.authenticate(form.email.data, form.password.data)
+            user = auth_service.authenticate(form.email.data, form.password.data, request.remote_addr)
         except auth_service.AuthenticationFailed:
             errors, status = {"email": auth_service.WRONG_CREDENTIALS}, 200
         except auth_service.SignInThrottled as exc:
@@ -33,9 +33,10 @@ def sign_in():
         else:
             target = safe_next(request.args.get("next"))
             # A new session on sign-in: nothing set before (e.g. by someone else) survives.
+            auth_service.end_session(session.get("sid"))
             session.clear()
             session.permanent = True
-            session["user_id"], session["generation"] = user.id, user.token_generation
+            session["sid"] = auth_service.start_session(user)
             return redirect(target)
     elif form.is_submitted():
         errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
@@ -50,6 +51,8 @@ def sign_in():
 
 @web_bp.post("/sign-out")
 def sign_out():
+    # Ended on the server too: a copy of the cookie is refused from now on.
+    auth_service.end_session(session.get("sid"))
     session.clear()
     return redirect(url_for("web.sign_in"))
 

@@ -37,26 +37,65 @@ def test_wrong_credentials_get_the_same_401_without_saying_which_part(app, clien
     }
 
 
-def test_repeated_failures_for_one_email_are_slowed_down_then_released(app, client, clock):
+def test_repeated_failures_for_one_email_wait_for_the_window_then_are_released(app, client, clock):
     email = create_user(app)
     wrong = {"email": email, "password": "not it at all"}
     right = {"email": email, "password": PASSWORD}
     for _ in range(app.config["LOGIN_FREE_FAILURES"]):
         assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
-    # After the free failures every attempt must wait, even with the right password.
+    # After the free failures this client waits for the window to end, even with the right password.
     response = client.post("/api/v1/auth/token", json=right)
     assert response.status_code == 429
-    assert response.headers["Retry-After"] == "1"
+    assert response.headers["Retry-After"] == str(app.config["LOGIN_WINDOW_SECONDS"])
     assert response.get_json()["error"]["code"] == "too_many_requests"
-    # The wait doubles with each further failure.
-    clock.freeze(clock.now() + timedelta(seconds=1))
-    assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
-    assert client.post("/api/v1/auth/token", json=wrong).headers["Retry-After"] == "2"
-    clock.freeze(clock.now() + timedelta(seconds=2))
+    # Trying again does not lengthen the wait.
+    clock.freeze(clock.now() + timedelta(seconds=600))
+    response = client.post("/api/v1/auth/token", json=wrong)
+    assert response.headers["Retry-After"] == str(app.config["LOGIN_WINDOW_SECONDS"] - 600)
+    clock.freeze(clock.now() + timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"] - 600))
     assert client.post("/api/v1/auth/token", json=right).status_code == 200
-    # Success resets the count: a failure is a plain 401 again and the next try is not held back.
-    assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
+    # Success resets the count: failures are plain 401s again and the right password still works.
+    for _ in range(app.config["LOGIN_FREE_FAILURES"] - 1):
+        assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
     assert client.post("/api/v1/auth/token", json=right).status_code == 200
+
+
+def _from(address: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def test_others_failures_from_elsewhere_do_not_lock_the_user_out(app, client):
+    email = create_user(app)
+    attacker = {"email": email, "password": "guess"}
+    for _ in range(app.config["LOGIN_FREE_FAILURES_PER_ADDRESS"] + 5):
+        client.post("/api/v1/auth/token", json=attacker, **_from("198.51.100.7"))
+    assert client.post("/api/v1/auth/token", json=attacker, **_from("198.51.100.7")).status_code == 429
+    # The user, from their own address, signs in with the right password.
+    response = client.post(
+        "/api/v1/auth/token", json={"email": email, "password": PASSWORD}, **_from("203.0.113.5")
+    )
+    assert response.status_code == 200
+
+
+def test_one_address_trying_many_emails_is_throttled(app, client):
+    known = create_user(app)
+    for number in range(app.config["LOGIN_FREE_FAILURES_PER_ADDRESS"]):
+        wrong = {"email": f"guess{number}@example.org", "password": "guess"}
+        assert client.post("/api/v1/auth/token", json=wrong, **_from("198.51.100.7")).status_code == 401
+    right = {"email": known, "password": PASSWORD}
+    assert client.post("/api/v1/auth/token", json=right, **_from("198.51.100.7")).status_code == 429
+    assert client.post("/api/v1/auth/token", json=right, **_from("203.0.113.5")).status_code == 200
+
+
+def test_sign_ins_from_one_address_are_not_held_against_it(app, client):
+    """An office behind one address signs in all morning: only failures count."""
+    emails = [create_user(app) for _ in range(3)]
+    for _ in range(app.config["LOGIN_FREE_FAILURES_PER_ADDRESS"]):
+        for email in emails:
+            assert (
+                client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD}).status_code
+                == 200
+            )
 
 
 def test_throttling_one_email_does_not_affect_another(app, client):
@@ -70,6 +109,7 @@ def test_throttling_one_email_does_not_affect_another(app, client):
 
 
 def test_logout_revokes_the_users_tokens(app, client):
+    """Signing out of the API is signing out everywhere (tests/web/test_auth.py: web sessions too)."""
     email = create_user(app)
     first, second = token_for(client, email), token_for(client, email)
     assert client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {first}"}).status_code == 204

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.factories.users import PASSWORD, create_user
@@ -94,6 +96,61 @@ def test_signing_out_ends_the_session_and_needs_the_token(app, officer):
     response = browser.post("/sign-out", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"] == "/sign-in"
     assert browser.get("/").status_code == 302
+
+
+def test_a_copy_of_the_cookie_stops_working_when_the_browser_signs_out(app, officer):
+    """Issue 13: signing out only cleared the browser's cookie; a copy still signed in."""
+    browser = signed_in(app, officer)
+    copied = browser.get_cookie("ctflow_session").value
+    thief = app.test_client()
+    thief.set_cookie("ctflow_session", copied)
+    assert thief.get("/").status_code == 200
+    browser.post("/sign-out", data={"csrf_token": csrf_token(browser, "/")})
+    response = thief.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+
+
+def test_signing_out_of_one_browser_leaves_the_others_and_the_tokens(app, client, officer):
+    first, second = signed_in(app, officer), signed_in(app, officer)
+    token = client.post("/api/v1/auth/token", json={"email": officer, "password": PASSWORD}).get_json()
+    first.post("/sign-out", data={"csrf_token": csrf_token(first, "/")})
+    assert first.get("/").status_code == 302
+    assert second.get("/").status_code == 200
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token['token']}"}).status_code == 200
+
+
+def test_a_session_ends_after_its_idle_time(app, officer, clock):
+    idle = timedelta(seconds=app.config["SESSION_IDLE_SECONDS"])
+    browser = signed_in(app, officer)
+    for _ in range(3):  # each visit inside the idle time keeps the session
+        clock.freeze(clock.now() + idle - timedelta(minutes=2))
+        assert browser.get("/").status_code == 200
+    clock.freeze(clock.now() + idle)
+    response = browser.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    # Ended for good, even if the clock went back.
+    clock.freeze(clock.now() - idle)
+    assert browser.get("/").status_code == 302
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_active(app, officer, clock):
+    browser = signed_in(app, officer)
+    ends_at = clock.now() + timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"])
+    while clock.now() + timedelta(minutes=20) < ends_at:
+        clock.freeze(clock.now() + timedelta(minutes=20))
+        assert browser.get("/").status_code == 200
+    clock.freeze(ends_at)
+    assert browser.get("/").status_code == 302
+    # Signing in again starts a new session.
+    sign_in(browser, officer)
+    assert browser.get("/").status_code == 200
+
+
+def test_the_cookie_carries_no_user_id(app, officer):
+    """The cookie names a session held on the server, not the user (it is signed, not encrypted)."""
+    browser = signed_in(app, officer)
+    with browser.session_transaction() as session:
+        assert "sid" in session and not {"user_id", "generation"} & set(session)
 
 
 def test_signing_out_of_the_api_everywhere_ends_web_sessions(app, client, officer):
