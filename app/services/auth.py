@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,7 +11,7 @@ from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,8 +38,14 @@ class AuthenticationFailed(Exception):
 
 class SignInThrottled(Exception):
     def __init__(self, retry_after_seconds: int):
-        super().__init__(f"Too many failed sign-ins; try again in {retry_after_seconds} seconds.")
+        super().__init__(f"Too many failed sign-ins. Try again in {_wait_in_words(retry_after_seconds)}.")
         self.retry_after_seconds = retry_after_seconds
+
+
+def _wait_in_words(seconds: int) -> str:
+    """'45 seconds', '1 minute', '15 minutes': the window's 900 seconds are hard to read."""
+    amount, unit = (seconds, "second") if seconds < 60 else (math.ceil(seconds / 60), "minute")
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -140,12 +147,15 @@ def user_for_session(secret: object) -> User | None:
     if web_session is None:
         return None
     now = clock.now()
+    # Statements rather than ORM changes: another tab may have just signed out, and a row gone
+    # meanwhile must not fail the request.
+    this_session = WebSession.id_hash == web_session.id_hash
     if _session_ended(web_session, now):
-        db.session.delete(web_session)
+        db.session.execute(delete(WebSession).where(this_session))
         db.session.commit()
         return None
     if now - web_session.last_seen_at >= timedelta(seconds=SESSION_TOUCH_SECONDS):
-        web_session.last_seen_at = now
+        db.session.execute(update(WebSession).where(this_session).values(last_seen_at=now))
         db.session.commit()
     return web_session.user
 

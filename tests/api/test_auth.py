@@ -47,7 +47,10 @@ def test_repeated_failures_for_one_email_wait_for_the_window_then_are_released(a
     response = client.post("/api/v1/auth/token", json=right)
     assert response.status_code == 429
     assert response.headers["Retry-After"] == str(app.config["LOGIN_WINDOW_SECONDS"])
-    assert response.get_json()["error"]["code"] == "too_many_requests"
+    assert response.get_json()["error"] == {
+        "code": "too_many_requests",
+        "message": "Too many failed sign-ins. Try again in 15 minutes.",
+    }
     # Trying again does not lengthen the wait.
     clock.freeze(clock.now() + timedelta(seconds=600))
     response = client.post("/api/v1/auth/token", json=wrong)
