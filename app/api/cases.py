@@ -3,19 +3,24 @@ from flask import g
 from app.api import api_bp
 from app.api.inputs import load_body, load_query
 from app.errors import ApiError, NotFound
+from app.presenters import case_file
 from app.schemas.cases import (
     AppealRequestSchema,
     ApplicationSchema,
     CasePageSchema,
     CaseQuerySchema,
     CaseSchema,
+    PartnerCasePageSchema,
+    PartnerCaseSchema,
 )
 from app.services import cases, councils
-from app.services.cases import CREATE_ROLES
+from app.services.cases import CASE_ROLES, CREATE_ROLES
 
 application_schema = ApplicationSchema()
 case_schema = CaseSchema()
 case_page_schema = CasePageSchema()
+partner_case_schema = PartnerCaseSchema()
+partner_case_page_schema = PartnerCasePageSchema()
 case_query_schema = CaseQuerySchema()
 appeal_request_schema = AppealRequestSchema()
 
@@ -62,7 +67,11 @@ def list_cases():
         - {in: query, name: page, schema: {type: integer, minimum: 1}}
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
       responses:
-        200: {description: A page of cases, content: {application/json: {schema: CasePageSchema}}}
+        200:
+          description: "A page of cases; a partner agency's list holds only its part of each (reference, council, status, stage)"
+          content:
+            application/json:
+              schema: {anyOf: [CasePageSchema, PartnerCasePageSchema]}
         422: {description: Bad filters, content: {application/json: {schema: ErrorSchema}}}
     """
     query = load_query(case_query_schema)
@@ -75,24 +84,39 @@ def list_cases():
         page=query["page"],
         per_page=query["per_page"],
     )
-    return case_page_schema.dump(
-        {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
-    )
+    page = {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+    if any(g.user.roles_in(c) & CASE_ROLES for c in g.user.council_ids):
+        return case_page_schema.dump(page)
+    return partner_case_page_schema.dump(page)
 
 
 @api_bp.get("/cases/<int:case_id>")
 def get_case(case_id: int):
-    """One case, with deadlines, milestones, open tasks, threshold and history.
+    """One case: for council staff the whole case (application, deadlines, milestones, open tasks,
+    threshold and history); for a partner agency its part only.
     ---
     get:
       tags: [cases]
       parameters:
         - {in: path, name: case_id, required: true, schema: {type: integer}}
       responses:
-        200: {description: The case, content: {application/json: {schema: CaseSchema}}}
+        200:
+          description: "The case as the caller may see it: audience staff (CaseSchema) or partner (PartnerCaseSchema)"
+          content:
+            application/json:
+              schema: {anyOf: [CaseSchema, PartnerCaseSchema]}
         404: {description: No such case among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
     """
-    return case_schema.dump(cases.visible_case(g.user, case_id))
+    return case_response(cases.visible_case(g.user, case_id))
+
+
+def case_response(case) -> dict:
+    """The case as the signed-in caller may see it (app/presenters/case_file.py): the API and the
+    case page choose the fields in the same place."""
+    view = case_file.present(g.user, case)
+    if isinstance(view, case_file.StaffCase):
+        return case_schema.dump(view.case)
+    return partner_case_schema.dump(view)
 
 
 @api_bp.post("/cases/<int:case_id>/appeals")

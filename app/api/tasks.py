@@ -1,8 +1,8 @@
 from flask import g
 
 from app.api import api_bp
+from app.api.cases import case_response
 from app.api.inputs import json_body, load_query
-from app.schemas.cases import CaseSchema
 from app.schemas.tasks import InboxQuerySchema, TaskDetailSchema, TaskPageSchema, TaskSchema
 from app.services import tasks
 
@@ -10,7 +10,6 @@ inbox_query_schema = InboxQuerySchema()
 task_page_schema = TaskPageSchema()
 task_schema = TaskSchema()
 task_detail_schema = TaskDetailSchema()
-case_schema = CaseSchema()
 
 
 @api_bp.get("/tasks")
@@ -106,7 +105,11 @@ def complete_task(task_id: int):
         content:
           application/json: {schema: {type: object, description: "the form's fields (see the task's form)"}}
       responses:
-        200: {description: The updated case, content: {application/json: {schema: CaseSchema}}}
+        200:
+          description: "The updated case as the caller may see it: a partner agency gets its part only"
+          content:
+            application/json:
+              schema: {anyOf: [CaseSchema, PartnerCaseSchema]}
         403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
         404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
         409: {description: The task is no longer open, is claimed by someone else, or the case changed, content: {application/json: {schema: ErrorSchema}}}
@@ -114,4 +117,4 @@ def complete_task(task_id: int):
     """
     task = tasks.visible_task(g.user, task_id)  # 404 before reading the body
     case = tasks.complete_task(g.user, task, json_body())
-    return case_schema.dump(case)
+    return case_response(case)

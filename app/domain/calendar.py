@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.relativedelta import relativedelta
@@ -75,6 +76,27 @@ def format_date(d: date) -> str:
 def format_day(d: date) -> str:
     """A date with its weekday, as the pages write it: ``Sunday 3 May 2026``."""
     return f"{d:%A} {format_date(d)}"
+
+
+# Council dates are dates in England and Wales (as app.clock.LOCAL_TIMEZONE).
+_UK = ZoneInfo("Europe/London")
+
+
+def govuk_date(value: date | datetime | str | None) -> str:
+    """A date as GOV.UK writes it, "3 December 2026"; a time adds ", 14:05" (UK time). ISO
+    strings (the application and the workflow's data hold dates so) are read first; ``None`` and
+    "" give "". The pages' ``govuk_date`` filter (app/web/jinja.py)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value  # not a date: shown as written
+    if isinstance(value, datetime):
+        local = value.astimezone(_UK) if value.tzinfo else value
+        return f"{format_date(local.date())}, {local:%H:%M}"
+    return format_date(value)
 
 
 @dataclass(frozen=True)

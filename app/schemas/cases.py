@@ -173,6 +173,10 @@ class CaseSummarySchema(Schema):
 
 
 class CaseSchema(CaseSummarySchema):
+    """The whole case, for council staff (app/presenters/case_file.py decides who is staff)."""
+
+    audience = fields.Constant("staff", metadata={"enum": ["staff"], "description": "who this view is for"})
+    application = fields.Dict(metadata={"description": "the application as received (API.md, Application)"})
     deadlines = fields.List(fields.Nested(DeadlineSchema))
     milestones = fields.List(fields.Nested(MilestoneSchema))
     open_tasks = fields.Function(
@@ -187,3 +191,73 @@ class CaseSchema(CaseSummarySchema):
 
 class CasePageSchema(PageSchema):
     items = fields.List(fields.Nested(CaseSummarySchema))
+
+
+# A partner agency's part of a case (app/presenters/case_file.py:partner_case): nothing else.
+
+
+class PartnerReportSchema(Schema):
+    report = fields.String(metadata={"description": "<incident id>/<n>, as the records check names it"})
+    agency = fields.String()
+    reported_on = fields.String(allow_none=True, metadata={"format": "date"})
+    method = fields.String(allow_none=True)
+    reference = fields.String()
+    confirmed = fields.Boolean(
+        allow_none=True, metadata={"description": "the agency's own answer; null: not checked"}
+    )
+
+
+class PartnerIncidentSchema(Schema):
+    id = fields.String()
+    occurred_on = fields.String(allow_none=True, metadata={"format": "date"})
+    description = fields.String()
+    reports = fields.List(
+        fields.Nested(PartnerReportSchema), metadata={"description": "only those made to the agency"}
+    )
+
+
+class PersonToFindSchema(Schema):
+    name = fields.String()
+    address = fields.String()
+
+
+class ProgressStepSchema(Schema):
+    stage = fields.String()
+    label = fields.String()
+    state = fields.String(metadata={"enum": ["done", "current", "to_come"]})
+
+
+class PartnerCaseSchema(Schema):
+    """A case as a partner agency sees it: the victims' names and addresses, the incidents with the
+    reports made to its agency, the stage in words, the stages' progress and its own open tasks."""
+
+    audience = fields.Constant(
+        "partner", metadata={"enum": ["partner"], "description": "who this view is for"}
+    )
+    id = fields.Integer()
+    reference = fields.String()
+    council = fields.String()
+    council_name = fields.String()
+    status = fields.String()
+    stage = fields.String()
+    stage_label = fields.String()
+    agency = fields.String()
+    agency_label = fields.String()
+    victims = fields.List(fields.Nested(PersonToFindSchema))
+    incidents = fields.List(fields.Nested(PartnerIncidentSchema))
+    open_tasks = fields.List(fields.Nested(TaskSchema))
+    progress = fields.List(fields.Nested(ProgressStepSchema))
+
+
+class PartnerCaseSummarySchema(Schema):
+    """A case in a partner's list: no dates, process or anything beyond its part."""
+
+    id = fields.Integer()
+    reference = fields.String()
+    council = fields.String(attribute="council_id")
+    status = fields.String()
+    stage = fields.String()
+
+
+class PartnerCasePageSchema(PageSchema):
+    items = fields.List(fields.Nested(PartnerCaseSummarySchema))

@@ -7,7 +7,8 @@ import sys
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 
-from app.domain.calendar import format_day
+from app.domain.calendar import format_day, govuk_date
+from app.domain.labels import agency_label, method_label
 
 GOVUK_PREFIX = "govuk_frontend_jinja"
 
@@ -64,3 +65,7 @@ def init_jinja(app: Flask) -> None:
     )
     app.jinja_env.undefined = OurStrictUndefined
     app.jinja_env.filters["long_date"] = format_day
+    # Shared by every page (SHARED_DECISIONS.md): GOV.UK dates and the product's agency names.
+    app.jinja_env.filters["govuk_date"] = govuk_date
+    app.jinja_env.filters["agency_label"] = agency_label
+    app.jinja_env.filters["method_label"] = method_label

@@ -75,7 +75,12 @@ class Council:
         task = self.open_task(case, form, **match)
         response = self.client.post(f"/api/v1/tasks/{task['id']}/complete", json=body, headers=self.as_(who))
         assert response.status_code == 200, (form, response.get_json())
-        return response.get_json()
+        return self.as_staff(response.get_json())
+
+    def as_staff(self, case: dict[str, Any]) -> dict[str, Any]:
+        """A partner's completion returns only its part of the case (app/presenters/case_file.py);
+        the next move reads the whole case, as the officer sees it."""
+        return self.case(case["id"]) if case.get("audience") == "partner" else case
 
     def check_records(
         self, case: dict[str, Any], answers: dict[str, dict[str, Any]] | None = None, **match: Any
@@ -84,6 +89,7 @@ class Council:
         confirmed unless ``answers`` (report id -> answer) says otherwise; the case after the last.
         ``match`` narrows the tasks (e.g. ``agency="police"``)."""
         answers = answers or {}
+        case = self.as_staff(case)
         checks = [
             t
             for t in case["open_tasks"]
@@ -102,5 +108,5 @@ class Council:
                 f"/api/v1/tasks/{task['id']}/complete", json={"reports": reports}, headers=self.as_(who)
             )
             assert response.status_code == 200, (task["agency"], response.get_json())
-            case = response.get_json()
+            case = self.as_staff(response.get_json())
         return case
