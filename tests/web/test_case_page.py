@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
@@ -50,18 +51,97 @@ def test_staff_see_summary_deadlines_timeline_documents_tasks_and_the_diagram(ap
     for text in (
         "Derby",
         "Open",
-        "10 December 2026",
-        f"{case['process']['key']}, version {case['process']['version']}",
+        "10 December 2026, online",  # received, and how
+        f"Community Trigger: Derbyshire (version {case['process']['version']})",  # the process's title
     ):
         assert text in html, text
     assert 'id="case-deadlines"' in html and "govuk-tag--green" in html  # the acknowledgement was met
-    assert 'id="case-timeline"' in html and "Case opened" in html
+    assert 'id="case-timeline"' in html and "Application received online" in html
+    assert "by online" not in html and "Case opened" not in html
     assert 'id="case-documents"' in html
     for task in case["open_tasks"]:
         assert f'href="/tasks/{task["id"]}"' in html
     assert 'id="case-diagram"' in html and f'data-diagram-url="/cases/{case["id"]}/diagram.xml"' in html
     assert "bpmn-js/bpmn-viewer.production.min.js" in html and "case-diagram.js" in html
     assert 'id="steps-done"' in html and 'id="steps-open"' in html
+    assert (
+        'data-diagram-zoom="in"' in html
+        and 'data-diagram-zoom="out"' in html
+        and 'data-diagram-zoom="fit"' in html
+    )
+
+
+def _text(html: str) -> str:
+    """What a reader sees: the page without its tags, scripts and attributes."""
+    html = re.sub(r"<(script|style|head)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_the_case_file_shows_the_whole_application_in_peoples_words(app, derby, clock):
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    body = application(
+        received_on="2026-12-10",
+        channel="email",
+        applicant_type="third_party",
+        applicant={"name": "Sam Helper", "email": "sam@example.org", "phone": "07700 900456",
+                   "address": "2 Other Road, Derby DE1 2AB", "relationship_to_victim": "son"},
+        victims=[{"name": "Alex Victim", "email": "alex@example.org", "phone": "07700 900123",
+                  "address": "1 Sample Street, Derby DE1 1AA", "vulnerable": True}],
+        consent={"given": True, "evidence": "written_consent", "received_on": "2026-12-10"},
+        impact="I no longer sleep.", actions_taken="Kept a diary.", outcome_sought="The noise to stop.",
+    )  # fmt: skip
+    body["incidents"][0]["reports"].append(
+        {"agency": "icb", "reported_on": "2026-09-03", "method": "in_person_office", "reporter": "Alex",
+         "reference": "GP-77"}
+    )  # fmt: skip
+    case = derby.open_case(body)
+    case = derby.check_records(case, answers={"c/1": {"confirmed": False, "not_confirmed": "No letter on file"}},
+                               agency="housing_provider")  # fmt: skip
+    html = signed_in(app, OFFICER).get(f"/cases/{case['id']}").get_data(as_text=True)
+    text = _text(html)
+    for shown in (
+        "Someone on the victim's behalf",  # who applied
+        "Sam Helper", "son", "sam@example.org", "07700 900456", "2 Other Road, Derby DE1 2AB",
+        "Alex Victim", "alex@example.org", "07700 900123", "1 Sample Street, Derby DE1 1AA",
+        "Vulnerable Yes",
+        "Written consent from the victim, received 10 December 2026",
+        "Noise and intimidation from a neighbouring flat",  # the summary
+        "Incident 1: 1 September 2026", "Shouting at night",
+        "The police", "2 September 2026", "By phone",
+        "The NHS (integrated care board)", "In person at an office", "GP-77",
+        "A housing provider (landlord)", "No record: No letter on file", "Not checked yet",
+        "I no longer sleep.", "Kept a diary.", "The noise to stop.",
+        "Application received 10 December 2026, by e-mail", "Statutory clock started 10 December 2026",
+        "Application received by e-mail",  # the timeline
+        "Application passed to the relevant bodies",
+    ):  # fmt: skip
+        assert shown in text, shown
+    # No ISO date, raw key or diagram id reaches the page (e-mail addresses aside: the test users'
+    # are named after their council).
+    text = " ".join(word for word in text.split() if "@" not in word)
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), re.findall(r"\b20\d\d-\d\d-\d\d\b", text)
+    for raw in ("icb ", "housing_provider", "in_person_office", "derby-city", "community_trigger", "third_party",
+                "written_consent", "check_records", "case_opened", "Icb"):  # fmt: skip
+        assert raw not in text, raw
+
+
+def test_letters_say_whether_and_when_they_were_emailed(app, derby, case):
+    from app.extensions import db
+    from app.models import Document
+
+    case = _to_information_requests(derby, case)
+    with app.app_context():
+        letters = db.session.query(Document).filter_by(case_id=case["id"]).order_by(Document.id).all()
+        assert len(letters) >= 2
+        letters[0].email_status, letters[0].email_to = "sent", "alex@example.org"
+        from datetime import UTC, datetime
+
+        letters[0].email_sent_at = datetime(2026, 12, 14, 10, 5, tzinfo=UTC)
+        letters[1].email_status = "no_address"
+        db.session.commit()
+    text = _text(signed_in(app, OFFICER).get(f"/cases/{case['id']}").get_data(as_text=True))
+    assert "E-mailed to alex@example.org on 14 December 2026, 10:05" in text
+    assert "Not e-mailed: no e-mail address, send it by post" in text
 
 
 def test_documents_link_to_their_html_and_pdf(app, derby, client, case):
@@ -126,18 +206,40 @@ def test_a_partner_sees_the_reduced_page_and_only_cases_its_agency_was_asked_abo
     response = police.get(f"/cases/{case['id']}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert 'id="case-deadlines"' in html and 'id="case-diagram"' in html and 'id="steps-open"' in html
-    for hidden in ('id="case-timeline"', 'id="case-documents"', 'id="steps-done"', "Received", "version"):
-        assert hidden not in html, hidden
+    text = _text(html)
+    # Its part: the victim's name (and address), the incidents with its own reports, the stage
+    # in words, the progress view and its own task.
+    assert 'id="case-progress"' in html and 'aria-current="step"' in html
+    assert "Alex Victim" in text and "Case review" in text and "Shouting at night" in text
+    assert "Reported to the police" in text and "2 September 2026, by phone" in text
     own = derby.open_task(case, "return_information", agency="police")
     assert f'href="/tasks/{own["id"]}"' in html
+    # Nothing else: no diagram, deadlines, timeline, letters, other bodies' reports or staff e-mail.
+    for hidden in ('id="case-diagram"', 'id="case-deadlines"', 'id="case-timeline"', 'id="case-documents"',
+                   'id="steps-done"', "bpmn-viewer", "Received", "version", "Met.", "alex@example.org",
+                   "officer.derby-city", "In writing", "By e-mail", "Application received"):  # fmt: skip
+        assert hidden not in html, hidden
     contact = derby.open_task(case, "contact_victim")
     assert f'href="/tasks/{contact["id"]}"' not in html
-    assert "Jane" not in html and "Case opened" not in html
-    state = police.get(f"/cases/{case['id']}/diagram-state.json").get_json()
-    assert state["completed"] == [] and state["current"]
-    assert police.get(f"/cases/{case['id']}/diagram.xml").status_code == 200
+    # The internal diagram is staff's: a partner gets 404 for its XML and state.
+    assert police.get(f"/cases/{case['id']}/diagram-state.json").status_code == 404
+    assert police.get(f"/cases/{case['id']}/diagram.xml").status_code == 404
     assert signed_in(app, HOUSING).get(f"/cases/{case['id']}").status_code == 404
+
+
+def test_the_partner_page_and_the_api_show_the_same_part(app, derby, client, case):
+    case = _to_information_requests(derby, case)
+    view = derby.case(case["id"], who="police")
+    text = _text(signed_in(app, POLICE).get(f"/cases/{case['id']}").get_data(as_text=True))
+    assert view["stage_label"] in text and view["council_name"] in text
+    for victim in view["victims"]:
+        assert victim["name"] in text
+    for incident in view["incidents"]:
+        assert incident["description"] in text
+    for task in view["open_tasks"]:
+        assert task["name"] in text
+    for step in view["progress"]:
+        assert step["label"] in text
 
 
 def test_the_inbox_links_each_case_reference_to_its_page(app, case):
