@@ -285,7 +285,7 @@ class TimelineEntry:
     at: datetime
     title: str
     detail: str
-    actor: str
+    actor: str  # who, in words: "By officer@council.gov.uk", "Automatically, when a time limit passed"
 
 
 @dataclass(frozen=True)
@@ -318,7 +318,6 @@ def case_file(view: StaffCase, letters: list[Document], today: date | None = Non
     today = today or clock.today()
     names = element_names(case.process_version.xml)
     state = diagram_state(case, staff=True)
-    window = open_window(case)
     return CaseFile(
         id=case.id,
         reference=case.reference,
@@ -343,10 +342,16 @@ def case_file(view: StaffCase, letters: list[Document], today: date | None = Non
         tasks=task_links(case, [t for t in case.tasks if t.status == TaskStatus.OPEN], today, staff=True),
         letters=[letter_row(d) for d in letters],
         timeline=timeline(case),
-        challenge=f"{window.label}: last day {_long(window.due_on)}" if window else None,
+        challenge=challenge_window(case),
         steps_done=[names.get(e, in_words(e)) for e in state["completed"]],
         steps_open=[names.get(e, in_words(e)) for e in state["current"]],
     )
+
+
+def challenge_window(case: Case) -> str | None:
+    """The challenge window the case has open, e.g. "Appeal window: last day 12 January 2027"."""
+    window = open_window(case)
+    return f"{window.label}: last day {_long(window.due_on)}" if window else None
 
 
 def task_links(case: Case, tasks: list[CaseTask], today: date, *, staff: bool) -> list[TaskLink]:
@@ -489,12 +494,25 @@ def timeline(case: Case) -> list[TimelineEntry]:
     """The history in plain words, oldest first."""
     channel = channel_phrase((case.application or {}).get("channel"))
     entries = [
-        _timeline_entry(h.at, h.event, h.detail or "", h.actor, channel)
+        _timeline_entry(h.at, h.event, h.detail or "", _actor(h.actor), channel)
         for h in case.history
         # "received" repeats the case's opening ("Application received online").
         if not (h.event == "milestone" and h.detail == "received")
     ]
     return sorted(entries, key=lambda e: e.at)
+
+
+# The product's own actors (app/services/timers.py SWEEP_ACTOR, app/services/mail.py MAILER_ACTOR,
+# app/public/apply.py ACTOR), in words; anyone else is a signed-in user, named by their e-mail.
+SYSTEM_ACTORS = {
+    "timer": "Automatically, when a time limit passed",
+    "mailer": "By the e-mail service",
+    "public application": "By the applicant, on the online form",
+}
+
+
+def _actor(actor: str) -> str:
+    return SYSTEM_ACTORS.get(actor) or f"By {actor}"
 
 
 def _timeline_entry(at: datetime, event: str, detail: str, actor: str, channel: str) -> TimelineEntry:

@@ -15,7 +15,6 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from app import clock
-from app.domain.calendar import format_date
 from app.models import Case
 from app.presenters import case_file
 from app.schemas.cases import AppealRequestSchema
@@ -60,11 +59,6 @@ def case_page(case_id: int):
         return render_template("web/case_partner.html", case=view, tasks=tasks)
     letters = case_store.page_of(document_store.documents_of_case_query(case.id), 1, MAX_LETTERS_SHOWN)[0]
     return render_template("web/case.html", case=case_file.case_file(view, letters))
-
-
-def _challenge_window(case: Case) -> str | None:
-    window = case_service.open_window(case)
-    return f"{window.label}: last day {format_date(window.due_on)}" if window else None
 
 
 # The appeal or review request as the page asks for it (the API's AppealRequestSchema checks it).
@@ -130,7 +124,7 @@ def appeal_page(case_id: int):
     return render_template(
         "web/appeal.html",
         case=case,
-        window=_challenge_window(case),
+        window=case_file.challenge_window(case),
         schema=APPEAL_FORM,
         fields=build_fields(APPEAL_FORM, form, errors),
         errors=error_list(APPEAL_FORM, errors, form),
