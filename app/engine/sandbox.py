@@ -12,6 +12,7 @@ it starts and count what a run makes (its memory); a line tracer bounds its proc
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -174,13 +175,52 @@ def compile_script(source: str):
 def _compile(source: str, compiler: Callable):
     if not isinstance(source, str) or not source.strip():
         raise ScriptError("The expression is empty.")
-    result = compiler(source, filename=FILENAME, policy=_DiagramPolicy)
+    try:
+        result = compiler(source, filename=FILENAME, policy=_DiagramPolicy)
+    except SyntaxError as exc:
+        # What Python refuses only when compiling (RestrictedPython reports parse errors itself):
+        # 'return' or 'yield' outside a function, 'break' or 'continue' outside a loop.
+        raise ScriptError(_syntax_problem(exc.msg, exc.lineno)) from None
+    except (RecursionError, MemoryError):
+        # Python's parser gives up on brackets, operators or calls nested thousands deep (its
+        # stack overflows); such code is refused as the diagram's, never a server error.
+        raise ScriptError(TOO_DEEP) from None
     if result.errors:
         raise ScriptError(" ".join(_tidy(e) for e in result.errors))
     return result.code
 
 
+TOO_DEEP = (
+    "It nests brackets, operators or calls too deeply for Python to read; "
+    "split it into smaller steps (a script can set intermediate variables)."
+)
+# Python's compile-time refusals, said as what to change.
+_COMPILE_REFUSALS = {
+    "'return' outside function": "'return' is not allowed: diagram code has no functions; set a variable instead.",
+    "'yield' outside function": "'yield' is not allowed: diagram code has no functions; set a variable instead.",
+    "'await' outside function": "'await' is not allowed in diagram code.",
+    "'break' outside loop": "'break' is only allowed inside a for loop.",
+    "'continue' not properly in loop": "'continue' is only allowed inside a for loop.",
+}
+_RESTRICTED_SYNTAX = re.compile(
+    r"^Line (\d+|None): (?:SyntaxError|IndentationError|TabError): (.*?)(?: at statement: .*)?$", re.S
+)
+
+
+def _syntax_problem(message: str, line: int | None) -> str:
+    plain = _COMPILE_REFUSALS.get(message)
+    if plain is None:
+        if "too many nested parentheses" in message:
+            return TOO_DEEP
+        plain = f"It is not valid Python: {message}"
+    return plain if not line or line == 1 else f"{plain} (line {line})"
+
+
 def _tidy(message: str) -> str:
+    # RestrictedPython's "Line 1: SyntaxError: ... at statement: '<the whole source>'".
+    match = _RESTRICTED_SYNTAX.match(message)
+    if match:
+        return _syntax_problem(match[2], None if match[1] == "None" else int(match[1]))
     return message.replace("Line 1: ", "")
 
 
@@ -317,7 +357,7 @@ def names_used(sources: Iterable[str]) -> set[str]:
     for source in sources:
         try:
             tree = ast.parse(source)
-        except SyntaxError:
-            continue
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # not code: check_expression says why
         names.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
     return names

@@ -7,6 +7,7 @@ is keyed by its checksum, so no request re-parses a version after warm-up.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ def _parse(xml: bytes, checksum: str) -> ParsedProcess:
 def _safe_root(xml: bytes):
     if len(xml) > MAX_DIAGRAM_BYTES:
         raise DiagramInvalid([Problem(None, f"The diagram is larger than {MAX_DIAGRAM_BYTES // 1024} KB.")])
+    xml = as_utf8(xml)
     try:
         # defusedxml first: it refuses DTDs, entity declarations and external references.
         safe_fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -128,7 +130,57 @@ def _safe_root(xml: bytes):
     except (ParseError, ValueError) as exc:
         raise DiagramInvalid([Problem(None, f"Not well-formed XML: {exc}")]) from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-    return etree.fromstring(xml, parser=parser)
+    try:
+        return etree.fromstring(xml, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        # libxml2 without huge_tree stops at MAX_XML_DEPTH levels; a modelling tool nests a handful.
+        if "depth" in str(exc):
+            message = (
+                f"Its XML nests elements more than {MAX_XML_DEPTH} levels deep; a BPMN diagram needs a "
+                "few (a sub-process inside a sub-process is two more)."
+            )
+        else:
+            message = f"Not well-formed XML: {exc.msg}"
+        raise DiagramInvalid([Problem(None, message)]) from None
+
+
+MAX_XML_DEPTH = 256  # libxml2's limit without XML_PARSE_HUGE
+_DECLARATION = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+
+
+def as_utf8(xml: bytes) -> bytes:
+    """The diagram in UTF-8, whatever encoding it declares (Signavio and older tools write
+    ISO-8859-1 or windows-1252, some UTF-16), so that what is checked, stored, served to the
+    editor and run is one text. The XML declaration is rewritten to say UTF-8; a diagram in an
+    encoding we cannot read, or whose bytes do not match its declaration, is refused here, at
+    the gate, saying which."""
+    encoding = next((name for bom, name in _BOMS if xml.startswith(bom)), None)
+    if encoding is None:
+        declared = _DECLARATION.match(xml)
+        encoding = declared[1].decode().lower() if declared else "utf-8"
+    try:
+        codec = codecs.lookup(encoding)
+        text = xml.decode(codec.name)
+    except LookupError:
+        raise _refused(
+            f"The diagram says it is written in {encoding!r}, an encoding we cannot read"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise _refused(
+            f"The diagram is not {codec.name.upper()} text as it says (byte {exc.start})"
+        ) from None
+    if codec.name == "utf-8":
+        return xml
+    text = re.sub(
+        r"""^(<\?xml[^>]*?\sencoding\s*=\s*)["'][^"']*["']""", r'\1"UTF-8"', text.lstrip("\ufeff"), count=1
+    )
+    return text.encode("utf-8")
+
+
+def _refused(reason: str) -> DiagramInvalid:
+    return DiagramInvalid([Problem(None, f"{reason}; save it as UTF-8.")])
 
 
 def _executable_processes(root) -> list[str]:
@@ -211,8 +263,13 @@ def _check_expressions(element: str, spec, props: dict) -> list[Problem]:
     for what, source, is_script in sources:
         reason = sandbox.check_script(source) if is_script else sandbox.check_expression(source)
         if reason:
-            problems.append(Problem(element, f"{what} {source!r}: {reason}"))
+            problems.append(Problem(element, f"{what} {quoted(source)}: {reason}"))
     return problems
+
+
+def quoted(source: str, limit: int = 80) -> str:
+    """Code as a problem quotes it: in full when short, else its start (a message stays readable)."""
+    return repr(source if len(source) <= limit else source[: limit - 1] + "…")
 
 
 def timer_definitions(spec) -> list[TimerEventDefinition]:
@@ -260,9 +317,9 @@ def _dry_run_dates(parsed: ParsedProcess) -> list[Problem]:
             try:
                 convert(sandbox.evaluate(source, data, functions))
             except sandbox.ScriptError as exc:
-                problems.append(Problem(element, f"{what} {source!r} does not evaluate: {exc}"))
+                problems.append(Problem(element, f"{what} {quoted(source)} does not evaluate: {exc}"))
             except (ValueError, TypeError) as exc:
-                problems.append(Problem(element, f"{what} {source!r} does not give a date: {exc}"))
+                problems.append(Problem(element, f"{what} {quoted(source)} does not give a date: {exc}"))
     return problems
 
 

@@ -2,11 +2,10 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from app import clock
 from app.councils import StrictInteger
-from app.domain.calendar import add_months
 from app.schemas.common import BaseSchema, IsoDate
 from app.schemas.councils import ProcessRefSchema
+from app.services.scenarios import received_on_problem
 
 
 class VersionSchema(Schema):
@@ -77,12 +76,6 @@ class DiffSchema(Schema):
 
 # --- Test-runs (app/services/test_runs.py) -----------------------------------------------------
 
-# The Community Trigger came into force on 20 October 2014 (Anti-social Behaviour, Crime and
-# Policing Act 2014, s.104); a test-run may look ahead, but no further than this many years.
-TEST_RUN_EARLIEST_RECEIVED_ON = date(2014, 10, 20)
-TEST_RUN_YEARS_AHEAD = 2
-
-
 TEST_RUN_MAX_ANSWERS = 50
 
 
@@ -127,13 +120,9 @@ class TestRunRequestSchema(BaseSchema):
 
     @validates("received_on")
     def _within_reach(self, value: date, **kwargs) -> None:
-        latest = add_months(clock.today(), 12 * TEST_RUN_YEARS_AHEAD)
-        if value < TEST_RUN_EARLIEST_RECEIVED_ON:
-            raise ValidationError(
-                "Must not be before 2014-10-20, when the Community Trigger came into force."
-            )
-        if value > latest:
-            raise ValidationError(f"Must not be after {latest.isoformat()}.")
+        problem = received_on_problem(value)
+        if problem:
+            raise ValidationError(problem)
 
 
 class ScenarioSchema(Schema):

@@ -21,6 +21,7 @@ from app.engine.specs import (
     DiagramInvalid,
     ParsedProcess,
     Problem,
+    as_utf8,
     parse_process,
     timer_definitions,
 )
@@ -167,6 +168,7 @@ def diagram_problems(process_key: str, xml: bytes) -> list[Problem]:
 
 def _diagram_problems(process_key: str, xml: bytes) -> list[Problem]:
     try:
+        xml = as_utf8(xml)
         checked, problems = parse_process(xml), []
     except DiagramInvalid as exc:
         if exc.parsed is None:

@@ -10,6 +10,7 @@ from app.engine.specs import (
     DiagramInvalid,
     ParsedProcess,
     Problem,
+    as_utf8,
     cached_process,
     checksum_of,
     parse_process,
@@ -35,6 +36,7 @@ def save_version(
 
     An identical diagram to the latest version is not stored twice: that version is returned.
     """
+    xml = as_utf8(xml)  # stored, served and run as UTF-8, whatever it was declared in
     checked = parse_process(xml)
     if checked.process_id != process_key:
         raise DiagramInvalid(

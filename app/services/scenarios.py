@@ -22,9 +22,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from app import clock
 from app.clock import LOCAL_TIMEZONE
 from app.domain import bodies
-from app.domain.calendar import WorkingCalendar
+from app.domain.calendar import WorkingCalendar, add_months
 from app.engine.specs import ParsedProcess
 from app.services import councils
 from app.services.processes import PROCESSES_DIR
@@ -36,6 +37,24 @@ DEFAULT_STEP_WORKING_DAYS = 2
 MAX_STEP_WORKING_DAYS = 60
 RECEIVED_AT = time(9)  # the application arrives, and an appeal is lodged, at 09:00 local time
 COMPLETED_AT = time(10)  # an officer completes a task at 10:00 local time
+
+
+# The Community Trigger came into force on 20 October 2014 (Anti-social Behaviour, Crime and
+# Policing Act 2014, s.104); a test-run may look ahead, but no further than this many years.
+EARLIEST_RECEIVED_ON = date(2014, 10, 20)
+YEARS_AHEAD = 2
+# Answers are a form's fields: a list of objects (a panel, recommendations) is three levels deep.
+MAX_ANSWER_DEPTH = 8
+
+
+def received_on_problem(day: date) -> str | None:
+    """Why a test-run cannot be received on ``day``, or None (one rule for the API and the studio)."""
+    latest = add_months(clock.today(), 12 * YEARS_AHEAD)
+    if day < EARLIEST_RECEIVED_ON:
+        return "Must not be before 2014-10-20, when the Community Trigger came into force."
+    if day > latest:
+        return f"Must not be after {latest.isoformat()}."
+    return None
 
 
 class ScenarioError(ValueError):
@@ -157,6 +176,9 @@ def scenario_from(
         _check_answers_shape(answers_override)
         scenario = replace(scenario, answers=_merged(scenario.answers, answers_override))
     if received_on is not None:
+        problem = received_on_problem(received_on)
+        if problem:
+            raise ScenarioError("received_on", problem)
         shift = received_on - scenario.received_on
         scenario = replace(scenario, application=_shifted(scenario.application, shift))
     if step_working_days is not None:
@@ -178,6 +200,30 @@ def _check_answers_shape(answers: Any) -> None:
     }
     if problems:
         raise ScenarioError("answers", problems)
+    deep = [str(key) for key, value in answers.items() if _depth_over(value, MAX_ANSWER_DEPTH)]
+    if deep:
+        raise ScenarioError(
+            "answers",
+            {
+                key: [
+                    f"Nested more than {MAX_ANSWER_DEPTH} levels deep; a form's answers need at most three."
+                ]
+                for key in deep
+            },
+        )
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest deeper than ``limit`` (walked without recursion, so a
+    value nested thousands deep is measured, not a RecursionError)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _shifted(value: Any, shift: timedelta, key: str = "") -> Any:

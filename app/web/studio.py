@@ -398,4 +398,8 @@ def _adjustments(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
             adjustments["answers"] = json.loads(values["answers"])
         except ValueError as exc:
             errors["answers"] = f"The answers are not valid JSON: {exc}."
+        except RecursionError:
+            errors["answers"] = (
+                "The answers nest lists or objects too deeply; a form's answers need three levels."
+            )
     return adjustments, errors

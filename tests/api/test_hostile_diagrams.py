@@ -34,8 +34,9 @@ def with_post_script(script: str) -> str:
     return changed
 
 
-def upload(client, derby, xml: str):
-    return client.post(f"/api/v1/processes/{KEY}/versions", data=xml.encode(), content_type="application/xml",
+def upload(client, derby, xml: str | bytes):
+    body = xml.encode() if isinstance(xml, str) else xml
+    return client.post(f"/api/v1/processes/{KEY}/versions", data=body, content_type="application/xml",
                        headers=derby.as_("owner"))  # fmt: skip
 
 
@@ -147,3 +148,85 @@ def test_one_case_breaking_its_limits_does_not_stop_the_timer_sweep(app, derby, 
     assert message.startswith("escalate_acknowledge:") and "longer than 100,000" in message
     assert [h["event"] for h in derby.case(healthy["id"])["history"]].count("escalated") == 1
     assert derby.case(broken["id"])["history"] == broken["history"]
+
+
+@pytest.mark.parametrize(
+    ("script", "fragment"),
+    [
+        ("return information_return", "'return' is not allowed"),
+        ("yield information_return", "'yield' is not allowed"),
+        ("break", "'break' is only allowed inside a for loop"),
+        ("information_return = " + "(" * 10_000 + "1" + ")" * 10_000, "too deeply"),
+        ("information_return = " + "[" * 10_000 + "1" + "]" * 10_000, "too deeply"),
+        ("information_return = 1" + " + 1" * 50_000, "too deeply"),
+    ],
+    ids=["return", "yield", "break", "nested-parentheses", "nested-lists", "long-sum"],
+)
+def test_a_script_python_cannot_compile_is_422_naming_its_element(derby, client, script, fragment):
+    response = upload(client, derby, with_post_script(script))
+    assert response.status_code == 422, response.get_json()
+    fields = response.get_json()["error"]["fields"]
+    [message] = [m for m in fields["return_information"] if fragment in m]
+    assert len(message) < 300  # the code is quoted by its start, not 20,000 brackets
+
+
+def test_a_due_date_nested_too_deeply_is_422_naming_its_element(derby, client):
+    response = upload(client, derby, with_due("-" * 100_000 + "1"))
+    assert response.status_code == 422, response.get_json()
+    assert any("too deeply" in m for m in response.get_json()["error"]["fields"]["acknowledge"])
+
+
+def test_a_diagram_nested_thousands_of_elements_deep_is_422(derby, client):
+    deep = "<bpmn:documentation>" * 5000 + "</bpmn:documentation>" * 5000
+    response = upload(client, derby, DERBYSHIRE.replace("</bpmn:definitions>", deep + "</bpmn:definitions>"))
+    assert response.status_code == 422, response.get_json()
+    [message] = response.get_json()["error"]["fields"]["diagram"]
+    assert "nests elements more than 256 levels deep" in message
+
+
+def test_a_diagram_declared_in_another_encoding_is_read_in_it_and_stored_as_utf8(app, derby, client):
+    # Signavio and older tools write ISO-8859-1; "é" is one byte there, two in UTF-8.
+    latin = DERBYSHIRE.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"', 1)
+    latin = latin.replace('name="Acknowledge', 'name="Accusé de réception: acknowledge', 1)
+    assert latin != DERBYSHIRE
+    response = upload(client, derby, latin.encode("latin-1"))
+    assert response.status_code == 201, response.get_json()
+    from app.store import processes as process_store
+
+    with app.app_context():
+        stored = process_store.get_version_by_number(KEY, response.get_json()["number"]).xml
+    assert stored.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    assert 'name="Accusé de réception: acknowledge' in stored
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (
+            DERBYSHIRE.replace('encoding="UTF-8"', 'encoding="KLINGON-8"', 1).encode(),
+            "'klingon-8', an encoding",
+        ),
+        (DERBYSHIRE.replace("Acknowledge", "Acknowledgé", 1).encode("latin-1"), "not UTF-8 text as it says"),
+    ],
+    ids=["unknown-encoding", "bytes-not-as-declared"],
+)
+def test_a_diagram_in_an_encoding_that_cannot_be_read_is_refused_at_the_gate(derby, client, body, fragment):
+    response = upload(client, derby, body)
+    assert response.status_code == 422, response.get_json()
+    [message] = response.get_json()["error"]["fields"]["diagram"]
+    assert fragment in message and "save it as UTF-8" in message
+
+
+def test_a_test_run_with_answers_nested_deeply_is_422(derby, client):
+    nested: list = []
+    for _ in range(900):
+        nested = [nested]
+    body = {"council": "derby-city", "scenario": "met", "answers": {"acknowledge": {"notes": nested}}}
+    response = client.post(
+        f"/api/v1/processes/{KEY}/versions/1/test-run", json=body, headers=derby.as_("owner")
+    )
+    assert response.status_code == 422, response.get_json()
+    assert (
+        "Nested more than 8 levels deep"
+        in response.get_json()["error"]["fields"]["answers"]["acknowledge"][0]
+    )

@@ -95,3 +95,30 @@ def test_a_script_writes_plain_data_back_and_nothing_else():
     data = {"a": 1}
     sandbox.execute("b = a + 1\nitems = [1]\nitems.append(2)\nd = add_days('2026-01-01', 1)", data, FUNCTIONS)
     assert data == {"a": 1, "b": 2, "items": [1, 2], "d": "2026-01-02"}
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        ("return 5", "'return' is not allowed"),
+        ("x = (yield 5)", "'yield' is not allowed"),
+        ("break", "'break' is only allowed inside a for loop"),
+        ("continue", "'continue' is only allowed inside a for loop"),
+        ("x = ", "It is not valid Python: invalid syntax"),
+        ("(" * 10_000 + "1" + ")" * 10_000, "too deeply"),
+        ("[" * 10_000 + "1" + "]" * 10_000, "too deeply"),
+        ("-" * 100_000 + "1", "too deeply"),
+        ("1" + " + 1" * 100_000, "too deeply"),
+        ("f" + "(1)" * 50_000, "too deeply"),
+        ("y" + "[0]" * 50_000, "too deeply"),
+    ],
+    ids=["return", "yield", "break", "continue", "syntax-error", "nested-parentheses", "nested-lists",
+         "nested-unary", "long-sum", "chained-calls", "chained-subscripts"],
+)  # fmt: skip
+def test_code_python_cannot_compile_is_a_plain_problem_not_an_exception(source, fragment):
+    # Issue 13: each of these raised SyntaxError, RecursionError or MemoryError out of the check.
+    checks = [sandbox.check_script] + ([sandbox.check_expression] if fragment == "too deeply" else [])
+    for check in checks:
+        problem = check(source)
+        assert problem is not None and fragment in problem, problem
+        assert len(problem) < 200 and "SyntaxError" not in problem and "at statement" not in problem

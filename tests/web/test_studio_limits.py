@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tests.factories.web import signed_in
-from tests.web.test_studio import OWNER, studio_csrf
+from tests.web.test_studio import KEY, OWNER, studio_csrf
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,34 @@ def test_a_hostile_preview_is_refused_with_a_message(app, derby, expression, fra
     assert time.monotonic() - started < 5
     assert response.status_code == 422, response.get_json()
     assert fragment in response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["(" * 900 + "received_on" + ")" * 900, "-" * 1999 + "1", "add_days(received_on, 1" + " + 1" * 450 + ")"],
+    ids=["nested-parentheses", "nested-unary", "long-sum"],
+)
+def test_a_preview_nested_too_deeply_is_refused_with_a_message(app, derby, expression):
+    browser = signed_in(app, OWNER)
+    response = browser.post("/studio/preview-due", json={"council": "derby-city", "expression": expression,
+                            "received_on": "2026-11-23"}, headers={"X-CSRFToken": studio_csrf(browser)})  # fmt: skip
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert "too deeply" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("received_on", "0001-01-01", "Must not be before 2014-10-20"),
+        ("received_on", "9999-12-31", "Must not be after"),
+        ("answers", '{"acknowledge": {"notes": ' + "[" * 5000 + "]" * 5000 + "}}", "too deeply"),
+        ("answers", '{"acknowledge": {"notes": ' + "[" * 900 + "]" * 900 + "}}", "Nested more than 8 levels"),
+    ],
+    ids=["year-1", "year-9999", "answers-nested-past-json", "answers-nested"],
+)
+def test_a_test_run_out_of_reach_says_what_to_fix(app, derby, field, value, message):
+    browser = signed_in(app, OWNER)
+    query = {"run": "1", "scenario": "met", field: value}
+    page = browser.get(f"/studio/{KEY}/versions/1/test-run", query_string=query)
+    assert page.status_code == 422
+    assert message in page.get_data(as_text=True)
