@@ -295,11 +295,26 @@ def _run(thunk: Callable[[], Any], seconds: float) -> Any:
         raise
     except MemoryError:
         raise LimitExceeded("Diagram code ran out of memory and was stopped.") from None
+    except NameError as exc:
+        raise ScriptError(_unknown_name(getattr(exc, "name", None) or str(exc))) from exc
     except Exception as exc:  # any failure of diagram code is the diagram's, reported as such
         raise ScriptError(f"{type(exc).__name__}: {exc}") from exc
     finally:
         sys.settrace(previous_trace)
         guards.metering(previous_meter)
+
+
+_ISO_DURATION = re.compile(r"^P(?:\d+[YMWD])*(?:T(?:\d+[HMS])+)?$")
+
+
+def _unknown_name(name: str) -> str:
+    if _ISO_DURATION.match(name):
+        # Camunda and bpmn.io write a timer's duration bare (P5D); here a time is an expression.
+        return (
+            f"{name} is read as a name here, since a time is an expression: quote it ('{name}'), "
+            "or give a date, e.g. end_of_day(add_working_days(received_on, 5))."
+        )
+    return f"{name!r} is not known: it is neither case data nor a calendar function."
 
 
 def make_globals(functions: Mapping[str, Callable], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,12 +21,14 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from app.engine import isolation, sandbox
+from app.engine import isolation, sandbox, structure
 from app.engine.properties import ROLE_KEYS, role_for_lane, task_properties
+from app.engine.structure import BPMN_NAMESPACE
 from forms import FORMS
 
-MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
-BPMN_NAMESPACE = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+# One limit for a diagram wherever it comes from, the same as the default request body limit
+# (CTFLOW_MAX_BODY_BYTES), so an upload is refused at one size, as both READMEs say.
+MAX_DIAGRAM_BYTES = 1024 * 1024
 STAGES = ("acknowledgement", "threshold", "review", "outcome", "appeal")
 MILESTONES = (
     "received", "acknowledged", "consent_confirmed", "ineligible", "threshold_met", "threshold_not_met",
@@ -57,12 +59,16 @@ class Problem:
 
 
 class DiagramInvalid(Exception):
-    def __init__(self, problems: list[Problem], parsed: ParsedProcess | None = None):
+    def __init__(
+        self, problems: list[Problem], parsed: ParsedProcess | None = None, process_id: str | None = None
+    ):
         super().__init__("; ".join(f"{p.element or 'diagram'}: {p.message}" for p in problems))
         self.problems = problems
         # The process as SpiffWorkflow read it, when it could (the problems are then ours), so
-        # a validator can go on to list the problems of the whole diagram at once.
+        # a validator can go on to list the problems of the whole diagram at once; else the id
+        # of the process the diagram holds, when that much could be read.
         self.parsed = parsed
+        self.process_id = parsed.process_id if parsed is not None else process_id
 
 
 @dataclass
@@ -72,6 +78,13 @@ class ParsedProcess:
     subprocess_specs: dict
     checksum: str
     user_tasks: dict[str, dict] = field(default_factory=dict)  # element id -> properties + role
+
+    def element_specs(self) -> list:
+        """The spec of every element drawn, in the process and in its embedded sub-processes
+        (SpiffWorkflow keeps a sub-process's steps in a spec of their own); not the engine's
+        own joins and splits, which have no element id."""
+        specs = [self.spec, *self.subprocess_specs.values()]
+        return [t for s in specs for t in s.task_specs.values() if getattr(t, "bpmn_id", None)]
 
 
 def checksum_of(xml: bytes) -> str:
@@ -97,20 +110,34 @@ def cached_process(checksum: str) -> ParsedProcess | None:
 
 
 def _parse(xml: bytes, checksum: str) -> ParsedProcess:
+    """Every gate that can be passed is: a problem stops the checks only where nothing after it
+    could be read (unsafe or foreign XML, no process, what the engine cannot parse)."""
     root = _safe_root(xml)
-    process_ids = _executable_processes(root)
+    if etree.QName(root).namespace != BPMN_NAMESPACE or etree.QName(root).localname != "definitions":
+        raise DiagramInvalid([Problem(None, "Not a BPMN 2.0 diagram (expected bpmn:definitions).")])
+    process, findings = structure.choose_process(root)
+    if process is not None and process.get("id"):
+        findings += structure.structure_problems(process)
+    problems = [Problem(f.element, f.message) for f in findings]
+    process_id = process.get("id") if process is not None else None
+    if process is None or any(f.blocking for f in findings):
+        raise DiagramInvalid(problems, process_id=process_id)
+    # Read as executable, and a step's several flows as a split, so the rest is checked; both
+    # are problems listed above.
+    process.set("isExecutable", "true")
+    structure.split_for_reading(process)
     parser = SpiffBpmnParser()
     try:
         parser.add_bpmn_xml(root)
-        spec = parser.get_spec(process_ids[0])
-        subprocess_specs = parser.get_subprocess_specs(process_ids[0])
-    except (SpiffWorkflowException, etree.LxmlError, KeyError, ValueError, TypeError, AttributeError) as exc:
-        element = getattr(exc, "id", None) or getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
-        raise DiagramInvalid([Problem(element, f"SpiffWorkflow cannot read the diagram: {exc}")]) from None
-    parsed = ParsedProcess(process_ids[0], spec, subprocess_specs, checksum)
-    problems = _check_conventions(parsed)
-    if not problems:
-        problems = _dry_run_dates(parsed) + _dry_run_scripts(parsed)
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except (SpiffWorkflowException, etree.LxmlError, LookupError, ValueError, TypeError, AttributeError,
+            NotImplementedError) as exc:  # fmt: skip
+        raise DiagramInvalid(
+            problems + [Problem(*structure.engine_problem(exc))], process_id=process_id
+        ) from None
+    parsed = ParsedProcess(process_id, spec, subprocess_specs, checksum)
+    problems += _check_conventions(parsed) + _dry_run_dates(parsed) + _dry_run_scripts(parsed)
     if problems:
         raise DiagramInvalid(problems, parsed)
     return parsed
@@ -183,23 +210,12 @@ def _refused(reason: str) -> DiagramInvalid:
     return DiagramInvalid([Problem(None, f"{reason}; save it as UTF-8.")])
 
 
-def _executable_processes(root) -> list[str]:
-    if etree.QName(root).namespace != BPMN_NAMESPACE or etree.QName(root).localname != "definitions":
-        raise DiagramInvalid([Problem(None, "Not a BPMN 2.0 diagram (expected bpmn:definitions).")])
-    ids = [p.get("id") for p in root.findall(f"{{{BPMN_NAMESPACE}}}process")]
-    if len(ids) != 1 or not ids[0]:
-        raise DiagramInvalid([Problem(None, f"A diagram must hold exactly one process; found {len(ids)}.")])
-    return ids
-
-
 def _check_conventions(parsed: ParsedProcess) -> list[Problem]:
     from handlers import HANDLERS
 
     problems: list[Problem] = []
-    for spec in parsed.spec.task_specs.values():
-        element = getattr(spec, "bpmn_id", None) or spec.name
-        if element is None or spec.name.startswith(parsed.process_id + "."):
-            continue  # engine-internal specs (start/end joins)
+    for spec in parsed.element_specs():
+        element = spec.bpmn_id
         props = task_properties(spec)
         problems += _check_expressions(element, spec, props)
         if getattr(spec, "manual", False):
@@ -261,10 +277,18 @@ def _check_expressions(element: str, spec, props: dict) -> list[Problem]:
             sources.append((attribute, getattr(spec, attribute), True))
     problems = []
     for what, source, is_script in sources:
-        reason = sandbox.check_script(source) if is_script else sandbox.check_expression(source)
+        reason = _code_problem(source, is_script)
         if reason:
             problems.append(Problem(element, f"{what} {quoted(source)}: {reason}"))
     return problems
+
+
+def _code_problem(source: str, is_script: bool) -> str | None:
+    reason = sandbox.check_script(source) if is_script else sandbox.check_expression(source)
+    if reason and "${" in source:
+        # Camunda's expressions (JUEL) are not Python, which is what a diagram here is written in.
+        return "it is a Camunda (JUEL) expression; write it in Python, e.g. threshold_met == True."
+    return reason
 
 
 def quoted(source: str, limit: int = 80) -> str:
@@ -294,7 +318,7 @@ def _sample_data(parsed: ParsedProcess) -> dict:
 
 
 def _all_elements(parsed: ParsedProcess) -> list[str]:
-    return [getattr(spec, "bpmn_id", None) or spec.name for spec in parsed.spec.task_specs.values()]
+    return [spec.bpmn_id for spec in parsed.element_specs()]
 
 
 def _dry_run_dates(parsed: ParsedProcess) -> list[Problem]:
@@ -306,14 +330,16 @@ def _dry_run_dates(parsed: ParsedProcess) -> list[Problem]:
     functions = diagram_functions(calendar_for("england"), lambda: to_date(SAMPLE_DATE))
     data = _sample_data(parsed)
     problems = []
-    for spec in parsed.spec.task_specs.values():
-        element = getattr(spec, "bpmn_id", None) or spec.name
+    for spec in parsed.element_specs():
+        element = spec.bpmn_id
         props = task_properties(spec)
         checks = [(key, props[key], to_date) for key in ("dueOn", "doneOn") if props.get(key)]
         checks += [("timer", timer.expression, _timestamp) for timer in timer_definitions(spec)]
         if checks:
             isolation.note_progress(element)
         for what, source, convert in checks:
+            if sandbox.check_expression(source):
+                continue  # refused when compiled, and listed then
             try:
                 convert(sandbox.evaluate(source, data, functions))
             except sandbox.ScriptError as exc:
@@ -334,8 +360,8 @@ def _dry_run_scripts(parsed: ParsedProcess) -> list[Problem]:
     functions = diagram_functions(calendar_for("england"), lambda: to_date(SAMPLE_DATE))
     sample = _sample_data(parsed)
     problems = []
-    for spec in parsed.spec.task_specs.values():
-        element = getattr(spec, "bpmn_id", None) or spec.name
+    for spec in parsed.element_specs():
+        element = spec.bpmn_id
         scripts = [(a, getattr(spec, a, None)) for a in ("prescript", "script", "postscript")]
         for what, source in [(a, src) for a, src in scripts if src]:
             isolation.note_progress(element)

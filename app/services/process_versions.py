@@ -17,7 +17,6 @@ from app import clock
 from app.engine import isolation
 from app.engine.properties import instance_spec, role_for_lane, task_properties
 from app.engine.specs import (
-    BPMN_NAMESPACE,
     DiagramInvalid,
     ParsedProcess,
     Problem,
@@ -25,6 +24,7 @@ from app.engine.specs import (
     parse_process,
     timer_definitions,
 )
+from app.engine.structure import BPMN_NAMESPACE, FLOW_NODES, describe
 from app.extensions import db
 from app.models import ProcessAudit, ProcessVersion, Role, User
 from app.services import councils
@@ -66,7 +66,7 @@ def keys_of(council_id: str) -> set[str]:
 
 
 def check_statutory_deadlines(process: ParsedProcess) -> list[Problem]:
-    present = {task_properties(spec).get("deadline") for spec in process.spec.task_specs.values()}
+    present = {task_properties(spec).get("deadline") for spec in process.element_specs()}
     return [
         Problem(None, f"The diagram has no {key!r} deadline, which the statutory reports need.")
         for key in STATUTORY_DEADLINES
@@ -74,31 +74,25 @@ def check_statutory_deadlines(process: ParsedProcess) -> list[Problem]:
     ]
 
 
-FLOW_NODES = {
-    "task", "userTask", "serviceTask", "scriptTask", "manualTask", "sendTask", "receiveTask",
-    "businessRuleTask", "callActivity", "subProcess", "startEvent", "endEvent", "intermediateCatchEvent",
-    "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
-    "eventBasedGateway",
-}  # fmt: skip
-
-
 def check_reachable(process: ParsedProcess, xml: bytes) -> list[Problem]:
     """Every step drawn can be reached from the start. SpiffWorkflow builds only what it reaches
-    by following the flows from the start event, so a step drawn but not reached is in the XML
-    and not in the parsed process."""
+    by following the flows from the start event (of the process, and of each sub-process it
+    reaches), so a step drawn but not reached is in the XML and not in the parsed process."""
     from lxml import etree
 
     root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     drawn = [
-        node.get("id")
-        for node in root.iter(f"{{{BPMN_NAMESPACE}}}*")
+        node
+        for process_node in root.iterfind(f"{{{BPMN_NAMESPACE}}}process")
+        if process_node.get("id") == process.process_id
+        for node in process_node.iter(f"{{{BPMN_NAMESPACE}}}*")
         if etree.QName(node).localname in FLOW_NODES and node.get("id")
     ]
-    parsed_ids = {getattr(spec, "bpmn_id", None) for spec in process.spec.task_specs.values()}
+    parsed_ids = {spec.bpmn_id for spec in process.element_specs()}
     return [
-        Problem(node, "This step cannot be reached from the start event.")
+        Problem(node.get("id"), f"This {describe(node)} cannot be reached from the start event.")
         for node in drawn
-        if node not in parsed_ids
+        if node.get("id") not in parsed_ids
     ]
 
 
@@ -107,22 +101,38 @@ def check_reachable(process: ParsedProcess, xml: bytes) -> list[Problem]:
 WAITING_ELEMENTS = {"IntermediateCatchEvent", "BoundaryEvent", "EventBasedGateway", "ReceiveTask"}
 
 
-def _waits(spec) -> bool:
+def _waits(spec, waiting_subprocesses: set[str]) -> bool:
     return (
         getattr(instance_spec(spec), "manual", False)
         or getattr(spec, "manual", False)
         or type(spec).__name__ in WAITING_ELEMENTS
+        or getattr(spec, "spec", None) in waiting_subprocesses  # a sub-process with a wait inside
     )
 
 
 def check_loops(process: ParsedProcess) -> list[Problem]:
     """Every loop has a task or a wait in it: a loop of gateways, scripts and service tasks alone
-    would keep a worker busy for ever (the engine also stops after MAX_AUTOMATIC_STEPS)."""
-    automatic = {name for name, spec in process.spec.task_specs.items() if not _waits(spec)}
-    graph = {
-        name: {p.name for p in process.spec.task_specs[name].inputs if p.name in automatic}
-        for name in automatic
-    }
+    would keep a worker busy for ever (the engine also stops after MAX_AUTOMATIC_STEPS). A
+    sub-process is a spec of its own: its loops are looked for in it."""
+    waiting: set[str] = set()
+    while True:  # sub-processes with a wait inside, sub-processes in them included
+        more = {
+            name
+            for name, sub in process.subprocess_specs.items()
+            if any(_waits(t, waiting) for t in sub.task_specs.values())
+        }
+        if more <= waiting:
+            break
+        waiting |= more
+    problems = []
+    for spec in [process.spec, *process.subprocess_specs.values()]:
+        problems += _loops_in(spec.task_specs, waiting)
+    return problems
+
+
+def _loops_in(task_specs: dict, waiting_subprocesses: set[str]) -> list[Problem]:
+    automatic = {name for name, spec in task_specs.items() if not _waits(spec, waiting_subprocesses)}
+    graph = {name: {p.name for p in task_specs[name].inputs if p.name in automatic} for name in automatic}
     problems = []
     while True:
         try:
@@ -130,11 +140,7 @@ def check_loops(process: ParsedProcess) -> list[Problem]:
             return problems
         except CycleError as exc:
             cycle = list(dict.fromkeys(exc.args[1]))
-        named = [
-            process.spec.task_specs[n].bpmn_id
-            for n in cycle
-            if getattr(process.spec.task_specs[n], "bpmn_id", None)
-        ]
+        named = [task_specs[n].bpmn_id for n in cycle if getattr(task_specs[n], "bpmn_id", None)]
         problems.append(
             Problem(
                 named[0] if named else None,
@@ -169,15 +175,15 @@ def diagram_problems(process_key: str, xml: bytes) -> list[Problem]:
 def _diagram_problems(process_key: str, xml: bytes) -> list[Problem]:
     try:
         xml = as_utf8(xml)
-        checked, problems = parse_process(xml), []
+        checked, problems, process_id = parse_process(xml), [], None
     except DiagramInvalid as exc:
-        if exc.parsed is None:
-            return exc.problems
-        checked, problems = exc.parsed, list(exc.problems)
-    problems += check_reachable(checked, xml) + check_loops(checked) + check_statutory_deadlines(checked)
-    if checked.process_id != process_key:
-        message = f"The process id must be {process_key!r}, the key it is saved under."
-        problems.insert(0, Problem(checked.process_id, message))
+        checked, problems, process_id = exc.parsed, list(exc.problems), exc.process_id
+    if checked is not None:
+        process_id = checked.process_id
+        problems += check_reachable(checked, xml) + check_loops(checked) + check_statutory_deadlines(checked)
+    if process_id is not None and process_id != process_key:
+        message = f"The process id must be {process_key!r}, the key it is saved under (it is {process_id!r})."
+        problems.insert(0, Problem(process_id, message))
     return problems
 
 
@@ -266,10 +272,8 @@ def diff_versions(process_key: str, from_number: int, to_number: int) -> Version
 def _elements(process: ParsedProcess) -> dict[str, dict[str, Any]]:
     """What a process owner would call each element's settings, by element id."""
     elements: dict[str, dict[str, Any]] = {}
-    for spec in process.spec.task_specs.values():
-        element = getattr(spec, "bpmn_id", None)
-        if not element or spec.name.startswith(process.process_id + "."):
-            continue
+    for spec in process.element_specs():
+        element = spec.bpmn_id
         spec = instance_spec(spec)
         facts: dict[str, Any] = {"type": type(spec).__name__, "name": getattr(spec, "bpmn_name", None)}
         if getattr(spec, "lane", None):

@@ -243,11 +243,7 @@ def _shifted(value: Any, shift: timedelta, key: str = "") -> Any:
 def unknown_answer_keys(process: ParsedProcess, answers: dict) -> dict[str, list[str]]:
     """Keys of ``answers`` that are neither a form nor a user task of the process (a typo would
     otherwise be ignored silently and the built-in answer used)."""
-    elements = {
-        getattr(spec, "bpmn_id", None)
-        for spec in process.spec.task_specs.values()
-        if getattr(spec, "manual", False)
-    }
+    elements = {spec.bpmn_id for spec in process.element_specs() if getattr(spec, "manual", False)}
     return {
         key: ["Not a form key, nor the id of a user task of this version."]
         for key in answers

@@ -606,8 +606,8 @@ class _Simulation:
 def _element_names(process: ParsedProcess) -> dict[str, tuple[str, str]]:
     """element id -> (its name, "event" for an event, else its type)."""
     names = {}
-    for spec in process.spec.task_specs.values():
-        element = getattr(spec, "bpmn_id", None)
+    for spec in process.element_specs():
+        element = spec.bpmn_id
         if element:
             kind = type(spec).__name__
             kind = "event" if kind.endswith("Event") else kind

@@ -68,3 +68,36 @@ def test_the_engine_stops_a_loop_that_runs_and_names_the_element():
         run.complete_user_task(workflow, task.spiff_id, {"sent_on": "2026-12-14"})
     assert failure.value.element in {"count", "again"}
     assert f"more than {MAX_AUTOMATIC_STEPS} automatic steps" in str(failure.value)
+
+
+def _sub_process(inner: str) -> str:
+    """After the task, a sub-process holding ``inner`` (between its start and end), and a gateway
+    that always sends the case back into the sub-process."""
+    return f"""
+    <bpmn:subProcess id="stage"><bpmn:startEvent id="stage_start"/>{inner}<bpmn:endEvent id="stage_end"/>
+      <bpmn:sequenceFlow id="s1" sourceRef="stage_start" targetRef="inner"/>
+      <bpmn:sequenceFlow id="s2" sourceRef="inner" targetRef="stage_end"/></bpmn:subProcess>
+    <bpmn:exclusiveGateway id="again" default="f_out"/>
+    <bpmn:sequenceFlow id="f_into" sourceRef="ack" targetRef="stage"/>
+    <bpmn:sequenceFlow id="f_stage" sourceRef="stage" targetRef="again"/>
+    <bpmn:sequenceFlow id="f_back" sourceRef="again" targetRef="stage">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">True</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_out" sourceRef="again" targetRef="gw"/>"""
+
+
+def test_a_loop_through_a_sub_process_of_scripts_alone_is_refused():
+    scripts = '<bpmn:scriptTask id="inner"><bpmn:script>laps = 1</bpmn:script></bpmn:scriptTask>'
+    [problem] = check_loops(parse_process(_with(_sub_process(scripts))))
+    assert "stage" in problem.message and "again" in problem.message
+
+
+def test_a_loop_through_a_sub_process_with_a_user_task_waits_there():
+    task = ('<bpmn:userTask id="inner" name="Rework"><bpmn:extensionElements><spiffworkflow:properties>'
+            '<spiffworkflow:property name="formKey" value="acknowledge"/>'
+            '<spiffworkflow:property name="stage" value="acknowledgement"/>'
+            "</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>")  # fmt: skip
+    xml = _with(_sub_process(task)).replace(
+        b"<bpmn:flowNodeRef>ack", b"<bpmn:flowNodeRef>stage</bpmn:flowNodeRef><bpmn:flowNodeRef>ack"
+    )
+    assert check_loops(parse_process(xml)) == []

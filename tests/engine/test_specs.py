@@ -4,7 +4,7 @@ refused with the element at fault."""
 import pytest
 
 from app.engine.specs import MAX_DIAGRAM_BYTES, DiagramInvalid, parse_process
-from tests.engine.diagrams import HEADER, diagram
+from tests.engine.diagrams import HEADER, diagram, properties
 
 
 def problems_of(xml: str) -> list[tuple[str | None, str]]:
@@ -98,3 +98,109 @@ def test_the_shipped_diagrams_load():
 
     for path in sorted(Path(__file__).resolve().parents[2].joinpath("processes").glob("*.bpmn")):
         assert parse_process(path.read_bytes()).process_id == path.stem
+
+
+SUB_PROCESS = f"""{HEADER}
+  <bpmn:process id="tiny" isExecutable="true">
+    <bpmn:laneSet id="lanes"><bpmn:lane id="lane1" name="Community safety officer">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>stage</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="start"/>
+    <bpmn:subProcess id="stage" name="Threshold stage">
+      <bpmn:startEvent id="stage_start"/>
+      <bpmn:userTask id="decide" name="Decide">{{decide}}</bpmn:userTask>
+      <bpmn:endEvent id="stage_end"/>
+      <bpmn:sequenceFlow id="s1" sourceRef="stage_start" targetRef="decide"/>
+      <bpmn:sequenceFlow id="s2" sourceRef="decide" targetRef="stage_end"/>
+    </bpmn:subProcess>
+    <bpmn:endEvent id="done"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="stage"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="stage" targetRef="done"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+DECIDE = properties(formKey="threshold_decision", stage="threshold",
+                    dueOn="add_working_days(received_on, 15)", deadline="threshold_decision")  # fmt: skip
+
+
+def test_user_tasks_inside_a_sub_process_are_read_and_checked():
+    parsed = parse_process(SUB_PROCESS.replace("{decide}", DECIDE).encode())
+    assert parsed.user_tasks["decide"]["formKey"] == "threshold_decision"
+    assert parsed.user_tasks["decide"]["role"] == "community_safety_officer"  # the sub-process's lane
+    found = problems_of(SUB_PROCESS.replace("{decide}", properties(formKey="tea_order")))
+    assert ("decide", "Unknown form 'tea_order'.") in found
+    assert any(e == "decide" and "needs a stage" in m for e, m in found), found
+
+
+def test_a_user_task_in_a_sub_process_outside_any_lane_is_refused():
+    outside = SUB_PROCESS.replace("{decide}", DECIDE).replace(
+        "<bpmn:flowNodeRef>stage</bpmn:flowNodeRef>", ""
+    )
+    assert ("decide", "A user task must be in a lane (the lane is the role).") in problems_of(outside)
+
+
+def test_a_not_executable_process_is_said_plainly_and_the_rest_is_still_checked():
+    found = problems_of(diagram(lane="Wizards").replace('isExecutable="true"', 'isExecutable="false"'))
+    assert any(e == "tiny" and 'marked as not executable (isExecutable="false"' in m for e, m in found), found
+    assert any(e == "ack" and "is not a role" in m for e, m in found), found
+    assert not any("SpiffWorkflow" in m or ".." in m for _, m in found), found
+
+
+def test_several_processes_are_named_with_their_pools_and_the_case_s_is_still_checked():
+    pools = """<bpmn:collaboration id="c">
+      <bpmn:participant id="p1" name="Council" processRef="tiny"/>
+      <bpmn:participant id="p2" name="Police" processRef="police"/>
+      <bpmn:participant id="p3" name="Resident"/>
+    </bpmn:collaboration>"""
+    police = '<bpmn:process id="police"><bpmn:startEvent id="p_start"/></bpmn:process>'
+    empty = '<bpmn:process id="notes" isExecutable="false"/>'
+    xml = (
+        diagram(lane="Wizards")
+        .replace(HEADER, HEADER + pools)
+        .replace("</bpmn:definitions>", police + empty + "</bpmn:definitions>")
+    )
+    found = problems_of(xml)
+    assert (None, "A diagram must hold exactly one process, the case's; this one holds 2: process 'tiny' in pool "
+                  "'Council'; process 'police' in pool 'Police'. Keep the case's process and draw what the others "
+                  "do as lanes in it (a partner's work in the Partner agency lane); a pool with no steps may "
+                  "stay.") in found  # fmt: skip
+    assert any(e == "ack" and "is not a role" in m for e, m in found), found
+
+
+def test_a_pool_with_no_steps_is_left_be():
+    pools = '<bpmn:collaboration id="c"><bpmn:participant id="p1" name="Council" processRef="tiny"/>' \
+            '<bpmn:participant id="p2" name="Police" processRef="police"/></bpmn:collaboration>'  # fmt: skip
+    xml = (
+        diagram()
+        .replace(HEADER, HEADER + pools)
+        .replace("</bpmn:definitions>", '<bpmn:process id="police" isExecutable="false"/></bpmn:definitions>')
+    )
+    assert parse_process(xml.encode()).process_id == "tiny"
+
+
+def test_what_the_engine_still_refuses_is_translated_never_shown(monkeypatch):
+    from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+    def refuse(self, process_id):
+        raise ValidationException("TypeError('NodeParser.whatever() got an unexpected keyword')", id="ack",
+                                  name="Acknowledge the application", tag="bpmn:userTask")  # fmt: skip
+
+    monkeypatch.setattr(SpiffBpmnParser, "get_spec", refuse)
+    [(element, message)] = problems_of(diagram(process_id="refused"))
+    assert element == "ack"
+    assert message.startswith('The user task "Acknowledge the application" cannot be run as drawn')
+    assert "TypeError" not in message and "NodeParser" not in message
+
+
+def test_both_readmes_state_the_upload_size_limit_the_code_enforces():
+    # Issue 13: README said 2 MB while uploads were cut at 1 MB.
+    import re
+    from pathlib import Path
+
+    from app.config import Config
+
+    root = Path(__file__).resolve().parents[2]
+    assert MAX_DIAGRAM_BYTES == Config.MAX_CONTENT_LENGTH == 1024 * 1024
+    for readme in (root / "README.md", root / "processes" / "README.md"):
+        stated = re.findall(r"\b(\d+) MB at most|at most (\d+) MB", readme.read_text())
+        assert [int(a or b) for a, b in stated] == [1], (readme, stated)
