@@ -29,8 +29,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 .PHONY: install
 install: $(VENV)/.installed ## create .venv and install ctflow
 
+# The links printed in letters (status pages) follow HOST and PORT, unless CTFLOW_BASE_URL is set.
 .PHONY: run
-run: $(VENV)/.installed ## set up and serve on http://127.0.0.1:5000 (SQLite, demo councils and users)
+run: export CTFLOW_BASE_URL ?= http://$(HOST):$(PORT)
+run: $(VENV)/.installed ## set up and serve on http://HOST:PORT, 127.0.0.1:5000 unless given (SQLite, demo councils and users)
 	$(BIN)/ctflow db upgrade
 	$(BIN)/ctflow seed-demo
 	$(BIN)/ctflow serve --host $(HOST) --port $(PORT)
