@@ -69,11 +69,17 @@ def render_email_text(snapshot: dict[str, Any]) -> str:
     return environment().get_template("letters/email.txt").render(**snapshot)
 
 
+# PDF/UA-1 (ISO 14289): a tagged PDF with its structure, language and title, so screen readers
+# read the letter in order (issue 12, "PDFs are tagged for screen readers").
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(html: str) -> bytes:
-    """An A4 PDF of a rendered letter. Nothing outside the letter is fetched."""
+    """An A4 PDF of a rendered letter, tagged for screen readers. Nothing outside the letter is
+    fetched."""
     from weasyprint import HTML  # imported here: loading pango and cairo takes a moment
 
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict:

@@ -185,3 +185,19 @@ def test_email_text_is_short_and_names_the_letter():
     text = render_email_text(snapshot)
     assert text.startswith("Dear Alex Victim,")
     assert "DER-2026-0001" in text and "PDF" in text and "01632 960001" in text
+
+
+def test_the_pdf_is_tagged_for_screen_readers_and_carries_the_postal_address_block():
+    """PDF/UA-1: a structure tree in reading order, marked as tagged, with the document's
+    language and its title shown; the recipient's address as the envelope window reads it."""
+    body = application()
+    body["victims"][0]["address"] = "Flat 2, 10 Corporation Street\nDerby\nDE1 2FS"
+    (snapshot,) = render("CT1", body=body)
+    pdf = render_pdf(render_html(snapshot))
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/StructTreeRoot"]["/K"]
+    assert root["/Lang"] == "en-GB" and bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert b"pdfuaid" in reader.xmp_metadata.stream.get_data()
+    text = pdf_text(pdf)
+    assert "Alex Victim Flat 2 10 Corporation Street Derby DE1 2FS" in text
