@@ -50,6 +50,10 @@ class Config:
     # ProxyFix); 0 trusts none. Throttling by network address needs the client's, not the proxy's.
     PROXY_COUNT = 0
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # The public form, per source address (app.services.apply_limits): (how many, in seconds).
+    # Applications sent open statutory deadlines; a household or a support worker sends a few.
+    APPLY_CASES_PER_SOURCE = (10, 24 * 3600)
+    APPLY_DRAFTS_PER_SOURCE = (30, 3600)
     # werkzeug's default (scrypt) unless a config makes it cheaper.
     PASSWORD_HASH_METHOD = "scrypt"
     # E-mailing letters. No host: letters are kept on the case but not sent ("not_configured").

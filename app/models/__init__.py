@@ -1,6 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
 from app.models.application_draft import ApplicationDraft
+from app.models.apply_source import ApplySource
 from app.models.case import (
     Appeal,
     Case,
@@ -21,7 +22,7 @@ from app.models.throttle import Throttle
 from app.models.user import Membership, PartnerAgency, Role, User, WebSession
 
 __all__ = [
-    "ApplicationDraft",
+    "ApplicationDraft", "ApplySource",
     "Appeal", "Case", "CaseAgency", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
     "Document", "EmailStatus", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",

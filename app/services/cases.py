@@ -129,8 +129,9 @@ def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
     snapshot = run.snapshot(workflow)
     case.workflow = run.dump(workflow)
     apply_run(case, run.effects, snapshot, actor, run.now)
-    # The applicant's private status link; the token exists only on this object, never stored.
-    case.status_token = status_links.issue(case)
+    # The private status link of whoever applied (the one their acknowledgement will carry); the
+    # token exists only on this object, never stored.
+    case.status_token = status_links.token_for(case, status_links.applicant_role(stored))
     db.session.commit()
     return case
 

@@ -31,6 +31,11 @@ def load_draft(draft_id: str | None, council_id: str) -> dict[str, Any]:
     return dict(draft.answers)
 
 
+def draft_exists(draft_id: str | None) -> bool:
+    """Whether the id names a draft still kept (saving to it is not starting a new one)."""
+    return bool(draft_id) and db.session.get(ApplicationDraft, _hash(draft_id)) is not None
+
+
 def save_draft(draft_id: str | None, council_id: str, answers: dict[str, Any]) -> str:
     """Store the answers (commits); returns the draft's id, new if there was none."""
     draft_id = draft_id or secrets.token_urlsafe(32)

@@ -45,8 +45,9 @@ def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document
     for letter in issued:
         snapshot, addressee = letter.snapshot, letter.addressee
         if letter.kind in STATUS_LINK_LETTERS and not _before_consent(letter):
-            # The acknowledgement carries the applicant's private link to follow the case.
-            snapshot["status_url"] = status_links.status_url(status_links.issue(case, revoke_earlier=False))
+            # The acknowledgement carries the recipient's own private link to follow the case: for
+            # the person who applied, the one their confirmation page gave them.
+            snapshot["status_url"] = status_links.status_url(status_links.token_for(case, addressee.role))
         status, next_attempt_at = mail.initial_status(addressee.email, now)
         document = Document(
             case_id=case.id,

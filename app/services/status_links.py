@@ -1,48 +1,114 @@
-"""The applicant's private status link: issued when a case opens, looked up by its hash, revocable.
+"""Private links to a case's status page: one live link per recipient of the case's letters.
 
-Only the SHA-256 of the token is stored; the lookup is by that hash (an index lookup of a value
-the caller cannot steer), so no token is ever compared character by character.
+Each person the council writes to (the victim who applied, or the victim and the person who
+applied for them) has their own link, and their page shows only the letters addressed to
+them. The confirmation page and the acknowledgement letter give the person who applied the
+same link: the token is an HMAC, under the app's secret key, of a random nonce stored with the
+link, so it can be printed again when the letter is issued days later. The database keeps the
+token's SHA-256 (for the lookup) and the nonce, never the token itself; neither alone opens a
+page, and the applicant's session cookie holds only the case's reference.
+
+The lookup is by the token's hash (an index lookup of a value the caller cannot steer), so no
+token is ever compared character by character.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Case, StatusLink
+from app.models import Case, Recipient, StatusLink
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(case: Case, revoke_earlier: bool = True) -> str:
-    """A new link for the case (earlier ones revoked unless told otherwise); returns the token.
-    Does not commit."""
+def _token(nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    digest = hmac.new(key, b"ctflow status link " + nonce.encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def applicant_role(application: dict[str, Any]) -> str:
+    """Whom the person who filled in the application is, among a case's recipients."""
+    return Recipient.APPLICANT if application.get("applicant_type") == "victim" else Recipient.THIRD_PARTY
+
+
+def _live_links(case: Case, recipient: str) -> list[StatusLink]:
+    query = select(StatusLink).filter_by(case_id=case.id, revoked_at=None).order_by(StatusLink.id)
+    links = db.session.scalars(query)
+    # Links from before they were per recipient belong to the person who applied.
+    role = applicant_role(case.application or {})
+    return [link for link in links if (link.recipient or role) == recipient]
+
+
+def issue(case: Case, recipient: str | None = None, revoke_earlier: bool = True) -> str:
+    """A new link for the recipient (by default the person who applied), their earlier ones
+    revoked unless told otherwise; returns the token. Does not commit."""
+    recipient = recipient or applicant_role(case.application or {})
     now = clock.now()
     if revoke_earlier:
-        for link in db.session.scalars(select(StatusLink).filter_by(case_id=case.id, revoked_at=None)):
+        for link in _live_links(case, recipient):
             link.revoked_at = now
-    token = secrets.token_urlsafe(32)
-    db.session.add(StatusLink(case_id=case.id, token_hash=_hash(token), created_at=now))
+    nonce = secrets.token_hex(16)
+    token = _token(nonce)
+    db.session.add(
+        StatusLink(case_id=case.id, recipient=recipient, nonce=nonce, token_hash=_hash(token), created_at=now)
+    )
+    db.session.flush()
     return token
+
+
+def _live_token(case: Case, recipient: str) -> str | None:
+    for link in reversed(_live_links(case, recipient)):
+        if link.nonce:
+            token = _token(link.nonce)
+            if _hash(token) == link.token_hash:  # not so after the secret key changed
+                return token
+    return None
+
+
+def token_for(case: Case, recipient: str) -> str:
+    """The recipient's live link, the same each time it is asked for; issued if they have none.
+    Does not commit."""
+    return _live_token(case, recipient) or issue(case, recipient, revoke_earlier=False)
+
+
+def applicant_token(council_id: str, reference: str) -> str | None:
+    """The live link of whoever applied for the case, for their confirmation page; None if it
+    has been revoked."""
+    case = db.session.scalars(select(Case).filter_by(council_id=council_id, reference=reference)).first()
+    return _live_token(case, applicant_role(case.application or {})) if case is not None else None
 
 
 def status_url(token: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/status/{token}"
 
 
-def case_for_token(token: str) -> Case | None:
-    """The case a live link opens, or None (wrong, revoked or malformed token)."""
+def link_for_token(token: str) -> StatusLink | None:
+    """The live link with this token, or None (wrong, revoked or malformed token)."""
     if not token or len(token) > 100:
         return None
-    link = db.session.scalars(select(StatusLink).filter_by(token_hash=_hash(token), revoked_at=None)).first()
+    return db.session.scalars(select(StatusLink).filter_by(token_hash=_hash(token), revoked_at=None)).first()
+
+
+def case_for_token(token: str) -> Case | None:
+    """The case a live link opens, or None."""
+    link = link_for_token(token)
     return link.case if link is not None else None
+
+
+def recipient_of(link: StatusLink) -> str:
+    return link.recipient or applicant_role(link.case.application or {})
 
 
 def revoke(reference: str) -> int:

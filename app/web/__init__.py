@@ -17,7 +17,8 @@ from app.services import councils as council_service
 
 web_bp = Blueprint("web", __name__)
 
-PUBLIC_ENDPOINTS = {"web.sign_in"}
+# "/" shows visitors the public start page and staff their inbox (app.web.inbox).
+PUBLIC_ENDPOINTS = {"web.sign_in", "web.inbox"}
 
 
 @web_bp.before_app_request

@@ -10,6 +10,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 
 from app import clock
 from app.engine.specs import STAGES
+from app.public import home
 from app.services import councils as council_service
 from app.services import tasks as task_service
 from app.services.cases import CaseConflict
@@ -119,6 +120,8 @@ def _filter_options(filters: dict[str, Any]) -> dict[str, Any]:
 
 @web_bp.get("/")
 def inbox():
+    if g.user is None:  # visitors get the public start page (web.PUBLIC_ENDPOINTS)
+        return home.start_page()
     filters = _filters()
     return render_template(
         "web/inbox.html",
