@@ -1,4 +1,4 @@
-"""Journeys in a real browser (Derby City runs the Derbyshire diagram, hence its task names): an officer works a case, a validation error, a partner returns information.
+"""Journeys in a real browser (Derby City runs the Derbyshire diagram, hence its task names): an officer works a case, a validation error, a partner returns information (residents: test_residents.py).
 
 Each page visited is checked with axe-core and photographed (see conftest.py).
 """
@@ -191,62 +191,3 @@ def test_a_partner_checks_its_records_and_the_officer_sees_its_answers(page, ser
     expect(page.get_by_role("heading", name="The relevant bodies' records checks")).to_be_visible()
     expect(page.locator("main")).to_contain_text("No call from that address on that date.")
     visit(page, "task-threshold-records-checks")
-
-
-def test_an_applicant_applies_and_sees_their_status_page(page, server):
-    page.goto("/apply/derby-city")
-    visit(page, "apply-start")
-    page.get_by_role("button", name="Start now").click()
-
-    page.check('input[name="applicant_type"][value="victim"]')
-    visit(page, "apply-who")
-    page.get_by_role("button", name="Continue").click()
-
-    page.fill('input[name="name"]', "Alex Victim")
-    page.fill('input[name="email"]', "alex@example.org")
-    page.check('input[name="vulnerable"][value="false"]')
-    visit(page, "apply-victim")
-    page.get_by_role("button", name="Continue").click()
-
-    for number, (day, agency) in enumerate(
-        ((2, "police"), (9, "council"), (20, "housing_provider")), start=1
-    ):
-        page.wait_for_url(re.compile(r"/incidents/new$"))
-        for field, value in (("occurred_on", day), ("reported_on", day + 1)):
-            page.fill(f'input[name="{field}-day"]', str(value))
-            page.fill(f'input[name="{field}-month"]', "11")
-            page.fill(f'input[name="{field}-year"]', "2026")
-        page.fill('textarea[name="description"]', f"Shouting and threats, incident {number}")
-        page.check(f'input[name="agency"][value="{agency}"]')
-        page.check('input[name="method"][value="phone"]')
-        if number == 1:
-            visit(page, "apply-incident")
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_url(re.compile(r"/incidents$"))
-        page.check(f'input[name="add_another"][value="{"true" if number < 3 else "false"}"]')
-        if number == 3:
-            visit(page, "apply-incidents")
-        page.get_by_role("button", name="Continue").click()
-
-    page.fill('textarea[name="impact"]', "I cannot sleep.")
-    page.fill('textarea[name="outcome_sought"]', "For it to stop.")
-    page.get_by_role("button", name="Continue").click()
-    page.check('input[name="declaration"]')
-    page.get_by_role("button", name="Continue").click()
-
-    page.wait_for_url(re.compile(r"/check$"))
-    expect(page.locator("main")).to_contain_text("Alex Victim")
-    visit(page, "apply-check")
-    page.get_by_role("button", name="Accept and send").click()
-
-    page.wait_for_url(re.compile(r"/confirmation$"))
-    panel = page.locator(".govuk-panel")
-    expect(panel).to_contain_text(re.compile(r"DER-\d{4}-\d{4}"))
-    reference = re.search(r"DER-\d{4}-\d{4}", panel.inner_text()).group(0)
-    visit(page, "apply-confirmation")
-    assert "threshold" not in page.locator("main").inner_text().lower()
-
-    page.locator('a[href*="/status/"]').first.click()
-    page.wait_for_url(re.compile(r"/status/[A-Za-z0-9_-]+$"))
-    expect(page.locator("main")).to_contain_text(reference)
-    visit(page, "status")
