@@ -14,7 +14,7 @@ from app import clock
 from app.domain.calendar import format_date
 from app.public import home, pages, public_bp, status
 from app.schemas.cases import ApplicationSchema
-from app.services import apply_limits, drafts, status_links
+from app.services import apply_limits, drafts, status_links, throttle
 from app.services import cases as case_service
 from app.services import councils as council_service
 from app.web import task_form
@@ -74,7 +74,7 @@ def _save(council: str, answers: dict[str, Any]) -> None:
     draft_id = session.get("apply_draft")
     if not drafts.draft_exists(draft_id):
         # A new draft is a row on the server: one address may start only so many.
-        refused = apply_limits.take(request.remote_addr, apply_limits.DRAFT)
+        refused = apply_limits.take(throttle.client_network(request.remote_addr), apply_limits.DRAFT)
         if refused:
             raise TooMany(refused)
     session["apply_draft"] = drafts.save_draft(draft_id, council, answers)
@@ -407,7 +407,7 @@ def check(council: str):
                 errors.append({"text": pages.friendly(message, step, field, kind), "href": href})
         else:
             # Every case sent starts statutory deadlines: one address may send only so many.
-            refused = apply_limits.take(request.remote_addr, apply_limits.CASE)
+            refused = apply_limits.take(throttle.client_network(request.remote_addr), apply_limits.CASE)
             if refused:
                 raise TooMany(refused)
             try:

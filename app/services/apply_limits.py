@@ -4,7 +4,10 @@
 Every case sent opens statutory deadlines for the council and its partners, and every draft is
 a row on the server, so one client must not be able to open them without end (issue 13). The
 limits are generous for a household, a support worker or a library's shared connection:
-``APPLY_CASES_PER_SOURCE`` and ``APPLY_DRAFTS_PER_SOURCE`` in ``app.config``.
+``APPLY_CASES_PER_SOURCE`` and ``APPLY_DRAFTS_PER_SOURCE`` in ``app.config``. The address is the
+client's network as sign-in throttles it (``app.services.throttle.client_network``: an IPv6
+/64 counts as one). Unlike sign-in's fixed window, the window here slides: a burst at the end
+of one window and the start of the next cannot double the limit.
 
 The window is a log of the last hits per address and kind, one row each (``ApplySource``). A
 hit locks that row (PostgreSQL: ``SELECT ... FOR UPDATE`` after an insert that does nothing
