@@ -8,27 +8,13 @@ import re
 from datetime import date
 from typing import Any
 
+from app.domain import labels
 from app.domain.eligibility import CONSENT_EVIDENCE
 from app.domain.threshold import AGENCIES, METHODS
 
-AGENCY_LABELS = {
-    "council": "The council",
-    "police": "The police",
-    "housing_provider": "A housing provider (landlord)",
-    "icb": "The NHS (integrated care board)",
-    "youth_offending": "The Youth Offending Service",
-    "other": "Another organisation",
-}
-METHOD_LABELS = {
-    "writing": "In writing (letter)",
-    "email": "By email",
-    "phone": "By phone",
-    "online": "Online form",
-    "in_person_office": "In person at an office",
-    "police_officer_on_duty": "To a police officer on duty",
-    "onsite_discussion": "Talking to someone on site",
-    "diary_sheet": "On a diary sheet",
-}
+# The product's one vocabulary (app/domain/labels.py), limited to the bodies a complaint counts to.
+AGENCY_LABELS = {code: labels.AGENCY_LABELS[code] for code in AGENCIES}
+METHOD_LABELS = labels.METHOD_LABELS
 APPLICANT_LABELS = {
     "victim": "I am the victim of the antisocial behaviour",
     "third_party": "I am applying on someone else's behalf (for example a family member or carer)",
