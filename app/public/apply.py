@@ -304,7 +304,7 @@ def incident_rows(council: str, items: list[dict[str, Any]], change: bool = Fals
     rows = []
     for position, item in enumerate(items):
         what = item.get("description", "").strip().rstrip(".")
-        if item.get("agency"):
+        if item.get("agency") and item["agency"] != pages.NOT_REPORTED:
             agency = pages.AGENCY_LABELS.get(item["agency"], item["agency"])
             method = pages.METHOD_LABELS.get(item.get("method", ""), "").lower()
             reported = (

@@ -15,6 +15,7 @@ from app.domain.threshold import AGENCIES, METHODS
 # The product's one vocabulary (app/domain/labels.py), limited to the bodies a complaint counts to.
 AGENCY_LABELS = {code: labels.AGENCY_LABELS[code] for code in AGENCIES}
 METHOD_LABELS = labels.METHOD_LABELS
+NOT_REPORTED = "not_reported"
 APPLICANT_LABELS = {
     "victim": "I am the victim of the antisocial behaviour",
     "third_party": "I am applying on someone else's behalf (for example a family member or carer)",
@@ -119,7 +120,8 @@ PAGES: dict[str, dict[str, Any]] = {
     "incident": {
         "title": "About the incident",
         "required": {"occurred_on": "Enter the date the incident happened",
-                     "description": "Enter what happened"},
+                     "description": "Enter what happened",
+                     "agency": "Select who it was reported to, or that it was not reported"},
         # Needed once the incident was reported (ApplicationSchema's ReportSchema).
         "missing": {"agency": "Select who it was reported to", "method": "Select how it was reported",
                     "reported_on": "Enter the date it was reported"},
@@ -127,8 +129,9 @@ PAGES: dict[str, dict[str, Any]] = {
             "occurred_on": {"title": "When did it happen?", "format": "date",
                             "description": "For example, 27 3 2026"},
             "description": {"title": "What happened?", "x-widget": "textarea", "maxLength": 5000},
-            "agency": {"title": "Who was it reported to?", "enum": list(AGENCIES), "x-labels": AGENCY_LABELS,
-                       "description": "Leave blank if it was not reported"},
+            # A chosen radio cannot be cleared: "not reported" is an answer of its own.
+            "agency": {"title": "Who was it reported to?", "enum": [*AGENCIES, NOT_REPORTED],
+                       "x-labels": {**AGENCY_LABELS, NOT_REPORTED: "It was not reported"}},
             "method": {"title": "How was it reported?", "enum": list(METHODS), "x-labels": METHOD_LABELS},
             "reported_on": {"title": "When was it reported?", "format": "date",
                             "description": "For example, 28 3 2026"},
@@ -294,7 +297,10 @@ def _incident(item: dict[str, Any]) -> dict[str, Any]:
     }
     if incident["occurred_on"] is None:
         incident.pop("occurred_on")
-    report = {k: item[k] for k in ("agency", "method", "reported_on") if item.get(k)}
+    if item.get("agency") == NOT_REPORTED:
+        report = {}  # anything typed about a report that was not made is left out
+    else:
+        report = {k: item[k] for k in ("agency", "method", "reported_on") if item.get(k)}
     incident["reports"] = [report] if report else []
     return incident
 

@@ -249,3 +249,21 @@ def test_an_organisation_is_asked_for_the_victims_consent_too(app, browser, derb
         assert stored.application["applicant_type"] == "agency"
         assert stored.application["consent"] == {"given": False}
         assert stored.clock_started_on is None  # Derby City: the clock waits for the consent
+
+
+def test_an_incident_that_was_not_reported_says_so(app, browser):
+    """A radio once chosen cannot be cleared: "It was not reported" is its own answer, and what
+    was typed about a report is then left out of the application."""
+    _post(browser, f"{START}/who", {"applicant_type": "victim"})
+    missing = _post(browser, f"{START}/incidents/new", {**_incident(1), "agency": ""})
+    assert "Select who it was reported to, or that it was not reported" in _html(missing)
+    response = _post(browser, f"{START}/incidents/new", {**_incident(1), "agency": "not_reported"})
+    assert response.status_code == 302, _html(response)
+    html = _html(browser.get(f"{START}/incidents"))
+    assert "1 October 2026: Incident on the 1th. Not reported." in html
+    from app.public import pages
+
+    with app.app_context():
+        answers = {"who": {"applicant_type": "victim"}, "incident_list": [{**_incident(1), "agency": "not_reported",
+                   "occurred_on": "2026-10-01", "method": "phone", "reported_on": "2026-10-02"}]}  # fmt: skip
+        assert pages.application(answers)["incidents"][0]["reports"] == []
