@@ -29,12 +29,14 @@ test_run_schema = TestRunSchema()
 
 @api_bp.get("/processes")
 def list_processes():
-    """The processes the caller's councils run, their versions, and which version each council runs.
+    """The processes the caller's councils run, their versions, and which version each council runs;
+    for the councils where the caller is a process owner or admin.
     ---
     get:
       tags: [processes]
       responses:
         200: {description: Processes, content: {application/json: {schema: ProcessListSchema}}}
+        403: {description: No studio role (process owner or admin) at any council, content: {application/json: {schema: ErrorSchema}}}
     """
     return process_list_schema.dump({"items": process_versions.process_overview(g.user)})
 
@@ -101,12 +103,12 @@ def diff_versions(key: str):
         - {in: query, name: to, required: true, schema: {type: integer, minimum: 1}}
       responses:
         200: {description: The differences, content: {application/json: {schema: DiffSchema}}}
+        403: {description: No studio role (process owner or admin) at any council, content: {application/json: {schema: ErrorSchema}}}
         404: {description: No such process or version among the caller's, content: {application/json: {schema: ErrorSchema}}}
         422: {description: Bad parameters, content: {application/json: {schema: ErrorSchema}}}
     """
     query = load_query(diff_query_schema)
-    if not any(key in process_versions.keys_of(c) for c in g.user.council_ids):
-        raise process_versions.ProcessNotFound(key)
+    process_versions.councils_running(g.user, key)
     return diff_schema.dump(process_versions.diff_versions(key, query["from_"], query["to"]))
 
 

@@ -56,6 +56,25 @@ def owned_councils(user: User) -> list[str]:
     return [c for c in user.council_ids if user.roles_in(c) & OWNER_ROLES]
 
 
+def studio_councils(user: User) -> list[str]:
+    """The councils whose processes the user may see: those where they hold a studio role.
+    Processes, versions, diffs and the owners' e-mail addresses in their history are for
+    those staff only (issue 13: "for staff with a role in the studio"); anyone else gets 403."""
+    owned = owned_councils(user)
+    if not owned:
+        raise ProcessForbidden("Only a council's process owners (and its admins) can see its processes.")
+    return owned
+
+
+def councils_running(user: User, process_key: str) -> list[str]:
+    """The user's studio councils that run ``process_key``; a process none of them runs is
+    not found, as another council's case is (spec/API.md: never reveal that it exists)."""
+    running = [c for c in studio_councils(user) if process_key in keys_of(c)]
+    if not running:
+        raise ProcessNotFound(process_key)
+    return running
+
+
 def keys_of(council_id: str) -> set[str]:
     """The process keys a council may run: its configured one, and the one it runs now."""
     keys = {councils.policy_for(council_id).process_key}
@@ -295,8 +314,8 @@ def saved_by(audit: list[ProcessAudit]) -> dict[int, str]:
 
 
 def process_overview(user: User) -> list[dict[str, Any]]:
-    """Every process a user's councils run, its versions, and which version each of them runs."""
-    mine = user.council_ids
+    """Every process the user's studio councils run, its versions, and which version each runs."""
+    mine = studio_councils(user)
     live = process_store.active_versions(mine)
     keys = sorted({councils.policy_for(c).process_key for c in mine} | {v.process_key for v in live.values()})
     overview = []

@@ -24,6 +24,7 @@ from app.services.cases import CaseNotFound, visible_case
 from app.store import cases as case_store
 from app.store import documents as document_store
 from app.web import web_bp
+from app.web.files import diagram_download
 from app.web.task_form import build_fields, error_list, page_errors, read_body
 
 # A case's letters listed on its page: every one a case can have, many times over.
@@ -137,7 +138,8 @@ def case_diagram(case_id: int):
     """The diagram of the process version this case runs (not the council's newest one); staff
     only (partners get the progress view)."""
     case = _staff_case(case_id)
-    return Response(case.process_version.xml, mimetype="application/xml")
+    version = case.process_version
+    return diagram_download(version.xml, version.process_key, version.number)
 
 
 @web_bp.get("/cases/<int:case_id>/diagram-state.json")

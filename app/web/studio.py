@@ -28,6 +28,7 @@ from app.services import process_versions, studio, test_runs
 from app.store import processes as process_store
 from app.web import web_bp
 from app.web.due_dates import DEADLINE_TAGS
+from app.web.files import diagram_download
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,12 @@ class CouncilRow:
 
 
 def _owned_councils() -> list[str]:
-    owned = process_versions.owned_councils(g.user)
-    if not owned:
-        abort(403)
-    return owned
+    return process_versions.studio_councils(g.user)  # 403 page without a studio role
 
 
 def _councils_running(key: str) -> list[str]:
-    """The caller's councils, as process owner, that run ``key``; 404 when none do."""
-    running = [c for c in _owned_councils() if key in process_versions.keys_of(c)]
-    if not running:
-        abort(404)
-    return running
+    """The caller's studio councils that run ``key``; 404 page when none do."""
+    return process_versions.councils_running(g.user, key)
 
 
 def _version(key: str, number: int) -> ProcessVersion:
@@ -167,7 +162,7 @@ def studio_editor(key: str):
 @web_bp.get("/studio/<key>/versions/<int:number>.xml")
 def studio_version_xml(key: str, number: int):
     _councils_running(key)
-    return Response(_version(key, number).xml, mimetype="application/xml")
+    return diagram_download(_version(key, number).xml, key, number)
 
 
 def _posted_diagram() -> bytes | Response:

@@ -157,3 +157,37 @@ def test_uploads_that_keep_losing_the_race_are_told_to_try_again(derby, client, 
     listing = client.get("/api/v1/processes", headers=derby.as_("owner")).get_json()["items"]
     [derbyshire] = [p for p in listing if p["key"] == KEY]
     assert [v["number"] for v in derbyshire["versions"]] == [1] and derbyshire["history"] == []
+
+
+# Issue 13: "Processes, versions, diffs and process owners' e-mail addresses are for staff with a
+# role in the studio." Before, any signed-in member of a council running the process got them.
+@pytest.mark.parametrize("who", ["officer", "manager", "police", "chair", "appeals"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/processes", f"/api/v1/processes/{KEY}/diff?from=1&to=2"], ids=["list", "diff"]
+)
+def test_processes_versions_and_diffs_are_only_for_a_studio_role(derby, client, who, path):
+    upload(client, derby, three_day_acknowledgement())  # a version 2 saved by the owner, with their e-mail
+    assert client.get(path, headers=derby.as_("owner")).status_code == 200
+    response = client.get(path, headers=derby.as_(who))
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden"
+    assert "owner.derby-city@example.org" not in response.get_data(as_text=True)
+
+
+def test_the_list_holds_only_the_councils_where_the_caller_has_a_studio_role(app, derby, client):
+    from app.extensions import db
+    from app.models import Membership, User
+    from tests.factories.users import create_user, token_for
+
+    # An owner at Derby City who is only an officer at East Herts sees Derby City's process only.
+    create_user(app, councils=("derby-city",), role="process_owner", email="both@example.org")
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(email="both@example.org")).scalar_one()
+        db.session.add(Membership(user_id=user.id, council_id="east-herts", role="community_safety_officer"))
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {token_for(client, 'both@example.org')}"}
+    items = client.get("/api/v1/processes", headers=headers).get_json()["items"]
+    assert [p["key"] for p in items] == [KEY]
+    assert [c["council"] for c in items[0]["councils"]] == ["derby-city"]
+    assert client.get("/api/v1/processes/community_trigger_east_herts/diff?from=1&to=1",
+                      headers=headers).status_code == 404  # fmt: skip
