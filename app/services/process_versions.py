@@ -7,6 +7,7 @@ are counted against. Running cases keep the version they started on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
@@ -173,6 +174,15 @@ def _loops_in(task_specs: dict, waiting_subprocesses: set[str]) -> list[Problem]
             predecessors.difference_update(cycle)
 
 
+def title_of(version: ProcessVersion) -> str:
+    """The process as people call it: the name its diagram gives the process ("Community
+    Trigger: Derbyshire"), never its key; the key in words when the diagram names none."""
+    name = parsed(version).spec.description
+    return (
+        name if name and name != version.process_key else version.process_key.replace("_", " ").capitalize()
+    )
+
+
 def require_owner_of_process(user: User, process_key: str) -> None:
     if not any(process_key in keys_of(c) for c in owned_councils(user)):
         raise ProcessForbidden("Only a process owner of a council that runs this process can change it.")
@@ -274,7 +284,10 @@ def diff_versions(process_key: str, from_number: int, to_number: int) -> Version
         raise ProcessNotFound(process_key)
     before, after = _elements(parsed(old)), _elements(parsed(new))
     result = VersionDiff(process_key, from_number, to_number)
-    result.names = {e: facts.get("name") or e for e, facts in (before | after).items()}
+    # An element drawn without a name (a gateway, say) is called by its kind, never by its id.
+    result.names = {
+        e: facts.get("name") or _unnamed(facts.get("type")) for e, facts in (before | after).items()
+    }
     result.added = sorted(set(after) - set(before))
     result.removed = sorted(set(before) - set(after))
     for element in sorted(set(before) & set(after)):
@@ -286,6 +299,12 @@ def diff_versions(process_key: str, from_number: int, to_number: int) -> Version
         if changes:
             result.changed.append({"element": element, "changes": changes})
     return result
+
+
+def _unnamed(kind: str | None) -> str:
+    """'ExclusiveGateway' -> 'An unnamed exclusive gateway'."""
+    words = re.sub(r"(?<!^)([A-Z])", lambda m: " " + m.group(1), kind or "Step").lower()
+    return f"An unnamed {words}"
 
 
 def _elements(process: ParsedProcess) -> dict[str, dict[str, Any]]:

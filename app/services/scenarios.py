@@ -29,7 +29,7 @@ from app.domain.calendar import WorkingCalendar, add_months
 from app.engine.specs import ParsedProcess
 from app.services import councils
 from app.services.processes import PROCESSES_DIR
-from forms import FORMS
+from forms import FORMS, form_json_schema
 from forms.base import DoneDate
 
 SCENARIOS_PATH = PROCESSES_DIR / "scenarios.toml"
@@ -275,3 +275,77 @@ def _done_date_fields(form_key: str) -> tuple[str, ...]:
 def local_instant(day: date, at: time) -> datetime:
     """``at`` o'clock in England and Wales on ``day``, in UTC."""
     return datetime.combine(day, at, tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """One set of answers a process owner can change on the test-run page: a form's (every step
+    using it answers with them) or a step's own (the scenario answers that step differently)."""
+
+    key: str  # the form key or element id the answers are merged under
+    title: str
+    used_by: tuple[str, ...]  # names of the version's steps that answer with this set
+    form_key: str
+    schema: dict[str, Any]  # the form's JSON Schema, with only the questions the page can ask
+    answers: dict[str, Any]  # the scenario's answers, as written ("{today}" placeholders kept)
+
+
+def answer_sets(process: ParsedProcess, scenario: Scenario) -> list[AnswerSet]:
+    """The answer sets of ``scenario`` the page shows for a version: each form its steps use,
+    once (in the lifecycle's order, forms/__init__.py), and after it the steps the scenario gives
+    answers of their own. Lists of rows (a panel, the reports to check) keep the scenario's
+    answers: only the API changes them (``answers`` as JSON)."""
+    steps: dict[str, list[tuple[str, str]]] = {}  # form key -> [(element, name)]
+    for element, task in process.user_tasks.items():
+        if task.get("formKey") in FORMS:
+            steps.setdefault(task["formKey"], []).append((element, task.get("name") or element))
+    sets = []
+    for form_key in (key for key in FORMS if key in steps):
+        schema = _askable(form_json_schema(form_key))
+        if not schema["properties"]:
+            continue
+        own = [(e, name) for e, name in steps[form_key] if e in scenario.answers and e != form_key]
+        shared = tuple(name for e, name in steps[form_key] if (e, name) not in own)
+        title = FORMS[form_key].form_title
+        if shared:
+            answers = scenario.answers.get(form_key, {})
+            sets.append(AnswerSet(form_key, title, shared, form_key, schema, copy.deepcopy(answers)))
+        for element, name in own:
+            answers = scenario.answers[element]
+            sets.append(AnswerSet(element, name, (name,), form_key, schema, copy.deepcopy(answers)))
+    return sets
+
+
+def _askable(schema: dict[str, Any]) -> dict[str, Any]:
+    properties = {
+        name: prop
+        for name, prop in schema.get("properties", {}).items()
+        if prop.get("x-widget") not in ("add_another", "hidden")
+    }
+    # A form left with only optional notes has nothing that changes the run's path.
+    if all(prop.get("x-widget") == "textarea" and name not in schema.get("required", [])
+           for name, prop in properties.items()):  # fmt: skip
+        properties = {}
+    return {
+        **schema,
+        "properties": properties,
+        "required": [r for r in schema.get("required", []) if r in properties],
+    }
+
+
+def changed_answers(sets: list[AnswerSet], submitted: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The fields of ``submitted`` (answer set key -> fields, as the page read them) that differ
+    from the scenario's, as ``scenario_from``'s ``answers_override``; a field left blank keeps
+    the scenario's answer."""
+    changed = {}
+    for answer_set in sets:
+        fields_ = {
+            name: value
+            for name, value in (submitted.get(answer_set.key) or {}).items()
+            if value != answer_set.answers.get(name)
+            # nothing ticked or typed for a question the scenario leaves out: still left out
+            and not (name not in answer_set.answers and value in ([], ""))
+        }
+        if fields_:
+            changed[answer_set.key] = fields_
+    return changed

@@ -15,7 +15,7 @@ from app.clock import LOCAL_TIMEZONE
 from app.domain.calendar import format_day
 from app.engine import isolation, sandbox
 from app.engine.functions import FUNCTION_NAMES, diagram_functions, to_date
-from app.engine.properties import task_properties
+from app.engine.properties import instance_spec, task_properties
 from app.engine.specs import MILESTONES, STAGES
 from app.letters.kinds import LETTER_TITLES
 from app.models import ProcessVersion
@@ -91,7 +91,7 @@ def vocabulary() -> dict[str, Any]:
     }
     return {
         "roles": roles,
-        "forms": _choices(FORMS, lambda key: FORMS[key].form_title),
+        "forms": form_choices(),
         "stages": _choices(STAGES),
         "deadlines": _choices(DEADLINES),
         "milestones": milestones,
@@ -110,44 +110,69 @@ def vocabulary() -> dict[str, Any]:
     }
 
 
+def form_choices() -> list[dict[str, str]]:
+    """Each form once, by its title; a council's own form whose title another form shares says
+    whose it is ("Record the case review meeting (East Herts)"), so no two choices read alike."""
+    titles = [FORMS[key].form_title for key in FORMS]
+    choices = []
+    for key, title in zip(FORMS, titles, strict=True):
+        if titles.count(title) > 1:
+            base = next((other for other in FORMS if key != other and key.startswith(other + "_")), None)
+            if base is not None:
+                title = f"{title} ({key.removeprefix(base + '_').replace('_', ' ').title()})"
+        choices.append({"value": key, "label": title})
+    return choices
+
+
 def values_to_confirm(council_id: str, live: ProcessVersion | None) -> list[dict[str, str]]:
     """The council's values no source states (councils.toml ``to_confirm``), for its process
-    owner to confirm: what the value is, the assumed value now, and why it is assumed (with the
-    source). A ``diagram.<element>.<property>`` key reads the council's live diagram."""
+    owner to confirm: what the value is and where it is set, in words, the assumed value now,
+    and why it is assumed (with the source). A ``diagram.<element>.<property>`` key reads the
+    council's live diagram."""
     council = councils.policy_for(council_id)
     rows = []
     for key, reason in council.to_confirm.items():
         parts = key.split(".")
+        in_diagram = parts[0] == "diagram" and len(parts) == 3
+        spec = _live_spec(live, parts[1]) if in_diagram else None
         rows.append(
             {
                 "key": key,
-                "label": _label(parts),
-                "where": "diagram" if parts[0] == "diagram" else "settings",
-                "value": _assumed_value(council, parts, live),
+                "label": _label(parts, spec),
+                "where": "In the diagram" if parts[0] == "diagram" else "In the council's settings",
+                "value": _diagram_value(spec, parts[2]) if in_diagram else _assumed_value(council, parts),
                 "reason": reason,
             }
         )
     return rows
 
 
-def _label(parts: list[str]) -> str:
-    """ "diagram.acknowledge.dueOn" -> "Acknowledge: time limit"; "appeal.within_days" ->
-    "Appeal: within days"."""
+def _live_spec(live: ProcessVersion | None, element: str):
+    if live is None:
+        return None
+    spec = next(
+        (s for s in parsed(live).spec.task_specs.values() if getattr(s, "bpmn_id", None) == element), None
+    )
+    return instance_spec(spec) if spec is not None else None  # a multi-instance task's properties
+
+
+def _label(parts: list[str], spec) -> str:
+    """ "diagram.acknowledge.dueOn" -> "Acknowledge the application: time limit" (the step's
+    name in the live diagram); "appeal.within_days" -> "Appeal: within days"."""
     if parts[0] == "diagram" and len(parts) == 3:
-        return f"{words(parts[1])}: {PROPERTY_LABELS.get(parts[2], parts[2]).lower()}"
+        name = getattr(spec, "bpmn_name", None) or words(parts[1])
+        return f"{name}: {PROPERTY_LABELS.get(parts[2], parts[2]).lower()}"
     return f"{words(parts[0])}: {': '.join(p.replace('_', ' ') for p in parts[1:])}".rstrip(": ")
 
 
-def _assumed_value(council, parts: list[str], live: ProcessVersion | None) -> str:
-    if parts[0] == "diagram":
-        if live is None or len(parts) != 3:
-            return "not in the live diagram"
-        spec = next(
-            (s for s in parsed(live).spec.task_specs.values() if getattr(s, "bpmn_id", None) == parts[1]),
-            None,
-        )
-        value = task_properties(spec).get(parts[2]) if spec is not None else None
-        return spell_limit(value) if parts[2] == "dueOn" and value else (value or "not in the live diagram")
+def _diagram_value(spec, name: str) -> str:
+    value = task_properties(spec).get(name) if spec is not None else None
+    if not value:
+        return "not in the live diagram"
+    return spell_limit(value) if name == "dueOn" else str(value)
+
+
+def _assumed_value(council, parts: list[str]) -> str:
     value: Any = council
     for part in parts:
         value = getattr(value, part, None)
@@ -235,12 +260,14 @@ def spell_limit(expression: str | None) -> str:
 def _spell(name: str, value: Any) -> str:
     if value is None:
         return "none"
+    if name == "type":  # SpiffWorkflow's class: "UserTask" -> "User task"
+        return re.sub(r"(?<!^)([A-Z])", lambda m: " " + m.group(1).lower(), str(value))
     if name == "dueOn":
         return spell_limit(value)
     if name == "formKey":
-        form = FORMS.get(value)
-        return f"{value} ({form.form_title})" if form else f"{value} (not a form)"
-    if name == "role":
+        label = {c["value"]: c["label"] for c in form_choices()}.get(value)
+        return label or f"{value} (not a form)"
+    if name in ("role", "stage", "milestone", "deadline"):
         return words(value)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)

@@ -37,15 +37,18 @@ from app.services.cases import appeal_kind, workflow_data
 from app.services.processes import parsed
 from app.services.scenarios import (
     MAX_STEP_WORKING_DAYS,
+    AnswerSet,
     Scenario,
     ScenarioError,
+    answer_sets,
+    changed_answers,
     scenario_from,
     scenarios_for,
     unknown_answer_keys,
 )
 from app.services.tasks import FORM_CHECKS, check_against_case, complete_defaults, form_effect
 from app.store import processes as process_store
-from forms import FormContext, FormError, load_form
+from forms import FORMS, FormContext, FormError, load_form
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +197,8 @@ def run_version(
         return isolation.run_isolated(run_scenario, version, council_id, scenario)
     except isolation.LimitBreached as exc:
         simulation = _Simulation(parsed(version), councils.policy_for(council_id), scenario)
-        where = f" at {exc.element}" if exc.element else ""
+        name = simulation.names.get(exc.element, (None,))[0] if exc.element else None
+        where = f" at '{name}'" if name else ""
         simulation.stop = _Stop(
             RunOutcome.ERROR,
             f"Stopped{where}: the diagram's code went past its limits.",
@@ -384,8 +388,8 @@ class _Simulation:
         if answers is None:
             raise _Stop(
                 RunOutcome.STOPPED,
-                f"Waiting for '{task.name}' ({task.element}){_for_agency(task)}: the scenario has no "
-                f"answers for form {task.form_key}.",
+                f"Waiting for '{task.name}'{_for_agency(task)}: the scenario has no answers for "
+                f"its form, '{_form_title(task.form_key)}'.",
             )
         data = self._validated(task, answers)
         try:
@@ -441,7 +445,7 @@ class _Simulation:
         except FormError as exc:
             raise self._refused(task, exc) from None
         except ValueError as exc:  # a form key the registry does not know
-            raise _Stop(RunOutcome.ERROR, f"Stopped at '{task.name}' ({task.element}).",
+            raise _Stop(RunOutcome.ERROR, f"Stopped at '{task.name}'.",
                         f"{task.element}: {exc}", task.element) from None  # fmt: skip
 
     @staticmethod
@@ -450,7 +454,7 @@ class _Simulation:
         listed = "; ".join(f"{path}: {' '.join(messages)}" for path, messages in problems.items())
         return _Stop(
             RunOutcome.ERROR,
-            f"Stopped at '{task.name}' ({task.element}): its answers are not valid.",
+            f"Stopped at '{task.name}': its answers are not valid.",
             f"{task.element}: the answers for form {task.form_key} are not valid: {listed}",
             task.element,
             problems,
@@ -571,7 +575,7 @@ class _Simulation:
         if self.workflow is not None:
             self._extend_path()  # how far the failed operation got
         element = element if element in self.names else None
-        where = f" at '{self.names[element][0]}' ({element})" if element else ""
+        where = f" at '{self.names[element][0]}'" if element else ""
         return _Stop(RunOutcome.ERROR, f"Stopped by an error{where}: the diagram failed.", message, element)
 
     def result(self, council_id: str, version: ProcessVersion) -> TestRun:
@@ -615,6 +619,11 @@ def _element_names(process: ParsedProcess) -> dict[str, tuple[str, str]]:
     return names
 
 
+def _form_title(form_key: str) -> str:
+    form = FORMS.get(form_key)
+    return form.form_title if form is not None else form_key
+
+
 def _for_agency(task: OpenTask) -> str:
     return f" for {task.agency.replace('_', ' ')}" if task.agency else ""
 
@@ -634,11 +643,14 @@ def _json_friendly(value: Any) -> Any:
 # The scenario side lives in app.services.scenarios; the studio and the API reach it through here.
 __all__ = [
     "MAX_STEP_WORKING_DAYS",
+    "AnswerSet",
     "RunOutcome",
     "Scenario",
     "ScenarioError",
     "StepKind",
     "TestRun",
+    "answer_sets",
+    "changed_answers",
     "run_scenario",
     "run_version",
     "scenario_from",

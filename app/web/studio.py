@@ -9,12 +9,12 @@ its pages and 403 for the studio itself.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import clock
@@ -25,10 +25,13 @@ from app.engine.specs import DiagramInvalid, Problem
 from app.models import ProcessVersion
 from app.services import councils as council_service
 from app.services import process_versions, studio, test_runs
+from app.services.processes import parsed
 from app.store import processes as process_store
 from app.web import web_bp
 from app.web.due_dates import DEADLINE_TAGS
 from app.web.files import diagram_download
+from app.web.task_form import build_fields, read_body
+from forms import FORMS, form_json_schema
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def studio_index():
         processes.append(
             {
                 "key": key,
+                "title": process_versions.title_of(process_store.latest_version(key)),
                 "councils": [
                     CouncilRow(
                         c,
@@ -136,6 +140,8 @@ def studio_editor(key: str):
         version = live
     else:
         version = process_store.latest_version(key) or abort(404)
+    numbers = [v.number for v in process_store.versions_of(key)]
+    live_number = live.number if live is not None and live.process_key == key else None
     config = {
         "processKey": key,
         "council": council,
@@ -149,14 +155,47 @@ def studio_editor(key: str):
         "sampleReceivedOn": clock.today().isoformat(),
         **studio.vocabulary(),
     }
+    compare_with = (
+        live_number if live_number not in (None, version.number) else _previous(numbers, version.number)
+    )
     return render_template(
         "web/studio/editor.html",
         key=key,
+        title=process_versions.title_of(version),
         version=version,
+        council=council,
         council_name=_council_name(council),
-        is_live=live is not None and live.id == version.id,
+        standing=_standing(version.number, live_number, numbers),
+        versions=[
+            {
+                "value": n,
+                "text": f"Version {n}{_version_tag(n, live_number, numbers)}",
+                "selected": n == version.number,
+            }
+            for n in reversed(numbers)
+        ],
+        compare_with=compare_with,
+        compare_url=url_for("web.studio_diff", key=key, to=version.number, **{"from": compare_with})
+        if compare_with
+        else None,
         config=config,
     )
+
+
+def _standing(number: int, live_number: int | None, numbers: list[int]) -> str:
+    """Whether a version is live, the newest draft, or an older version, for the editor's text."""
+    if number == live_number:
+        return "live"
+    return "draft" if number == numbers[-1] and (live_number is None or number > live_number) else "not live"
+
+
+def _version_tag(number: int, live_number: int | None, numbers: list[int]) -> str:
+    standing = _standing(number, live_number, numbers)
+    return {"live": " (live)", "draft": " (draft)"}.get(standing, "")
+
+
+def _previous(numbers: list[int], number: int) -> int | None:
+    return max((n for n in numbers if n < number), default=None)
 
 
 @web_bp.get("/studio/<key>/versions/<int:number>.xml")
@@ -204,7 +243,7 @@ def studio_save(key: str):
     latest = process_store.latest_version(key)
     try:
         version = process_versions.upload_version(
-            g.user, key, xml, note=f"edited in the studio for {council}"
+            g.user, key, xml, note=f"Edited in the studio for {_council_name(council)}"
         )
     except DiagramInvalid as exc:
         response = jsonify({"problems": _problems(exc.problems)})
@@ -213,10 +252,17 @@ def studio_save(key: str):
     except process_versions.ProcessConflict as exc:
         return _json_error(409, str(exc))
     created = latest is None or version.id != latest.id
+    if created:
+        # The page opens the new draft (editUrl), which shows this.
+        flash(
+            f"Saved as version {version.number}, a draft. It is live nowhere until you put it live.",
+            "success",
+        )
     response = jsonify(
         {
             "number": version.number,
             "created": created,
+            "editUrl": url_for("web.studio_editor", key=key, version=version.number, council=council),
             "testRunUrl": url_for("web.studio_test_run", key=key, number=version.number, council=council),
             "versionsUrl": url_for("web.studio_index", _anchor=f"process-{key}"),
             "diffUrl": url_for(
@@ -291,6 +337,7 @@ def studio_diff(key: str):
     return render_template(
         "web/studio/diff.html",
         key=key,
+        title=process_versions.title_of(_version(key, to)),
         diff=diff,
         numbers=numbers,
         changes=studio.describe_changes(diff),
@@ -331,28 +378,55 @@ def _test_run(key: str, number: int) -> dict:
     args = request.args
     council = args.get("council") if args.get("council") in councils else councils[0]
     scenarios = test_runs.scenarios_for(council)
-    chosen = args.get("scenario") if args.get("scenario") in {s.key for s in scenarios} else scenarios[0].key
-    values = {name: args.get(name, "") for name in ("received_on", "step_working_days", "answers")}
-    if len(values["answers"]) > 20_000:
-        abort(413)
-    result, errors = None, {}
+    chosen_key = (
+        args.get("scenario") if args.get("scenario") in {s.key for s in scenarios} else scenarios[0].key
+    )
+    chosen = next(s for s in scenarios if s.key == chosen_key)
+    sets = test_runs.answer_sets(parsed(version), chosen)
+    schema = _answers_schema(sets)
+    # The answers on the page are those of the scenario they were shown for: after a switch of
+    # scenario, the new one's are shown (and run) rather than the old one's read as changes.
+    shown_for_chosen = args.get("answers_for") == chosen.key
+    form = args if shown_for_chosen else _answers_form(sets)
+    body = read_body(schema, form)
+    errors = dict(body.date_errors) if shown_for_chosen else {}
+    changed = test_runs.changed_answers(sets, body.data.get(ANSWERS, {})) if shown_for_chosen else {}
+    result = None
     if args.get("run"):
-        adjustments, errors = _adjustments(values)
+        adjustments, problems = _adjustments(args)
+        errors.update(problems)
         if not errors:
             try:
-                result = test_runs.run_version(g.user, key, number, council, chosen, **adjustments)
+                result = test_runs.run_version(
+                    g.user, key, number, council, chosen.key, answers=changed or None, **adjustments
+                )
             except test_runs.ScenarioError as exc:
                 errors = {name: _message(messages) for name, messages in exc.messages.items()}
+    fields = build_fields(schema, form, errors)[0].children if sets else []
     return {
         "key": key,
+        "title": process_versions.title_of(version),
         "version": version,
         "councils": [(c, _council_name(c)) for c in councils],
         "council": council,
         "scenarios": scenarios,
-        "chosen": next(s for s in scenarios if s.key == chosen),
-        "values": values,
+        "chosen": chosen,
+        "received_on": {part: args.get(f"received_on-{part}", "") for part in ("day", "month", "year")},
+        "step_working_days": args.get("step_working_days", ""),
+        "answer_sets": [
+            {
+                "set": answer_set,
+                "fields": field.children,
+                "open": answer_set.key in changed
+                or any(name.startswith(f"{ANSWERS}.{answer_set.key}.") for name in errors),
+            }
+            for answer_set, field in zip(sets, fields, strict=True)
+        ],
         "errors": errors,
+        "error_links": [{"text": text, "href": f"#{_error_anchor(name)}"} for name, text in errors.items()],
         "result": result,
+        "step_names": _element_names(version),
+        "error_questions": _error_questions(version, result) if result is not None else [],
         "deadline_tags": [
             DEADLINE_TAGS[status_for_people(d.key, d.due_on, d.done_on, result.ended_on)]
             for d in result.deadlines
@@ -363,6 +437,92 @@ def _test_run(key: str, number: int) -> dict:
     }
 
 
+ANSWERS = "answers"  # the answer sets' fields are named answers.<set key>.<field>
+
+
+def _answers_schema(sets: list) -> dict:
+    """One JSON Schema for the page's answer sets, so task_form reads and lays them out as a task's."""
+    return {
+        "properties": {
+            ANSWERS: {
+                "type": "object",
+                "x-widget": "fieldset",
+                "title": "Answers",
+                "properties": {
+                    s.key: {**s.schema, "type": "object", "x-widget": "fieldset", "title": s.title}
+                    for s in sets
+                },
+            }
+        }
+    }
+
+
+def _answers_form(sets: list) -> MultiDict:
+    """The scenario's answers as the page's fields (the inverse of task_form.read_body); a date
+    the scenario leaves to the day of the step ("{today}") is left blank."""
+    form = MultiDict()
+    for answer_set in sets:
+        _fill(form, answer_set.schema, answer_set.answers, f"{ANSWERS}.{answer_set.key}")
+    return form
+
+
+def _fill(form: MultiDict, schema: dict, answers: dict, prefix: str) -> None:
+    for name, prop in schema.get("properties", {}).items():
+        value, path = answers.get(name), f"{prefix}.{name}"
+        if value is None:
+            continue
+        if prop.get("x-widget") == "fieldset" and isinstance(value, dict):
+            _fill(form, prop, value, path)
+        elif prop.get("x-widget") == "date":
+            try:
+                day = date.fromisoformat(str(value))
+            except ValueError:
+                continue
+            for part in ("day", "month", "year"):
+                form.add(f"{path}-{part}", str(getattr(day, part)))
+        elif isinstance(value, list):
+            for item in value:
+                form.add(path, str(item))
+        elif isinstance(value, bool):
+            form.add(path, "true" if value else "false")
+        else:
+            form.add(path, str(value))
+
+
+def _error_anchor(name: str) -> str:
+    """Where the error summary links: the first input of the question."""
+    fixed = {
+        "received_on": "received_on-day",
+        "step_working_days": "step-working-days",
+        "scenario": "scenarios",
+    }
+    return fixed.get(name, name.replace(".", "-"))
+
+
+def _element_names(version: ProcessVersion) -> dict[str, str]:
+    """Element id -> the step's name, for the page (never the id)."""
+    return {
+        spec.bpmn_id: spec.bpmn_name or spec.bpmn_id
+        for spec in parsed(version).spec.task_specs.values()
+        if getattr(spec, "bpmn_id", None)
+    }
+
+
+def _error_questions(version: ProcessVersion, result) -> list[tuple[str, str]]:
+    """A refused answer's problems by the question's title (the form's own words), not its field name."""
+    if not result.error_fields:
+        return []
+    form_key = parsed(version).user_tasks.get(result.error_element or "", {}).get("formKey")
+    schema = form_json_schema(form_key) if form_key in FORMS else {}
+    questions = []
+    for path, messages in result.error_fields.items():
+        prop = schema
+        for part in str(path).split("."):
+            prop = prop.get("items", prop) if part.isdigit() else (prop.get("properties") or {}).get(part, {})
+        questions.append((prop.get("title") or "An answer", _message(messages)))
+    return questions
+
+
 def _message(messages) -> str:
     if isinstance(messages, dict):
         return "; ".join(f"{key}: {_message(value)}" for key, value in messages.items())
@@ -371,30 +531,28 @@ def _message(messages) -> str:
     return str(messages)
 
 
-def _adjustments(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
-    """The process owner's changes to a built-in scenario, read from the form."""
+def _adjustments(args) -> tuple[dict, dict[str, str]]:
+    """The process owner's date and pace for a built-in scenario, read from the form."""
     adjustments: dict = {}
     errors: dict[str, str] = {}
-    if values["received_on"].strip():
+    parts = [args.get(f"received_on-{part}", "").strip() for part in ("day", "month", "year")]
+    if any(parts):
         try:
-            adjustments["received_on"] = date.fromisoformat(values["received_on"].strip())
+            day, month, year = (int(part) for part in parts)
+            if year < 1000:
+                raise ValueError(year)
+            adjustments["received_on"] = date(year, month, day)
         except ValueError:
-            errors["received_on"] = "Enter the date the application is received, like 2026-11-23."
-    if values["step_working_days"].strip():
-        days = int(values["step_working_days"]) if values["step_working_days"].strip().isdigit() else -1
+            errors["received_on"] = (
+                "The date the application is received must be a real date, for example 21 12 2026."
+            )
+    days_text = args.get("step_working_days", "").strip()
+    if days_text:
+        days = int(days_text) if days_text.isdigit() and len(days_text) < 4 else -1
         if not 0 <= days <= test_runs.MAX_STEP_WORKING_DAYS:
             errors["step_working_days"] = (
                 f"Enter a whole number of working days from 0 to {test_runs.MAX_STEP_WORKING_DAYS}."
             )
         else:
             adjustments["step_working_days"] = days
-    if values["answers"].strip():
-        try:
-            adjustments["answers"] = json.loads(values["answers"])
-        except ValueError as exc:
-            errors["answers"] = f"The answers are not valid JSON: {exc}."
-        except RecursionError:
-            errors["answers"] = (
-                "The answers nest lists or objects too deeply; a form's answers need three levels."
-            )
     return adjustments, errors

@@ -97,7 +97,7 @@ def test_answers_a_form_refuses_give_an_error_outcome_not_a_failed_request(clien
     assert result["error_fields"] == {"upheld": ["Must be true or false."]}
     assert (
         result["stopped_at"]
-        == "Stopped at 'Decide the appeal (Police and Crime Commissioner)' (decide_appeal): its answers are not valid."
+        == "Stopped at 'Decide the appeal (Police and Crime Commissioner)': its answers are not valid."
     )
 
 

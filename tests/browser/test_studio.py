@@ -1,8 +1,9 @@
 """The process owner's journey in a real browser: open the studio on the council's live
 diagram, shorten the acknowledgement from 5 to 3 working days in the properties panel (the
-preview date follows), save a draft, test-run it, compare it, put it live, and a new case gets
-the 3-day limit. Kensington and Chelsea's owner does it, so the other journeys' Derby City
-cases keep their diagram.
+preview date follows), save a draft (the page then shows the draft), open the version picked,
+test-run it with a date and answers changed in the page's forms, compare it (step names, not
+ids), put it live, and a new case gets the 3-day limit. Kensington and Chelsea's owner does it,
+so the other journeys' Derby City cases keep their diagram.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ OWNER = "owner.kensington-and-chelsea@example.org"
 COUNCIL = "kensington-and-chelsea"
 COUNCIL_NAME = "Royal Borough of Kensington and Chelsea"
 KEY = "community_trigger_kensington_and_chelsea"
+TITLE = "Community Trigger: Kensington and Chelsea"
 
 
 def test_a_process_owner_shortens_the_acknowledgement_and_puts_it_live(page, server):
@@ -26,11 +28,12 @@ def test_a_process_owner_shortens_the_acknowledgement_and_puts_it_live(page, ser
     sign_in(page, OWNER)
 
     page.get_by_role("link", name="Processes").click()
-    expect(page.get_by_role("heading", name=KEY)).to_be_visible()
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(KEY)  # named by its title, never its key
     visit(page, "studio-processes")
-    page.get_by_role("link", name=f"edit {COUNCIL_NAME}'s process").click()
+    page.get_by_role("link", name=f"Edit version 1 for {COUNCIL_NAME}").click()
     page.locator("body[data-studio-ready]").wait_for()
-    expect(page.get_by_role("heading", name=f"{KEY}, version 1")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{TITLE}, version 1")).to_be_visible()
 
     page.locator('#studio-canvas .djs-element[data-element-id="acknowledge"]').click()
     due = page.locator("#bio-properties-panel-ctflow-dueOn")
@@ -42,23 +45,64 @@ def test_a_process_owner_shortens_the_acknowledgement_and_puts_it_live(page, ser
     expect(preview).to_contain_text("due Thursday 17 December 2026")
     visit(page, "studio-editor")
 
+    # After a save the page is the new draft's.
     page.get_by_role("button", name="Save as a draft version").click()
-    status = page.locator("#studio-status")
-    expect(status).to_contain_text("Saved as version 2 (draft)")
+    expect(page.get_by_role("heading", name=f"{TITLE}, version 2")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved as version 2, a draft")
+    expect(page.locator("#studio-standing")).to_contain_text("Version 2 is a draft")
+    page.locator("body[data-studio-ready]").wait_for()
+    page.locator('#studio-canvas .djs-element[data-element-id="acknowledge"]').click()
+    expect(page.locator("#bio-properties-panel-ctflow-dueOn")).to_have_value(
+        "add_working_days(received_on, 3)"
+    )
+    visit(page, "studio-editor-draft")
 
-    page.locator("#studio-test-run-link").click()
+    # "Edit" opens the version picked.
+    page.get_by_label("Version to edit").select_option("1")
+    page.get_by_role("button", name="Edit this version").click()
+    expect(page.get_by_role("heading", name=f"{TITLE}, version 1")).to_be_visible()
+    expect(page.locator("#studio-standing")).to_contain_text("Version 1 is live")
+    page.locator("body[data-studio-ready]").wait_for()
+    page.locator('#studio-canvas .djs-element[data-element-id="acknowledge"]').click()
+    expect(page.locator("#bio-properties-panel-ctflow-dueOn")).to_have_value(
+        "add_working_days(received_on, 5)"
+    )
+    page.get_by_label("Version to edit").select_option("2")
+    page.get_by_role("button", name="Edit this version").click()
+    expect(page.get_by_role("heading", name=f"{TITLE}, version 2")).to_be_visible()
+
+    # A test-run with the received date in a GOV.UK date input.
+    page.get_by_role("link", name="Test-run version 2").click()
     expect(page.get_by_role("heading", name="Test-run version 2")).to_be_visible()
-    page.get_by_label("Threshold met").check()
+    page.get_by_label("Threshold met", exact=True).check()
+    page.get_by_role("group", name="Date the application is received").get_by_label("Day").fill("21")
+    page.get_by_role("group", name="Date the application is received").get_by_label("Month").fill("12")
+    page.get_by_role("group", name="Date the application is received").get_by_label("Year").fill("2026")
     page.get_by_role("button", name="Run the test").click()
     expect(page.locator("#test-run-outcome")).to_contain_text("Reached the end")
     acknowledge = page.locator('#test-run-deadlines tr[data-deadline="acknowledge"]')
-    expect(acknowledge).to_contain_text("Thursday 17 December 2026")  # received Monday 14th
+    expect(acknowledge).to_contain_text("Thursday 24 December 2026")  # 3 working days after Monday 21st
     expect(acknowledge).to_contain_text("Met")
     expect(page.locator("#test-run-letters")).to_contain_text("Acknowledgement to the applicant (CT1)")
+    expect(page.locator("#test-run-steps")).to_contain_text("Acknowledge the application")
+    expect(page.locator("#test-run-steps code")).to_have_count(0)  # step names, never element ids
     visit(page, "studio-test-run")
 
+    # The same run with an answer changed in the screening step's form: the case is not eligible.
+    page.locator("#answer-set-screen_eligibility summary").click()
+    screening = page.locator("#answer-set-screen_eligibility")
+    screening.get_by_role("group", name="Is the application eligible").get_by_label("No").check()
+    screening.get_by_label("The application is anonymous", exact=False).check()
+    page.get_by_role("button", name="Run the test").click()
+    expect(page.locator("#test-run-letters")).to_contain_text("Not eligible, with signposting")
+    expect(page.locator("#test-run-letters")).not_to_contain_text("Threshold met (CT4)")
+    expect(page.locator("#answer-set-screen_eligibility")).to_have_attribute("open", "")
+    visit(page, "studio-test-run-answers")
+
     page.goto(f"/studio/{KEY}/diff?from=1&to=2")
+    expect(page.locator("#diff-changed")).to_contain_text("Acknowledge the application")
     expect(page.locator("#diff-changed")).to_contain_text("3 working days after received on")
+    expect(page.locator("#diff-changed code")).to_have_count(0)
     page.locator("#diff-after.app-diff-diagram--ready").wait_for()
     changed = page.locator('#diff-after .djs-element[data-element-id="acknowledge"]')
     expect(changed).to_have_class(re.compile(r"\bapp-diff--changed\b"))

@@ -227,8 +227,8 @@ def test_a_task_without_answers_stops_the_run_there(app, processes):
     result = run(app, "derbyshire", "met", scenario=dataclasses.replace(scenario, answers=answers))
     assert result.outcome == "stopped"
     assert result.stopped_at == (
-        "Waiting for 'Hold the ASB Case Review meeting' (case_review): the scenario has no answers for "
-        "form case_review."
+        "Waiting for 'Hold the ASB Case Review meeting': the scenario has no answers for "
+        "its form, 'Record the case review meeting'."
     )
     assert result.final_stage == "review"
     assert result.ended_on == date(2027, 1, 4)
@@ -243,8 +243,7 @@ def test_an_answer_the_form_refuses_is_an_error_naming_the_element_and_fields(ap
     assert result.error_fields == {"method": ["Must be one of: email, post, phone."]}
     assert result.error.startswith("acknowledge: the answers for form acknowledge are not valid: method:")
     assert (
-        result.stopped_at
-        == "Stopped at 'Acknowledge the completed application' (acknowledge): its answers are not valid."
+        result.stopped_at == "Stopped at 'Acknowledge the completed application': its answers are not valid."
     )
     # A done date after the day the task is completed is refused, as on a real case.
     result = run(app, "east_herts", "met", answers_override={"notify_outcome": {"notified_on": "{today+1}"}})
@@ -301,7 +300,7 @@ def test_a_diagram_that_fails_at_run_time_gives_an_error_naming_the_element(app,
     assert result.error_element == "threshold_decision"
     assert result.error.startswith("threshold_decision: dueOn: ValueError: expected a date")
     assert result.stopped_at == (
-        "Stopped by an error at 'Decide whether the threshold is met' (threshold_decision): the diagram failed."
+        "Stopped by an error at 'Decide whether the threshold is met': the diagram failed."
     )
     # Screening was being completed when the next step's due date failed: the path says how far it
     # got, past the bodies' checks (the join) and the evaluation on their answers.

@@ -211,7 +211,8 @@ def test_a_draft_is_test_run_before_it_goes_live_and_its_letters_can_be_read(app
     page = browser.get(f"/studio/{KEY}/versions/2/test-run")
     assert page.status_code == 200 and "Run the test" in page.get_data(as_text=True)
 
-    query = {"run": "1", "council": "derby-city", "scenario": "met", "received_on": "2026-12-21"}
+    query = {"run": "1", "council": "derby-city", "scenario": "met",
+             "received_on-day": "21", "received_on-month": "12", "received_on-year": "2026"}  # fmt: skip
     html = browser.get(f"/studio/{KEY}/versions/2/test-run", query_string=query).get_data(as_text=True)
     # Received Monday 21 December: 3 working days skip Christmas and the Boxing Day substitute.
     assert re.search(r'data-deadline="acknowledge">.*?data-due-on="2026-12-24"', html, re.S)
@@ -224,22 +225,67 @@ def test_a_draft_is_test_run_before_it_goes_live_and_its_letters_can_be_read(app
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("query", "message", "anchor"),
     [
-        ("received_on", "21/12/2026", "Enter the date the application is received"),
-        ("step_working_days", "lots", "whole number of working days"),
-        ("answers", "{not json", "not valid JSON"),
-        ("answers", '{"no_such_step": {"x": 1}}', "no_such_step"),
-        ("answers", '["a list"]', "Must be an object"),
+        ({"received_on-day": "32", "received_on-month": "12", "received_on-year": "2026"},
+         "The date the application is received must be a real date", "#received_on-day"),
+        ({"received_on-day": "1", "received_on-month": "1", "received_on-year": "1"},
+         "The date the application is received must be a real date", "#received_on-day"),
+        ({"step_working_days": "lots"}, "whole number of working days", "#step-working-days"),
+        ({"step_working_days": "9" * 30}, "whole number of working days", "#step-working-days"),
+        ({"answers_for": "met", "answers.acknowledge.sent_on-day": "40", "answers.acknowledge.sent_on-month": "1",
+          "answers.acknowledge.sent_on-year": "2027"}, "must be a real date", "#answers-acknowledge-sent_on"),
     ],
-)
-def test_a_test_run_with_bad_adjustments_says_what_to_fix(app, derby, field, value, message):
+    ids=["received-not-a-date", "received-year-1", "pace-not-a-number", "pace-huge", "answer-not-a-date"],
+)  # fmt: skip
+def test_a_test_run_with_bad_adjustments_says_what_to_fix(app, derby, query, message, anchor):
     browser = signed_in(app, OWNER)
-    query = {"run": "1", "scenario": "met", field: value}
-    page = browser.get(f"/studio/{KEY}/versions/1/test-run", query_string=query)
+    page = browser.get(
+        f"/studio/{KEY}/versions/1/test-run", query_string={"run": "1", "scenario": "met", **query}
+    )
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert "There is a problem" in html and message in html
+    assert f'href="{anchor}"' in html
+
+
+def test_a_test_runs_answers_are_changed_in_the_steps_forms(app, derby):
+    """Each form the version's steps use is listed once, filled with the scenario's answers; a
+    changed answer changes the run (issue 12: answers in a form rather than as JSON)."""
+    browser = signed_in(app, OWNER)
+    html = browser.get(f"/studio/{KEY}/versions/1/test-run").get_data(as_text=True)
+    assert html.count('id="answer-set-threshold_decision"') == 1
+    assert html.count('id="answer-set-decide_appeal"') == 1
+    assert re.search(r'name="answers\.threshold_decision\.threshold_met"[^>]*value="true"[^>]*checked', html)
+    assert "Three qualifying complaints in the six months" in html  # the scenario's reasons, to edit
+    assert "{&#34;threshold_decision&#34;" not in html and 'id="answers"' in html  # no JSON to write
+
+    query = {"run": "1", "scenario": "met", "answers_for": "met",
+             "answers.threshold_decision.threshold_met": "false",
+             "answers.threshold_decision.reasons": "Not persistent enough.",
+             "answers.screen_eligibility.eligible": "true"}  # fmt: skip
+    refused = browser.get(f"/studio/{KEY}/versions/1/test-run", query_string=query).get_data(as_text=True)
+    # Three qualifying complaints: the Act does not let the decision refuse (s.104(4)), and the run says so.
+    assert "Failed" in refused and "Decide whether the threshold is met" in refused
+    assert 'id="answer-set-threshold_decision" open' in refused
+
+    # Answers shown for another scenario are not read as changes to the one now chosen.
+    other = dict(query, scenario="not_met")
+    html = browser.get(f"/studio/{KEY}/versions/1/test-run", query_string=other).get_data(as_text=True)
+    assert "Reached the end" in html and "Threshold not met (CT3)" in html
+
+
+def test_a_test_run_names_steps_not_element_ids(app, derby):
+    browser = signed_in(app, OWNER)
+    query = {"run": "1", "scenario": "met"}
+    html = browser.get(f"/studio/{KEY}/versions/1/test-run", query_string=query).get_data(as_text=True)
+    assert "Reached the end" in html
+    steps = html[html.index('id="test-run-steps"') :]
+    assert "Acknowledge the completed application" in steps
+    assert "<code" not in steps and ">acknowledge<" not in steps and "issue_ct1" not in steps
+    deadlines_table = html[html.index('id="test-run-deadlines"') : html.index('id="test-run-steps"')]
+    assert "threshold_decision<" not in deadlines_table and "<code" not in deadlines_table
+    assert "Community Trigger: Derbyshire" in html and KEY not in html.replace(f"/studio/{KEY}/", "")
 
 
 def test_a_test_run_of_another_councils_process_is_not_found(app, client, derby):
@@ -255,7 +301,8 @@ def test_the_processes_page_lists_the_values_no_source_states_to_confirm(app, cl
     section = html[html.index('id="to-confirm-east-herts"') :]
     section = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[: section.index("</table>")]))
     assert "To confirm: East Herts Council" in section
-    assert "Appeal: within days settings: appeal.within_days 28 days" in section
+    assert "Appeal: within days In the council&#39;s settings 28 days" in section
+    assert "appeal.within_days" not in section and "to_confirm" not in section  # words, never keys
     assert "east-herts-policy.txt s.13 (lines 553-573) gives no window to lodge an appeal" in section
     assert "Ineligible review: reviewer" in section
 
@@ -265,7 +312,13 @@ def test_a_diagram_limit_to_confirm_shows_the_live_diagrams_value(app, client, p
     html = signed_in(app, "owner.amber-valley@example.org").get("/studio").get_data(as_text=True)
     section = html[html.index('id="to-confirm-amber-valley"') :]
     section = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[: section.index("</table>")]))
-    assert "Acknowledge: time limit diagram: diagram.acknowledge.dueOn 5 working days after" in section
+    assert "Acknowledge the completed application: time limit In the diagram 5 working days after" in section
+    # A multi-instance step (one records check per body) reads its instances' time limit.
+    assert (
+        "Check the agency&#39;s records of the reported complaints: time limit In the diagram 5 working"
+        in section
+    )
+    assert "dueOn" not in section
     assert "derby-city-application-guidance-notes.txt line 142" in section
 
 
@@ -274,5 +327,5 @@ def test_a_council_lists_only_what_its_sources_leave_unstated(app, derby):
     html = signed_in(app, OWNER).get("/studio").get_data(as_text=True)
     section = html[html.index('id="to-confirm-derby-city"') :]
     section = section[: section.index("</table>")]
-    assert "consent.follow_up_days" in section
-    assert "diagram.acknowledge.dueOn" not in section
+    assert 'data-to-confirm="consent.follow_up_days"' in section
+    assert 'data-to-confirm="diagram.acknowledge.dueOn"' not in section

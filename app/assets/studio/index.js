@@ -159,14 +159,16 @@ function start () {
           unsaved = false
           delete document.body.dataset.studioUnsaved
           config.version = body.number
+          if (body.created !== false && body.editUrl) {
+            // The page of the new draft: its number, its links, and the message the server set.
+            status(['Saved as version ' + body.number + '. Opening it…'], 'ok')
+            window.location.assign(body.editUrl)
+            return response
+          }
           const links = []
           if (body.testRunUrl) links.push(' ', link(body.testRunUrl, 'Test-run version ' + body.number, 'studio-test-run-link'))
           if (body.versionsUrl) links.push(' ', link(body.versionsUrl, 'See all versions', 'studio-versions-link'))
-          if (body.created === false) {
-            status(['Nothing new to save: the diagram is the same as version ' + body.number + '.', ...links], 'ok')
-          } else {
-            status(['Saved as version ' + body.number + ' (draft). It is not live until you activate it.', ...links], 'ok')
-          }
+          status(['Nothing new to save: the diagram is the same as version ' + body.number + '.', ...links], 'ok')
         } else if (response.status === 422 && body.problems) {
           problems.show(body.problems)
           status(['Not saved: ' + (body.problems.length === 1 ? 'there is a problem' : 'there are ' + body.problems.length + ' problems') + ' with the diagram.'], 'error')
