@@ -150,9 +150,7 @@ def values_to_confirm(council_id: str, live: ProcessVersion | None) -> list[dict
 def _live_spec(live: ProcessVersion | None, element: str):
     if live is None:
         return None
-    spec = next(
-        (s for s in parsed(live).spec.task_specs.values() if getattr(s, "bpmn_id", None) == element), None
-    )
+    spec = next((s for s in parsed(live).element_specs() if getattr(s, "bpmn_id", None) == element), None)
     return instance_spec(spec) if spec is not None else None  # a multi-instance task's properties
 
 

@@ -503,7 +503,7 @@ def _element_names(version: ProcessVersion) -> dict[str, str]:
     """Element id -> the step's name, for the page (never the id)."""
     return {
         spec.bpmn_id: spec.bpmn_name or spec.bpmn_id
-        for spec in parsed(version).spec.task_specs.values()
+        for spec in parsed(version).element_specs()
         if getattr(spec, "bpmn_id", None)
     }
 
