@@ -2,14 +2,15 @@ from flask import g
 
 from app.api import api_bp
 from app.api.cases import case_response
-from app.api.inputs import json_body, load_query
-from app.schemas.tasks import InboxQuerySchema, TaskDetailSchema, TaskPageSchema, TaskSchema
+from app.api.inputs import json_body, load_body, load_query
+from app.schemas.tasks import AssignSchema, InboxQuerySchema, TaskDetailSchema, TaskPageSchema, TaskSchema
 from app.services import tasks
 
 inbox_query_schema = InboxQuerySchema()
 task_page_schema = TaskPageSchema()
 task_schema = TaskSchema()
 task_detail_schema = TaskDetailSchema()
+assign_schema = AssignSchema()
 
 
 @api_bp.get("/tasks")
@@ -118,3 +119,30 @@ def complete_task(task_id: int):
     task = tasks.visible_task(g.user, task_id)  # 404 before reading the body
     case = tasks.complete_task(g.user, task, json_body())
     return case_response(case)
+
+
+@api_bp.post("/tasks/<int:task_id>/assign")
+def assign_task(task_id: int):
+    """A manager gives an open task to a member of its role at the task's council, or reassigns it.
+    ---
+    post:
+      tags: [tasks]
+      parameters:
+        - {in: path, name: task_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: AssignSchema}
+      responses:
+        200: {description: "The task, now the given user's; the case history records the assignment", content: {application/json: {schema: TaskSchema}}}
+        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
+        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
+        403: {description: The caller is not a manager of the task's council, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such task among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: The task is no longer open, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: "A malformed body, or a user who does not work the task's role at its council (on user)", content: {application/json: {schema: ErrorSchema}}}
+    """
+    task = tasks.visible_task(g.user, task_id)  # 404 before reading the body
+    tasks.check_may_assign(g.user, task)
+    body = load_body(assign_schema)
+    return task_schema.dump(tasks.assign_task(g.user, task.id, body["user"]))

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from app import clock
-from app.schemas.common import PageQuerySchema, PageSchema
+from app.schemas.common import BaseSchema, PageQuerySchema, PageSchema
 
 
 class InboxQuerySchema(PageQuerySchema):
@@ -65,3 +65,13 @@ def _form_json_schema(form_key: str) -> dict:
 
 class TaskPageSchema(PageSchema):
     items = fields.List(fields.Nested(TaskSchema))
+
+
+class AssignSchema(BaseSchema):
+    """``POST /api/v1/tasks/{id}/assign``: who gets the task (API.md, second round)."""
+
+    user = fields.Email(
+        required=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "the e-mail address of a member of the task's role at its council"},
+    )

@@ -19,6 +19,7 @@ from app.domain.threshold import (
 from app.engine.runtime import CaseRun, TaskNotReady, WorkflowError
 from app.extensions import db
 from app.models import CaseTask, Role, TaskStatus, User
+from app.models.user import normalise_email
 from app.services import case_runs
 from app.services.cases import CaseBroken, CaseConflict, saving_case
 from app.store import cases as case_store
@@ -167,6 +168,64 @@ def _change_assignee(user: User, task_id: int, change) -> CaseTask:
     return task
 
 
+# Who may give a council's tasks to its people: "a manager gives an open task to a member of the
+# lane's role at that council" (API.md, POST /api/v1/tasks/{id}/assign).
+ASSIGN_ROLES = {Role.COMMUNITY_SAFETY_MANAGER}
+
+
+def may_assign(user: User, task: CaseTask) -> bool:
+    return bool(user.roles_in(task.council_id) & ASSIGN_ROLES)
+
+
+def check_may_assign(user: User, task: CaseTask) -> None:
+    if not may_assign(user, task):
+        raise TaskForbidden("Only a community safety manager of the task's council assigns tasks.")
+
+
+def people_for_task(task: CaseTask) -> list[User]:
+    """Whoever may work the task at its council: the holders of its role (and the roles that work
+    it, as managers work officers' tasks); for a partner's task, only the agency it is for."""
+    holders = {str(held) for held, worked in ROLES_WORKED_BY.items() if task.role in worked}
+    holders.add(task.role)
+    agency = task.agency if task.role == Role.PARTNER_AGENCY else None
+    return task_store.members_of_roles(task.council_id, holders, agency)
+
+
+def assign_task(manager: User, task_id: int, email: str) -> CaseTask:
+    """A manager gives an open task to someone who works its role at its council (or takes it
+    from whoever holds it, to give it to someone else); the case history records who gave it to
+    whom. Not visible: TaskNotFound; not a manager: TaskForbidden; not someone who works the task:
+    FormError on ``user``; no longer open: CaseConflict."""
+    task = visible_task(manager, task_id)
+    check_may_assign(manager, task)
+    wanted = normalise_email(email)
+    assignee = next((person for person in people_for_task(task) if person.email == wanted), None)
+    if assignee is None:
+        # The same words whether the address is unknown or someone else's: no user is revealed.
+        raise FormError(
+            "assign",
+            {
+                "user": [
+                    f"No one with this e-mail address works the {task.role.replace('_', ' ')} tasks "
+                    "of this council."
+                ]
+            },  # fmt: skip
+        )
+    previous = task.assignee.email if task.assignee else None
+    if previous == assignee.email and task.status == TaskStatus.OPEN:
+        return task
+    if not task_store.assign(task.id, assignee.id):
+        db.session.rollback()
+        raise CaseConflict(_why_not_open(task, manager))
+    was = f"from {previous}" if previous else "unclaimed until now"
+    case_runs.add_history(
+        task.case, manager.email, "task_assigned", f"‘{task.name}’ given to {assignee.email} ({was})"
+    )
+    db.session.commit()
+    db.session.refresh(task)
+    return task
+
+
 def _why_not_open(task: CaseTask, user: User) -> str:
     db.session.refresh(task)
     if task.status != TaskStatus.OPEN:
@@ -213,6 +272,8 @@ def complete_task(user: User, task: CaseTask, body: Any):
             user.id,
             data,
         )
+        # Completing an unclaimed task claims it (issue 12); the history says so.
+        claimed_now = task.assignee_id is None
         task.assignee_id = task.assignee_id or user.id
         try:
             case_runs.run_case(case, user.email, complete)
@@ -225,6 +286,8 @@ def complete_task(user: User, task: CaseTask, body: Any):
         )
         if agencies:
             case_runs.add_agencies(case, agencies)
+        if claimed_now:
+            case_runs.add_history(case, user.email, "task_claimed", f"‘{task.name}’, by completing it", now)
         case_runs.add_history(case, user.email, "task_completed", task.name, now)
     return case
 
@@ -382,6 +445,7 @@ __all__ = [
     "FormError",
     "TaskForbidden",
     "TaskNotFound",
+    "assign_task",
     "claim_task",
     "complete_task",
     "inbox",

@@ -9,7 +9,7 @@ from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Case, CaseTask, TaskStatus
+from app.models import Case, CaseTask, Membership, TaskStatus, User
 
 
 def get_task_in(task_id: int, council_ids: Iterable[str]) -> CaseTask | None:
@@ -90,3 +90,29 @@ def unclaim(task_id: int, user_id: int, *, force: bool) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def assign(task_id: int, user_id: int) -> bool:
+    """Give an open task to a user, whoever held it; one UPDATE, so a task completed or cancelled
+    meanwhile is not assigned."""
+    result = db.session.execute(
+        update(CaseTask)
+        .where(CaseTask.id == task_id, CaseTask.status == TaskStatus.OPEN)
+        .values(assignee_id=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def members_of_roles(council_id: str, roles: Iterable[str], agency: str | None = None) -> list[User]:
+    """The users holding any of ``roles`` at a council (of ``agency`` only, when given), by name."""
+    query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.council_id == council_id, Membership.role.in_(sorted(roles)))
+        .distinct()
+        .order_by(User.name, User.email)
+    )
+    if agency is not None:
+        query = query.where(User.agency == agency)
+    return list(db.session.scalars(query))
