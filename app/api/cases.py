@@ -64,6 +64,7 @@ def list_cases():
         - {in: query, name: status, schema: {type: string, enum: [open, closed]}}
         - {in: query, name: stage, schema: {type: string}}
         - {in: query, name: overdue, schema: {type: boolean}}
+        - {in: query, name: q, schema: {type: string, maxLength: 200}, description: "reference, name, e-mail or postcode; each word begins one of them"}
         - {in: query, name: page, schema: {type: integer, minimum: 1}}
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
       responses:
@@ -81,6 +82,7 @@ def list_cases():
         status=query.get("status"),
         stage=query.get("stage"),
         overdue=query["overdue"],
+        q=query.get("q"),
         page=query["page"],
         per_page=query["per_page"],
     )

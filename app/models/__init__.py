@@ -6,6 +6,7 @@ from app.models.case import (
     Appeal,
     Case,
     CaseAgency,
+    CaseSearchTerm,
     CaseStatus,
     CaseTask,
     Deadline,
@@ -23,7 +24,7 @@ from app.models.user import Membership, PartnerAgency, Role, User, WebSession
 
 __all__ = [
     "ApplicationDraft", "ApplySource",
-    "Appeal", "Case", "CaseAgency", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
+    "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
     "Document", "EmailStatus", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",
     "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "Throttle", "User",

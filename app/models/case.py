@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.search import TERM_LENGTH
 from app.extensions import db
 from app.models.types import UTCDateTime
 
@@ -99,6 +100,21 @@ class CaseTask(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="tasks")
     assignee = relationship("User", foreign_keys=[assignee_id])
+
+
+class CaseSearchTerm(db.Model):
+    """A word staff find the case by (app/domain/search.py), lower-case. The (council, term) index
+    serves prefix searches as ranges; byte order on PostgreSQL makes a prefix one range there as
+    on SQLite, whatever the database's locale."""
+
+    __tablename__ = "case_search_term"
+    __table_args__ = (Index("ix_case_search_term_council_term", "council_id", "term"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
+    term: Mapped[str] = mapped_column(
+        String(TERM_LENGTH).with_variant(String(TERM_LENGTH, collation="C"), "postgresql"), primary_key=True
+    )
+    council_id: Mapped[str] = mapped_column(ForeignKey("council.id"))
 
 
 class Deadline(db.Model):

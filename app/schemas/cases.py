@@ -150,6 +150,13 @@ class CaseQuerySchema(PageQuerySchema):
         validate=validate.OneOf(["acknowledgement", "threshold", "review", "outcome", "appeal", "closed"])
     )
     overdue = fields.Boolean(load_default=False, truthy={"true", "1"}, falsy={"false", "0"})
+    q = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "words that begin the reference, a victim's or the applicant's name or "
+            "e-mail address, or a postcode; every word must match"
+        },
+    )
 
 
 class CaseSummarySchema(Schema):

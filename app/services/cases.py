@@ -119,6 +119,7 @@ def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
     )
     db.session.add(case)
     db.session.flush()
+    case_store.index_case_for_search(case)
     add_history(case, actor, "case_opened", f"Application received by {stored['channel']}")
     run = new_run(case)
     try:
@@ -149,13 +150,16 @@ def visible_case(user: User, case_id: int) -> Case:
 
 
 def list_cases(user: User, *, council: str | None, status: str | None, stage: str | None, overdue: bool,
-               page: int, per_page: int) -> tuple[list[Case], int]:  # fmt: skip
+               page: int, per_page: int, q: str | None = None,
+               with_deadlines: bool = False) -> tuple[list[Case], int]:  # fmt: skip
+    """A page of the cases the user may see, newest first, and their total. ``q`` searches the
+    reference, the victims' and applicant's names and e-mail addresses, and postcodes."""
     overdue_on = clock.today() if overdue else None
-    staff = [
-        c for c in user.council_ids if user.roles_in(c) & CASE_ROLES and (council is None or c == council)
-    ]
+    staff = staff_councils(user, council)
     if staff:
-        query = case_store.cases_query(staff, status=status, stage=stage, overdue_on=overdue_on)
+        query = case_store.cases_query(
+            staff, status=status, stage=stage, overdue_on=overdue_on, q=q, with_deadlines=with_deadlines
+        )
     else:
         partner = [
             c for c in user.council_ids if Role.PARTNER_AGENCY in user.roles_in(c) and council in (None, c)
@@ -163,9 +167,14 @@ def list_cases(user: User, *, council: str | None, status: str | None, stage: st
         if not partner or not user.agency:
             return [], 0
         query = case_store.cases_query(
-            partner, status=status, stage=stage, overdue_on=overdue_on, agency=user.agency
+            partner, status=status, stage=stage, overdue_on=overdue_on, agency=user.agency, q=q
         )
     return case_store.page_of(query, page, per_page)
+
+
+def staff_councils(user: User, council: str | None = None) -> list[str]:
+    """The councils (or the one asked for) whose every case the user may see as staff."""
+    return [c for c in user.council_ids if user.roles_in(c) & CASE_ROLES and council in (None, c)]
 
 
 def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Case:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload, undefer
 
+from app.domain.search import case_terms, search_words
 from app.extensions import db
-from app.models import Case, CaseAgency, CaseTask, Deadline, ReferenceCounter, TaskStatus
+from app.models import Case, CaseAgency, CaseSearchTerm, CaseTask, Deadline, ReferenceCounter, TaskStatus
 
 # Everything a case shows or a run rewrites, fetched in one query per collection up front.
 WHOLE_CASE = (
@@ -50,8 +51,17 @@ def cases_query(
     stage: str | None = None,
     overdue_on: date | None = None,
     agency: str | None = None,
+    q: str | None = None,
+    with_deadlines: bool = False,
 ) -> Select:
-    query = select(Case).where(Case.council_id.in_(list(council_ids)))
+    """Cases of the councils, newest first; ``q`` keeps those whose reference, people's names,
+    e-mail addresses or postcodes begin with each of its words (app/domain/search.py)."""
+    council_ids = list(council_ids)
+    query = select(Case).where(Case.council_id.in_(council_ids))
+    for word in search_words(q or ""):
+        query = query.where(Case.id.in_(_cases_with_term(council_ids, word)))
+    if with_deadlines:
+        query = query.options(selectinload(Case.deadlines))
     if agency is not None:
         query = query.join(CaseAgency, CaseAgency.case_id == Case.id).where(CaseAgency.agency == agency)
     if status:
@@ -62,6 +72,29 @@ def cases_query(
         overdue = select(Deadline.case_id).where(Deadline.done_on.is_(None), Deadline.due_on < overdue_on)
         query = query.where(Case.status == "open", Case.id.in_(overdue))
     return query.order_by(Case.received_on.desc(), Case.id.desc())
+
+
+# Above every character, so [word, word + _LAST) holds exactly the terms beginning with word.
+_LAST = "\U0010ffff"
+
+
+def _cases_with_term(council_ids: list[str], prefix: str) -> Select:
+    """A range on the (council, term) index: the same plan on PostgreSQL and SQLite, unlike LIKE,
+    which uses an index there only under particular collations."""
+    return select(CaseSearchTerm.case_id).where(
+        CaseSearchTerm.council_id.in_(council_ids),
+        CaseSearchTerm.term >= prefix,
+        CaseSearchTerm.term < prefix + _LAST,
+    )
+
+
+def index_case_for_search(case: Case) -> None:
+    """(Re)write the terms a case is found by; call it whenever its application changes."""
+    db.session.execute(delete(CaseSearchTerm).where(CaseSearchTerm.case_id == case.id))
+    db.session.add_all(
+        CaseSearchTerm(case_id=case.id, council_id=case.council_id, term=term)
+        for term in sorted(case_terms(case.reference, case.application or {}))
+    )
 
 
 def page_of(query: Select, page: int, per_page: int) -> tuple[list, int]:
