@@ -61,7 +61,13 @@ def _ctflow(env: dict[str, str], *args: str) -> None:
     assert result.returncode == 0, f"ctflow {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
 
 
-def _wait_healthy(url: str, server: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+# Generous: on a shared, loaded machine `ctflow serve` has taken more than 30 s to answer.
+SERVER_START_SECONDS = 120
+
+
+def _wait_healthy(
+    url: str, server: subprocess.Popen, log: Path, seconds: float = SERVER_START_SECONDS
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
