@@ -6,6 +6,7 @@ lists are defined here.
 """
 
 from app.domain.eligibility import CONSENT_EVIDENCE, INELIGIBILITY_REASONS
+from app.domain.labels import AGENCY_LABELS, CONSENT_EVIDENCE_LABELS
 from app.domain.threshold import AGENCIES, ROUTES
 
 __all__ = [
@@ -24,12 +25,6 @@ __all__ = [
 
 ACKNOWLEDGEMENT_METHODS = {"email": "Email", "post": "Post", "phone": "Phone"}
 
-CONSENT_EVIDENCE_LABELS = {
-    "written_consent": "Written consent from the victim",
-    "power_of_attorney": "Power of attorney",
-    "other": "Other authority",
-}
-
 ROUTE_LABELS = {
     "qualifying_complaints": "Enough qualifying complaints",
     "hate_incident": "A qualifying complaint about a hate incident",
@@ -37,22 +32,9 @@ ROUTE_LABELS = {
     "discretionary": "Activated by a senior officer for a vulnerable victim",
 }
 
-_AGENCY_LABELS = {
-    "police": "Police",
-    "housing_provider": "Housing provider",
-    "icb": "Integrated care board (ICB)",
-    "council": "Council",
-    "youth_offending": "Youth offending team",
-    "victim_support": "Victim support service",
-    "mental_health": "Mental health service",
-    "probation": "Probation service",
-    "fire_and_rescue": "Fire and rescue service",
-    "health": "Other health service",
-    "education": "Education",
-    "social_care": "Social care",
-    "independent": "Independent (no agency)",
-    "other": "Other",
-}
+# The product's one vocabulary of agencies ("The NHS (integrated care board)"), as every page
+# names them (issue 12).
+_AGENCY_LABELS = AGENCY_LABELS
 
 # The agencies asked for information: those a complaint can be reported to (threshold.AGENCIES,
 # the youth offending team among them); "other" last, as GOV.UK lists put it.

@@ -29,6 +29,8 @@ class Field:
     children: list[Field] = field(default_factory=list)
     rows: list[Field] = field(default_factory=list)  # add_another: one fieldset per row
     path: str = ""
+    # radios: the questions revealed under a choice (GOV.UK conditional reveal), by its value
+    reveals: dict[str, list[Field]] = field(default_factory=dict)
 
 
 def field_id(path: str) -> str:
@@ -181,7 +183,24 @@ def _to_page_path(path: str, row_paths: dict[str, list[int]]) -> str:
 
 
 def build_fields(schema: dict[str, Any], form: MultiDict, errors: dict[str, str]) -> list[Field]:
-    return _object_fields(schema, form, errors, "")
+    """The questions, each that applies only after another's answer (``x-show-when``) moved under
+    that answer, so it appears only once the answer is chosen ("Why is the application not
+    eligible?" after "No"). GOV.UK Frontend's radios script reveals it; without the script every
+    question shows, and ``read_body`` still leaves out those that do not apply."""
+    fields = _object_fields(schema, form, errors, "")
+    by_path = {f.path: f for f in fields}
+    properties = schema.get("properties", {})
+    shown = []
+    for question in fields:
+        conditions = properties.get(question.path, {}).get("x-show-when") or {}
+        parent = by_path.get(next(iter(conditions), ""))
+        if len(conditions) == 1 and parent is not None and parent.macro == "radios":
+            (value,) = conditions.values()
+            key = "true" if value is True else "false" if value is False else str(value)
+            parent.reveals.setdefault(key, []).append(question)
+        else:
+            shown.append(question)
+    return shown
 
 
 def error_list(schema: dict[str, Any], errors: dict[str, str], form: MultiDict) -> list[dict[str, str]]:
@@ -243,10 +262,10 @@ def _legend(prop: dict[str, Any], nested: bool) -> dict[str, Any]:
     }
 
 
-def _choices(prop: dict[str, Any]) -> list[tuple[str, str]]:
+def _choices(prop: dict[str, Any], labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
     if prop.get("type") == "boolean":
         return [("true", "Yes"), ("false", "No")]
-    labels = prop.get("x-labels") or {}
+    labels = labels or prop.get("x-labels") or {}
     # A field that may be left out lists null among its values (screen_eligibility's reason): not a choice.
     return [
         (value, labels.get(value, value.replace("_", " ").capitalize()))
@@ -279,7 +298,9 @@ def _field(prop: dict[str, Any], form: MultiDict, errors: dict[str, str], path: 
         params["idPrefix"] = field_id(path)
         params["fieldset"] = _legend(prop, nested)
         params["items"] = [
-            {"value": value, "text": text, "checked": value in chosen} for value, text in _choices(source)
+            # A list's labels are the list's own (``choice`` inside ``fields.List`` puts them there).
+            {"value": value, "text": text, "checked": value in chosen}
+            for value, text in _choices(source, prop.get("x-labels"))
         ]
         if widget == "radios" and prop.get("type") == "boolean":
             params["classes"] = "govuk-radios--inline"

@@ -16,8 +16,11 @@ from werkzeug.datastructures import MultiDict
 from app import clock
 from app.domain.calendar import format_date
 from app.domain.deadlines import status_for_people
+from app.domain.labels import agency_label
 from app.domain.threshold import METHOD_PHRASES, refusal_barred
-from app.models import CaseTask, Role, TaskStatus
+from app.models import CaseTask, TaskStatus
+from app.presenters.case_file import STAFF, audience_of
+from app.presenters.case_summary import case_summary
 from app.services import tasks as task_service
 from app.services.cases import CaseConflict
 from app.services.task_context import RECORDS_CHECK_FORM, task_context
@@ -25,13 +28,8 @@ from app.web import web_bp
 from app.web.due_dates import DEADLINE_TAGS
 from app.web.task_form import build_fields, error_list, page_errors, read_body
 from forms import FormError, form_json_schema
-from forms.choices import REQUEST_AGENCY_LABELS, ROUTE_LABELS
+from forms.choices import ROUTE_LABELS
 
-APPLICANT_TYPE_LABELS = {
-    "victim": "The victim",
-    "third_party": "Someone for the victim",
-    "agency": "An agency",
-}
 EXCLUSION_LABELS = {
     "outside_window": "Outside the period the threshold looks at",
     "no_qualifying_report": "No report of it counts",
@@ -73,6 +71,7 @@ def task_page(task_id: int):
             return redirect(url_for("web.inbox"))
     fields = build_fields(schema, form, errors)
     records_check = records_check_view(context, fields) if task.form_key == RECORDS_CHECK_FORM else None
+    staff = audience_of(g.user, task.case) == STAFF
     return render_template(
         "web/task.html",
         task=task,
@@ -81,8 +80,11 @@ def task_page(task_id: int):
         fields=fields,
         errors=error_list(schema, errors, form),
         conflict=conflict,
-        facts=key_facts(task),
-        deadlines=deadline_rows(task),
+        summary=case_summary(task, g.user, staff=staff),
+        claim=claim_control(task),
+        assign=assign_control(task),
+        return_to=request.path,
+        deadlines=deadline_rows(task) if staff else [],
         threshold=threshold_view(task) if task.form_key == "threshold_decision" else None,
         records_check=records_check,
         checks=checks_view(context) if task.form_key == "threshold_decision" else None,
@@ -148,7 +150,7 @@ def checks_view(context: dict[str, Any] | None) -> list[dict[str, Any]]:
             )
         result.append(
             {
-                "agency": REQUEST_AGENCY_LABELS.get(check["agency"], check["agency"]),
+                "agency": agency_label(check["agency"]),
                 "checked_on": _date_text(check.get("checked_on")),
                 "notes": check.get("notes", ""),
                 "reports": answers,
@@ -157,19 +159,42 @@ def checks_view(context: dict[str, Any] | None) -> list[dict[str, Any]]:
     return result
 
 
-def key_facts(task: CaseTask) -> list[dict[str, Any]]:
-    case = task.case
-    rows = [
-        ("Case", case.reference),
-        ("Received", format_date(case.received_on)),
-        ("Stage", case.stage.capitalize()),
-    ]
-    if task.role != Role.PARTNER_AGENCY:
-        kind = (case.application or {}).get("applicant_type", "")
-        rows.append(("Applicant", APPLICANT_TYPE_LABELS.get(kind, kind)))
-    if task.due_on:
-        rows.append(("This task is due", format_date(task.due_on)))
-    return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
+def claim_control(task: CaseTask) -> str | None:
+    """The claim button the user may press on an open task: "claim", "unclaim" or None."""
+    if task.status != TaskStatus.OPEN or task.role not in task_service.worked_roles(g.user, task.council_id):
+        return None
+    if task.assignee_id is None:
+        return "claim"
+    return "unclaim" if task.assignee_id == g.user.id else None
+
+
+def assign_control(task: CaseTask) -> dict[str, Any] | None:
+    """A manager's choice of who gets an open task: everyone who works its role at its council."""
+    if task.status != TaskStatus.OPEN or not task_service.may_assign(g.user, task):
+        return None
+    people = [p for p in task_service.people_for_task(task) if p.id != task.assignee_id]
+    if not people:
+        return None
+    return {
+        "action": "Reassign" if task.assignee_id else "Assign",
+        "items": [{"value": "", "text": "Choose someone"}]
+        + [{"value": p.email, "text": f"{p.name} ({p.email})"} for p in people],
+    }
+
+
+@web_bp.post("/tasks/<int:task_id>/assign")
+def assign_task(task_id: int):
+    """A manager gives the task to someone (the same service as POST /api/v1/tasks/{id}/assign)."""
+    email = request.form.get("user", "")
+    try:
+        task = task_service.assign_task(g.user, task_id, email)
+    except FormError:
+        flash("Choose who should get the task.", "conflict")
+    except CaseConflict as exc:
+        flash(str(exc), "conflict")
+    else:
+        flash(f"‘{task.name}’ on case {task.case.reference} is now {task.assignee.name}’s.", "success")
+    return redirect(url_for("web.task_page", task_id=task_id))
 
 
 def deadline_rows(task: CaseTask) -> list[dict[str, Any]]:

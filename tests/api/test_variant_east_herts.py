@@ -225,8 +225,8 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {
         "panel": [
-            "The panel must include at least 3 of: Council, Police, Housing provider, Integrated care board "
-            "(ICB) (2 given: Council, Police)."
+            "The panel must include at least 3 of: The council, The police, A housing provider (landlord), "
+            "The NHS (integrated care board) (2 given: The council, The police)."
         ]
     }
 

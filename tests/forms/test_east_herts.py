@@ -89,8 +89,8 @@ def test_the_panel_includes_three_of_the_relevant_bodies(agencies):
 @pytest.mark.parametrize(
     ("agencies", "given"),
     [
-        (["council", "police", "victim_support"], "2 given: Council, Police"),
-        (["police", "independent", "mental_health", "fire_and_rescue"], "1 given: Police"),
+        (["council", "police", "victim_support"], "2 given: The council, The police"),
+        (["police", "independent", "mental_health", "fire_and_rescue"], "1 given: The police"),
         (["victim_support", "mental_health", "probation"], "0 given: none"),
     ],
     ids=["two and an advocate", "police and others", "none of them"],
@@ -99,8 +99,8 @@ def test_a_panel_of_fewer_than_three_relevant_bodies_is_refused(agencies, given)
     panel = [member(agency) for agency in agencies]
     assert errors(REVIEW, review(panel=panel)) == {
         "panel": [
-            "The panel must include at least 3 of: Council, Police, Housing provider, Integrated care board "
-            f"(ICB) ({given})."
+            "The panel must include at least 3 of: The council, The police, A housing provider (landlord), "
+            f"The NHS (integrated care board) ({given})."
         ]
     }
 

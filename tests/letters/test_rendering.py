@@ -163,13 +163,13 @@ def test_no_other_persons_data_in_letters_reporting_decisions(kind):
 def test_outcome_letter_lists_actions_and_agencies_only():
     (snapshot,) = render("outcome")
     text = html_text(render_html(snapshot))
-    assert "Install a door camera for the victim" in text and "Housing provider" in text
+    assert "Install a door camera for the victim" in text and "A housing provider (landlord)" in text
     assert "Joint visit by police and housing to [name withheld]" in text
     assert "1 March 2027" not in text and "15 February 2027" not in text  # no due dates
     assert "appeal" in text and "19 February 2027" in text  # the diagram's appeal window
     assert snapshot["letter"]["actions"] == [
-        {"action": "Joint visit by police and housing to [name withheld]", "agency": "Police"},
-        {"action": "Install a door camera for the victim", "agency": "Housing provider"},
+        {"action": "Joint visit by police and housing to [name withheld]", "agency": "The police"},
+        {"action": "Install a door camera for the victim", "agency": "A housing provider (landlord)"},
     ]
     assert PERPETRATOR not in json.dumps(snapshot)  # not even stored with the letter
 

@@ -42,12 +42,12 @@ def _to_review(derby, case):
 def test_the_acknowledge_page_has_a_date_input_radios_and_the_key_facts(app, derby, case):
     task = derby.open_task(case, "acknowledge")
     html = _page(signed_in(app, OFFICER), task["id"])
-    assert "Acknowledge the application" in html
+    assert f'<h1 class="govuk-heading-l">{task["name"]}</h1>' in html  # the name the inbox uses
     assert 'name="sent_on-day"' in html and 'name="sent_on-month"' in html and 'name="sent_on-year"' in html
     assert 'class="govuk-radios' in html and 'name="method" type="radio" value="email"' in html
     assert "govuk-character-count" in html  # notes: a textarea with its maxlength
     assert case["reference"] in html and "14 December 2026" in html
-    assert "The victim" in html  # applicant type
+    assert "Alex Victim" in html  # the victim, in the case summary
     assert "govuk-tag--blue" in html  # a pending deadline
 
 
