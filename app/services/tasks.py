@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -79,6 +80,7 @@ def inbox(
     stage: str | None = None,
     claimed: bool | None = None,
     due_by: date | None = None,
+    assignee_id: int | None = None,
 ):
     """A page of the open tasks the user may see, overdue first, and their total.
 
@@ -99,6 +101,7 @@ def inbox(
         stage=stage,
         claimed=claimed,
         due_by=due_by,
+        assignee_id=assignee_id,
     )
     return case_store.page_of(query, page, per_page)
 
@@ -120,6 +123,48 @@ def due_this_week(user: User, council: str, page: int, per_page: int):
     return inbox(
         user, scope="all", council=council, overdue=False, page=page, per_page=per_page, due_by=sunday
     )
+
+
+@dataclass(frozen=True)
+class Workload:
+    person: User | None  # None: the council's unclaimed tasks
+    open: int
+    overdue: int
+
+
+def team_workload(manager: User, council: str) -> list[Workload]:
+    """Each member of a council's staff with their open and overdue tasks, the most overdue
+    first, then the unclaimed tasks; for the council's managers only."""
+    if council not in overview_councils(manager):
+        raise TaskForbidden("Only managers see the team's work.")
+    work = task_store.open_work_by_assignee(council, clock.today())
+    people = {p.id: p for p in task_store.members_of_roles(council, {str(r) for r in STAFF_ROLES})}
+    # Someone who holds tasks without a staff role (a partner, someone who left the role) too.
+    for person_id in work.keys() - people.keys() - {None}:
+        person = db.session.get(User, person_id)
+        if person is not None:
+            people[person_id] = person
+    rows = [Workload(p, *work.get(p.id, (0, 0))) for p in people.values()]
+    rows.sort(key=lambda w: (-w.overdue, -w.open, w.person.name if w.person else ""))
+    return [*rows, Workload(None, *work.get(None, (0, 0)))]
+
+
+def team_member(manager: User, council: str, person_id: int) -> User | None:
+    """Someone of the council, for its managers; None for anyone else."""
+    if council not in overview_councils(manager):
+        raise TaskForbidden("Only managers see the team's work.")
+    person = db.session.get(User, person_id)
+    return person if person is not None and council in person.council_ids else None
+
+
+def work_of(manager: User, council: str, person_id: int, page: int, per_page: int):
+    """A page of one person's open tasks at a council, overdue first; for its managers only."""
+    if council not in overview_councils(manager):
+        raise TaskForbidden("Only managers see the team's work.")
+    return inbox(
+        manager, scope="all", council=council, overdue=False, page=page, per_page=per_page,
+        assignee_id=person_id,
+    )  # fmt: skip
 
 
 def visible_task(user: User, task_id: int) -> CaseTask:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -29,6 +29,7 @@ def inbox_query(
     stage: str | None = None,
     claimed: bool | None = None,
     due_by: date | None = None,
+    assignee_id: int | None = None,
 ) -> Select:
     """Open tasks the user may see, overdue first then by due date.
 
@@ -51,6 +52,8 @@ def inbox_query(
         query = query.where(CaseTask.due_on <= due_by)
     if stage is not None:
         query = query.where(CaseTask.stage == stage)
+    if assignee_id is not None:
+        query = query.where(CaseTask.assignee_id == assignee_id)
     if claimed is True:
         query = query.where(CaseTask.assignee_id == user_id)
     elif claimed is False:
@@ -116,3 +119,15 @@ def members_of_roles(council_id: str, roles: Iterable[str], agency: str | None =
     if agency is not None:
         query = query.where(User.agency == agency)
     return list(db.session.scalars(query))
+
+
+def open_work_by_assignee(council_id: str, today: date) -> dict[int | None, tuple[int, int]]:
+    """Per assignee (None: unclaimed), a council's open tasks and how many are overdue; one
+    grouped query on the inbox index."""
+    overdue = func.sum(case((CaseTask.due_on < today, 1), else_=0))
+    rows = db.session.execute(
+        select(CaseTask.assignee_id, func.count(), overdue)
+        .where(CaseTask.council_id == council_id, CaseTask.status == TaskStatus.OPEN)
+        .group_by(CaseTask.assignee_id)
+    )
+    return {assignee: (count, int(late or 0)) for assignee, count, late in rows}

@@ -84,15 +84,20 @@ def layout_context() -> dict:
 
 def _navigation(user) -> list[dict]:
     from app.services import process_versions
+    from app.services.cases import staff_councils
     from app.services.tasks import overview_councils
 
     items = [{"href": url_for("web.inbox"), "text": "Inbox", "active": request.endpoint == "web.inbox"}]
+    if staff_councils(user):
+        items.append(
+            {"href": url_for("web.case_list"), "text": "Cases", "active": request.endpoint == "web.case_list"}
+        )
     if overview_councils(user):
         items.append(
             {
                 "href": url_for("web.overview"),
                 "text": "Council overview",
-                "active": request.endpoint == "web.overview",
+                "active": request.endpoint in ("web.overview", "web.person_work"),
             }
         )
     if process_versions.owned_councils(user):
@@ -119,6 +124,7 @@ def safe_next(target: str | None) -> str:
 
 # Views register themselves on web_bp; imported last because they import web_bp.
 from app.web import auth as _auth  # noqa: E402,F401
+from app.web import case_list as _case_list  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
 from app.web import overview as _overview  # noqa: E402,F401

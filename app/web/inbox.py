@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 
 from app import clock
+from app.domain.labels import stage_label
 from app.engine.specs import STAGES
 from app.public import home
 from app.services import councils as council_service
@@ -16,6 +16,7 @@ from app.services import tasks as task_service
 from app.services.cases import CaseConflict
 from app.web import safe_next, web_bp
 from app.web.due_dates import DueDate, describe_due_date
+from app.web.pagination import page_number, pagination
 
 PER_PAGE = 25
 
@@ -51,7 +52,7 @@ def _filters() -> dict[str, Any]:
 
 
 def _task_list(filters: dict[str, Any], claimed: bool, page_arg: str) -> TaskList:
-    page = max(1, request.args.get(page_arg, 1, type=int) or 1)
+    page = page_number(page_arg)
     items, total = task_service.inbox(
         g.user,
         scope="mine",
@@ -63,7 +64,7 @@ def _task_list(filters: dict[str, Any], claimed: bool, page_arg: str) -> TaskLis
         per_page=PER_PAGE,
     )
     rows = task_rows(items, action="unclaim" if claimed else "claim")
-    return TaskList(rows, total, _pagination(page, total, page_arg))
+    return TaskList(rows, total, pagination("web.inbox", page, total, PER_PAGE, page_arg))
 
 
 def task_rows(items, action: str | None) -> list[TaskRow]:
@@ -78,7 +79,7 @@ def task_rows(items, action: str | None) -> list[TaskRow]:
                 case_reference=task.case.reference,
                 case_href=url_for("web.case_page", case_id=task.case_id),
                 name=task.name,
-                stage=task.stage.capitalize(),
+                stage=stage_label(task.stage),
                 council=policy.name,
                 due=describe_due_date(task.due_on, today, policy.calendar),
                 assignee=task.assignee.email if task.assignee else "Unclaimed",
@@ -86,24 +87,6 @@ def task_rows(items, action: str | None) -> list[TaskRow]:
             )
         )
     return rows
-
-
-def _pagination(page: int, total: int, page_arg: str) -> dict[str, Any] | None:
-    pages = ceil(total / PER_PAGE)
-    if pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        return url_for("web.inbox", **{**request.args.to_dict(), page_arg: number})
-
-    params: dict[str, Any] = {
-        "items": [{"number": n, "href": href(n), "current": n == page} for n in range(1, pages + 1)]
-    }
-    if page > 1:
-        params["previous"] = {"href": href(page - 1)}
-    if page < pages:
-        params["next"] = {"href": href(page + 1)}
-    return params
 
 
 def _filter_options(filters: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +97,7 @@ def _filter_options(filters: dict[str, Any]) -> dict[str, Any]:
         if len(councils) > 1
         else [],
         "stages": [{"value": "", "text": "Any stage"}]
-        + [{"value": s, "text": s.capitalize(), "selected": s == filters["stage"]} for s in STAGES],
+        + [{"value": s, "text": stage_label(s), "selected": s == filters["stage"]} for s in STAGES],
     }
 
 

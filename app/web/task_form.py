@@ -198,6 +198,8 @@ def build_fields(schema: dict[str, Any], form: MultiDict, errors: dict[str, str]
             (value,) = conditions.values()
             key = "true" if value is True else "false" if value is False else str(value)
             parent.reveals.setdefault(key, []).append(question)
+            # GOV.UK: conditional reveals cannot go under inline radios; they are stacked.
+            parent.params.pop("classes", None)
         else:
             shown.append(question)
     return shown

@@ -168,11 +168,25 @@ def check_accessibility(page) -> None:
     result = page.evaluate(
         "(tags) => window.axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in result["violations"]
-    ]
+    violations = []
+    for v in result["violations"]:
+        nodes = [n for n in v["nodes"] if not _govuk_conditional_reveal(v["id"], n)]
+        if nodes:
+            violations.append(f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in nodes][:5]}")
     assert not violations, f"axe-core on {page.url}:\n" + "\n".join(violations)
+
+
+def _govuk_conditional_reveal(rule: str, node: dict) -> bool:
+    """GOV.UK Frontend's radios and checkboxes script sets aria-expanded on an input that reveals a
+    conditional question; ARIA 1.2 does not list it for radios, and the Design System keeps it on
+    purpose because screen readers announce it (a known issue: alphagov/govuk-frontend#979). Only
+    that attribute on such an input is let through; any other problem still fails."""
+    return (
+        rule == "aria-allowed-attr"
+        and 'aria-controls="conditional-' in node.get("html", "")
+        and "aria-expanded" in node.get("failureSummary", "")
+        and node.get("failureSummary", "").count("aria-") == 1
+    )
 
 
 def screenshot(page, name: str) -> None:

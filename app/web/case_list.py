@@ -1,0 +1,117 @@
+"""The staff case list: search by reference, name, e-mail or postcode, filter by stage, status
+and overdue, a page at a time (issue 12, "Managers: a case list with search")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import abort, g, render_template, request, session, url_for
+
+from app import clock
+from app.domain.calendar import format_date
+from app.domain.labels import in_words, stage_label
+from app.models import Case, CaseStatus
+from app.services import cases as case_service
+from app.services import councils as council_service
+from app.web import web_bp
+from app.web.pagination import page_number, pagination
+
+PER_PAGE = 25
+STAGES = ("acknowledgement", "threshold", "review", "outcome", "appeal", "closed")
+MAX_QUERY = 200  # as GET /api/v1/cases?q= (CaseQuerySchema)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    reference: str
+    council: str
+    victims: str
+    received_on: date
+    stage: str
+    status: str
+    overdue: str  # "" or what is overdue: "Acknowledge the application (due 8 December 2026)"
+
+
+def _filters(councils: list[str]) -> dict[str, Any]:
+    council = request.args.get("council", session.get("council", ""))
+    stage = request.args.get("stage", "")
+    status = request.args.get("status", "")
+    return {
+        "q": " ".join(request.args.get("q", "").split())[:MAX_QUERY],
+        "council": council if council in councils else "",
+        "stage": stage if stage in STAGES else "",
+        "status": status if status in {s.value for s in CaseStatus} else "",
+        "overdue": request.args.get("overdue") == "yes",
+    }
+
+
+def case_rows(items: list[Case], today: date) -> list[CaseRow]:
+    rows = []
+    for case in items:
+        late = [d for d in case.deadlines if d.done_on is None and d.due_on < today]
+        first = min(late, key=lambda d: d.due_on) if late and case.status == CaseStatus.OPEN else None
+        victims = [v.get("name") or "" for v in (case.application or {}).get("victims") or []]
+        rows.append(
+            CaseRow(
+                id=case.id,
+                reference=case.reference,
+                council=council_service.policy_for(case.council_id).name,
+                victims=", ".join(v for v in victims if v) or "Not given",
+                received_on=case.received_on,
+                stage=stage_label(case.stage),
+                status=in_words(case.status),
+                overdue=f"{first.label} (due {format_date(first.due_on)})" if first else "",
+            )
+        )
+    return rows
+
+
+@web_bp.get("/cases")
+def case_list():
+    councils = case_service.staff_councils(g.user)
+    if not councils:
+        abort(403)  # partners reach their cases from their tasks
+    filters = _filters(councils)
+    page = page_number()
+    items, total = case_service.list_cases(
+        g.user,
+        council=filters["council"] or None,
+        status=filters["status"] or None,
+        stage=filters["stage"] or None,
+        overdue=filters["overdue"],
+        q=filters["q"] or None,
+        page=page,
+        per_page=PER_PAGE,
+        with_deadlines=True,
+    )
+    visible = council_service.councils_visible_to(g.user)
+    options = {
+        "councils": [{"value": "", "text": "All my councils"}]
+        + [
+            {"value": c.id, "text": c.name, "selected": c.id == filters["council"]}
+            for c in visible
+            if c.id in councils
+        ]
+        if len(councils) > 1
+        else [],
+        "stages": [{"value": "", "text": "Any stage"}]
+        + [{"value": s, "text": stage_label(s), "selected": s == filters["stage"]} for s in STAGES],
+        "statuses": [{"value": "", "text": "Open or closed"}]
+        + [
+            {"value": s.value, "text": in_words(s.value), "selected": s.value == filters["status"]}
+            for s in CaseStatus
+        ],
+    }
+    return render_template(
+        "web/case_list.html",
+        filters=filters,
+        options=options,
+        rows=case_rows(items, clock.today()),
+        total=total,
+        pagination=pagination("web.case_list", page, total, PER_PAGE),
+        searched=any(filters[k] for k in ("q", "stage", "status", "overdue")),
+        clear_href=url_for("web.case_list"),
+    )
