@@ -35,6 +35,7 @@ class ReportAnswerSchema(BaseSchema):
             "title": "Why is there no record?",
             "description": "Only when there is no record: for example, no call on that date "
             "from that address.",
+            "x-show-when": {"confirmed": False},  # the page asks it only after "No"
         },
     )
 

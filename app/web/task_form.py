@@ -91,7 +91,7 @@ def _read_object(schema: dict[str, Any], form: MultiDict, prefix: str, body: Bod
     required = set(schema.get("required", []))
     for name, prop in properties.items():
         path = f"{prefix}{name}"
-        if top and not _shown(prop, form):
+        if not _shown(prop, form, prefix):
             continue
         value = _read_value(prop, form, path, body, name in required)
         if value is not _MISSING:
@@ -102,10 +102,13 @@ def _read_object(schema: dict[str, Any], form: MultiDict, prefix: str, body: Bod
 _MISSING = object()
 
 
-def _shown(prop: dict[str, Any], form: MultiDict) -> bool:
-    """A question that applies only when another has an answer is left out otherwise."""
+def _shown(prop: dict[str, Any], form: MultiDict, prefix: str = "") -> bool:
+    """A question that applies only when another (of the same object) has an answer is left out
+    otherwise."""
     for other, value in (prop.get("x-show-when") or {}).items():
-        if form.get(other) != ("true" if value is True else "false" if value is False else value):
+        if form.get(f"{prefix}{other}") != (
+            "true" if value is True else "false" if value is False else value
+        ):
             return False
     return True
 
@@ -183,26 +186,7 @@ def _to_page_path(path: str, row_paths: dict[str, list[int]]) -> str:
 
 
 def build_fields(schema: dict[str, Any], form: MultiDict, errors: dict[str, str]) -> list[Field]:
-    """The questions, each that applies only after another's answer (``x-show-when``) moved under
-    that answer, so it appears only once the answer is chosen ("Why is the application not
-    eligible?" after "No"). GOV.UK Frontend's radios script reveals it; without the script every
-    question shows, and ``read_body`` still leaves out those that do not apply."""
-    fields = _object_fields(schema, form, errors, "")
-    by_path = {f.path: f for f in fields}
-    properties = schema.get("properties", {})
-    shown = []
-    for question in fields:
-        conditions = properties.get(question.path, {}).get("x-show-when") or {}
-        parent = by_path.get(next(iter(conditions), ""))
-        if len(conditions) == 1 and parent is not None and parent.macro == "radios":
-            (value,) = conditions.values()
-            key = "true" if value is True else "false" if value is False else str(value)
-            parent.reveals.setdefault(key, []).append(question)
-            # GOV.UK: conditional reveals cannot go under inline radios; they are stacked.
-            parent.params.pop("classes", None)
-        else:
-            shown.append(question)
-    return shown
+    return _object_fields(schema, form, errors, "")
 
 
 def error_list(schema: dict[str, Any], errors: dict[str, str], form: MultiDict) -> list[dict[str, str]]:
@@ -240,10 +224,33 @@ def _object_fields(
     schema: dict[str, Any], form: MultiDict, errors: dict[str, str], prefix: str
 ) -> list[Field]:
     required = set(schema.get("required", []))
-    return [
-        _field(prop, form, errors, f"{prefix}{name}", name in required)
-        for name, prop in schema.get("properties", {}).items()
-    ]
+    properties = schema.get("properties", {})
+    fields = {
+        name: _field(prop, form, errors, f"{prefix}{name}", name in required)
+        for name, prop in properties.items()
+    }
+    return _with_reveals(properties, fields)
+
+
+def _with_reveals(properties: dict[str, Any], fields: dict[str, Field]) -> list[Field]:
+    """The questions of one object, each that applies only after another's answer
+    (``x-show-when``) moved under that answer, so it appears only once the answer is chosen ("Why
+    is the application not eligible?" after "No"). GOV.UK Frontend's radios script reveals it;
+    without the script every question shows, and ``read_body`` still leaves out those that do
+    not apply."""
+    shown = []
+    for name, question in fields.items():
+        conditions = properties[name].get("x-show-when") or {}
+        parent = fields.get(next(iter(conditions), ""))
+        if len(conditions) == 1 and parent is not None and parent.macro == "radios":
+            (value,) = conditions.values()
+            key = "true" if value is True else "false" if value is False else str(value)
+            parent.reveals.setdefault(key, []).append(question)
+            # GOV.UK: conditional reveals cannot go under inline radios; they are stacked.
+            parent.params.pop("classes", None)
+        else:
+            shown.append(question)
+    return shown
 
 
 def _common(prop: dict[str, Any], errors: dict[str, str], path: str) -> dict[str, Any]:

@@ -176,3 +176,17 @@ def test_another_councils_manager_cannot_assign_from_the_page(app, derby, case):
         browser.post(f"/tasks/{task['id']}/assign", data={"csrf_token": token, "user": OFFICER}).status_code
         == 404
     )
+
+
+def test_why_there_is_no_record_is_revealed_under_each_reports_no(app, derby, case):
+    task = derby.open_task(case, "confirm_reports", agency="police")
+    browser = signed_in(app, "police.derby-city@example.org")
+    html = _page(browser, task["id"])
+    reveal = re.search(r'id="conditional-reports-0-confirmed-2">(.*?)</div>\s*</div>\s*</div>', html, re.S)
+    assert reveal and 'name="reports.0.not_confirmed"' in reveal.group(1)
+    assert html.count('name="reports.0.not_confirmed"') == 1
+    # A reason typed and then left behind by choosing "Yes" is not sent with the answer.
+    token = csrf_token(browser, f"/tasks/{task['id']}")
+    data = {"csrf_token": token, "reports-rows": "1", "reports.0.report": "a/1", "reports.0.confirmed": "true",
+            "reports.0.not_confirmed": "typed before choosing Yes"}  # fmt: skip
+    assert browser.post(f"/tasks/{task['id']}", data=data).status_code == 302
