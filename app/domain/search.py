@@ -11,6 +11,7 @@ on a sorted index works the same on PostgreSQL and SQLite (app/store/cases.py).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,8 +26,13 @@ _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
+def _folded(text: str) -> str:
+    """Without accents, so "Siobhan" finds Siobhán and "siobhán" finds Siobhan."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _words(text: str) -> Iterator[str]:
-    for word in _WORD.findall(text.lower()):
+    for word in _WORD.findall(_folded(text.lower())):
         yield word.replace("’", "'")
         parts = re.split(r"['\-]", word.replace("’", "'"))
         if len(parts) > 1:
@@ -85,6 +91,6 @@ def search_words(text: str) -> list[str]:
         if _EMAIL.fullmatch(token):
             words.append(token.lower())
         else:
-            words.extend(w.replace("’", "'") for w in _WORD.findall(token.lower()))
+            words.extend(w.replace("’", "'") for w in _WORD.findall(_folded(token.lower())))
     unique = list(dict.fromkeys(w[:TERM_LENGTH] for w in words))
     return unique[:MAX_WORDS]
