@@ -46,10 +46,14 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     init_jinja(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
+    from app import boundary
     from app.errors import register_error_handlers
 
     register_error_handlers(app)
+    boundary.bound_integers(app)  # before the routes: each rule resolves <int:> when it is added
     _register_blueprints(app)
+    # After the blueprints' own app-wide hooks, so a refusal page has the signed-in user and CSP nonce.
+    app.before_request(boundary.refuse_unstorable_values)
 
     from app.commands import register_commands
 

@@ -71,7 +71,7 @@ def error_response(error: ApiError) -> Response:
     return response
 
 
-def _is_api_request() -> bool:
+def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX) or request.path.rstrip("/") == API_PREFIX.rstrip("/")
 
 
@@ -88,7 +88,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):
-        if not _is_api_request():
+        if not is_api_request():
             return web_error_page(error.code or 500, error)
         status = error.code or 500
         api_error = ApiError(status, _http_message(error), HTTP_CODES.get(status, "error"))
@@ -110,7 +110,7 @@ def _register_domain_errors(app: Flask) -> None:
 
     def respond(status: int, code: str, message_of=str):
         def handler(error):
-            if not _is_api_request():
+            if not is_api_request():
                 return web_error_page(status)
             return error_response(ApiError(status, message_of(error), code))
 
@@ -164,7 +164,7 @@ def _register_domain_errors(app: Flask) -> None:
 
 def handle_unexpected(error: Exception):
     logger.exception("Unhandled error on %s %s", request.method, request.path)
-    if not _is_api_request():
+    if not is_api_request():
         return web_error_page(500)
     return error_response(ApiError(500, "Something went wrong on our side; nothing was changed."))
 
@@ -186,6 +186,13 @@ WEB_ERROR_PAGES = {
     ),
     405: ("Page not found", ["This page cannot be used in that way."]),
     413: ("Sorry, there is a problem with the service", ["What you sent is too large."]),
+    422: (
+        "Sorry, there is a problem with the service",
+        [
+            "What you sent contains a character that cannot be stored (a NUL or half of a character pair).",
+            "Go back, remove it and try again. Nothing was saved.",
+        ],
+    ),
     429: (
         "Sorry, there is a problem with the service",
         ["There have been too many attempts. Wait a moment and try again."],

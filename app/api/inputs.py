@@ -8,6 +8,7 @@ from typing import Any
 from flask import request
 from marshmallow import Schema, ValidationError
 
+from app.boundary import unstorable_fields
 from app.errors import ApiError, validation_error
 
 
@@ -15,15 +16,23 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} is too large a number")
+    return number
+
+
 def json_body() -> Any:
-    """The request body parsed as JSON; 400 for a wrong content type or malformed JSON."""
+    """The request body parsed as JSON; 400 for a wrong content type or malformed JSON, 422 for
+    text that cannot be stored (app/boundary.py), wherever it is in the body."""
     if request.mimetype != "application/json":
         raise ApiError(400, "Send the body as JSON with Content-Type: application/json.", "bad_request")
     raw = request.get_data(cache=True)  # werkzeug raises 413 here when the body is too large
     if not raw.strip():
         raise ApiError(400, "The request body is empty; send a JSON object.", "bad_request")
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         raise ApiError(400, "The request body is not UTF-8 text.", "bad_request") from None
     except json.JSONDecodeError as exc:
@@ -35,6 +44,10 @@ def json_body() -> Any:
             else f"Malformed JSON: {exc}."
         )
         raise ApiError(400, message, "bad_request") from None
+    problems = unstorable_fields(body)
+    if problems:
+        raise validation_error(problems)
+    return body
 
 
 def load_body(schema: Schema) -> dict[str, Any]:

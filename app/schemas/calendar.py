@@ -9,7 +9,12 @@ MAX_WORKING_DAYS = 2000  # about eight years: far beyond any statutory limit
 class WorkingDaysQuerySchema(BaseSchema):
     from_ = IsoDate(data_key="from", required=True)
     days = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_WORKING_DAYS))
-    council = fields.String(validate=validate.Length(max=64))
+    council = fields.String(
+        validate=[
+            validate.Length(min=1, error="Give a council id, or leave council out and give nation."),
+            validate.Length(max=64),
+        ]
+    )
     nation = fields.String(validate=validate.OneOf(NATIONS))
 
     @validates_schema

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from app.boundary import DATABASE_INTEGER_MAX, DATABASE_INTEGER_MIN
+
 # Dates outside this range are certainly typing mistakes, and keep date arithmetic far from
 # datetime.date's limits.
 EARLIEST_DATE = date(1900, 1, 1)
@@ -15,9 +17,32 @@ LATEST_DATE = date(2199, 12, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+DATABASE_INTEGER_RANGE = validate.Range(min=DATABASE_INTEGER_MIN, max=DATABASE_INTEGER_MAX)
+
+
+def _within_database_range(field: fields.Field) -> bool:
+    return any(
+        isinstance(v, validate.Range)
+        and v.min is not None
+        and v.max is not None
+        and DATABASE_INTEGER_MIN <= v.min
+        and v.max <= DATABASE_INTEGER_MAX
+        for v in field.validators
+    )
+
+
 class BaseSchema(Schema):
+    """Every request schema: unknown fields are refused, and integers fit the database."""
+
     class Meta:
         unknown = RAISE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        # An integer past the database's range makes the query fail (app/boundary.py). Bounding
+        # every integer field here gives each new one the limit, and the OpenAPI document its
+        # minimum and maximum; a field's own narrower Range still applies.
+        if isinstance(field_obj, fields.Integer) and not _within_database_range(field_obj):
+            field_obj.validators = [*field_obj.validators, DATABASE_INTEGER_RANGE]
 
 
 class IsoDate(fields.Date):
