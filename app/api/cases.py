@@ -100,7 +100,7 @@ def get_case(case_id: int):
     get:
       tags: [cases]
       parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}}
+        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
       responses:
         200:
           description: "The case as the caller may see it: audience staff (CaseSchema) or partner (PartnerCaseSchema)"
@@ -128,7 +128,7 @@ def lodge_appeal(case_id: int):
     post:
       tags: [cases]
       parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}}
+        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:

@@ -19,7 +19,7 @@ def list_case_documents(case_id: int):
       tags: [documents]
       description: Council staff only. A partner agency, like another council's user, gets 404.
       parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}}
+        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
         - {in: query, name: page, schema: {type: integer, minimum: 1}}
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
       responses:

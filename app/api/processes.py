@@ -54,7 +54,7 @@ def upload_version(key: str):
         content:
           application/xml: {schema: {type: string}}
       responses:
-        201: {description: The new version (or the latest, if identical), content: {application/json: {schema: VersionSchema}}}
+        201: {description: "The new version (or the latest, if identical)", content: {application/json: {schema: VersionSchema}}}
         400: {description: Not sent as application/xml, content: {application/json: {schema: ErrorSchema}}}
         403: {description: Not a process owner of a council running it, content: {application/json: {schema: ErrorSchema}}}
         413: {description: Too large, content: {application/json: {schema: ErrorSchema}}}
@@ -75,14 +75,14 @@ def activate_version(key: str, number: int):
       tags: [processes]
       parameters:
         - {in: path, name: key, required: true, schema: {type: string}}
-        - {in: path, name: number, required: true, schema: {type: integer}}
+        - {in: path, name: number, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
           application/json: {schema: ActivateSchema}
       responses:
         200: {description: The version now live for the council, content: {application/json: {schema: VersionSchema}}}
-        403: {description: Not a process owner of that council, or it does not run this process, content: {application/json: {schema: ErrorSchema}}}
+        403: {description: "Not a process owner of that council, or it does not run this process", content: {application/json: {schema: ErrorSchema}}}
         404: {description: No such version, content: {application/json: {schema: ErrorSchema}}}
         422: {description: Invalid body, content: {application/json: {schema: ErrorSchema}}}
     """
@@ -123,7 +123,7 @@ def list_test_scenarios(key: str):
         - {in: query, name: council, required: true, schema: {type: string}, example: derby-city}
       responses:
         200: {description: "One scenario per route (met, not met, ineligible, appeal, ...)", content: {application/json: {schema: ScenarioListSchema}}}
-        403: {description: Not a process owner of that council, or it does not run this process, content: {application/json: {schema: ErrorSchema}}}
+        403: {description: "Not a process owner of that council, or it does not run this process", content: {application/json: {schema: ErrorSchema}}}
         422: {description: Bad parameters, content: {application/json: {schema: ErrorSchema}}}
     """
     query = load_query(scenario_query_schema)
@@ -138,7 +138,7 @@ def test_run_version(key: str, number: int):
       tags: [processes]
       parameters:
         - {in: path, name: key, required: true, schema: {type: string}}
-        - {in: path, name: number, required: true, schema: {type: integer}}
+        - {in: path, name: number, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
@@ -146,7 +146,7 @@ def test_run_version(key: str, number: int):
       responses:
         200: {description: "The path taken, deadlines, letters and where it stopped; a diagram that fails, or answers a form refuses, give outcome error", content: {application/json: {schema: TestRunSchema}}}
         400: {description: Not JSON, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Not a process owner of that council, or it does not run this process, content: {application/json: {schema: ErrorSchema}}}
+        403: {description: "Not a process owner of that council, or it does not run this process", content: {application/json: {schema: ErrorSchema}}}
         404: {description: No such version, content: {application/json: {schema: ErrorSchema}}}
         422: {description: "Invalid body: an unknown scenario, answers that are not objects or name no form or task, a date out of reach", content: {application/json: {schema: ErrorSchema}}}
     """

@@ -51,7 +51,7 @@ def get_task(task_id: int):
     get:
       tags: [tasks]
       parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}}
+        - {in: path, name: task_id, required: true, schema: {type: integer}, example: 1}
       responses:
         200: {description: The task, content: {application/json: {schema: TaskDetailSchema}}}
         404: {description: No such task among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
@@ -66,12 +66,12 @@ def claim_task(task_id: int):
     post:
       tags: [tasks]
       parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}}
+        - {in: path, name: task_id, required: true, schema: {type: integer}, example: 1}
       responses:
-        200: {description: The task, now the caller's, content: {application/json: {schema: TaskSchema}}}
+        200: {description: "The task, now the caller's", content: {application/json: {schema: TaskSchema}}}
         403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
         404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: Claimed by someone else, or no longer open, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: "Claimed by someone else, or no longer open", content: {application/json: {schema: ErrorSchema}}}
     """
     return task_schema.dump(tasks.claim_task(g.user, task_id))
 
@@ -83,12 +83,12 @@ def unclaim_task(task_id: int):
     post:
       tags: [tasks]
       parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}}
+        - {in: path, name: task_id, required: true, schema: {type: integer}, example: 1}
       responses:
-        200: {description: The task, unclaimed, content: {application/json: {schema: TaskSchema}}}
+        200: {description: "The task, unclaimed", content: {application/json: {schema: TaskSchema}}}
         403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
         404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: Claimed by someone else, or no longer open, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: "Claimed by someone else, or no longer open", content: {application/json: {schema: ErrorSchema}}}
     """
     return task_schema.dump(tasks.unclaim_task(g.user, task_id))
 
@@ -100,7 +100,7 @@ def complete_task(task_id: int):
     post:
       tags: [tasks]
       parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}}
+        - {in: path, name: task_id, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
@@ -113,7 +113,7 @@ def complete_task(task_id: int):
               schema: {anyOf: [CaseSchema, PartnerCaseSchema]}
         403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
         404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: The task is no longer open, is claimed by someone else, or the case changed, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: "The task is no longer open, is claimed by someone else, or the case changed", content: {application/json: {schema: ErrorSchema}}}
         422: {description: "Field errors; among them a threshold decision of not met where the agencies' confirmed records meet the threshold by qualifying complaints (on threshold_met, s.104(4))", content: {application/json: {schema: ErrorSchema}}}
     """
     task = tasks.visible_task(g.user, task_id)  # 404 before reading the body

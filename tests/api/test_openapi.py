@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 
 def test_openapi_documents_every_api_route_from_the_schemas(app, client):
     response = client.get("/api/v1/openapi.json")
@@ -26,3 +28,48 @@ def test_openapi_documents_every_api_route_from_the_schemas(app, client):
         "other",
     ]
     assert schemas["ThresholdCheck"]["additionalProperties"] is False
+
+
+def test_the_document_is_valid_openapi(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").get_json())
+
+
+def test_every_operation_documents_the_errors_every_request_of_its_kind_can_get(app, client):
+    """401 behind the token check, 400 where a body is read, 422 where a body or query is."""
+    from app.api import PUBLIC_ENDPOINTS
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    public_paths = {
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint in PUBLIC_ENDPOINTS
+    }
+    assert len(public_paths) == len(PUBLIC_ENDPOINTS)
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            statuses = set(operation["responses"])
+            where = f"{method.upper()} {path}"
+            if path not in public_paths:
+                assert "401" in statuses, where
+            if "requestBody" in operation:
+                assert {"400", "413", "422"} <= statuses, where
+            if any(p["in"] == "query" for p in operation.get("parameters", [])):
+                assert "422" in statuses, where
+
+
+def test_an_unquoted_comma_in_a_docstring_is_named_where_it_is(app, monkeypatch):
+    from app.api import openapi
+
+    def broken():
+        """Broken.
+        ---
+        get:
+          responses:
+            200: {description: The task, now the caller's, content: {application/json: {schema: TaskSchema}}}
+        """
+
+    monkeypatch.setitem(app.view_functions, "api.openapi", broken)
+    with app.app_context(), pytest.raises(ValueError, match=r"api.openapi: the 200 response .*quote"):
+        openapi.build_spec()
