@@ -26,6 +26,7 @@ from werkzeug.routing import IntegerConverter
 DATABASE_INTEGER_MAX = 2**31 - 1
 DATABASE_INTEGER_MIN = -(2**31)
 
+MAX_REPORTED_DEPTH = 16
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 NUL_MESSAGE = "Contains a NUL character (U+0000), which cannot be stored; remove it."
 SURROGATE_MESSAGE = (
@@ -74,44 +75,37 @@ def unstorable_message(text: str) -> str | None:
 def unstorable_fields(data: Any) -> dict[Any, Any]:
     """Every string in decoded JSON (keys too) that cannot be stored, shaped like marshmallow's
     messages: ``{"incidents": {0: {"description": [message]}}}``."""
-    problems: dict[Any, Any] = {}
     if isinstance(data, str):
         message = unstorable_message(data)
         return {"_schema": [message]} if message else {}
-    stack: list[tuple[Any, dict[Any, Any], Any]] = [(data, problems, None)]
+    problems: dict[Any, Any] = {}
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:  # iterative: a body may be nested as deep as the JSON parser allows
-        value, parent, key = stack.pop()
-        if isinstance(value, dict):
-            children = value.items()
-        elif isinstance(value, list):
-            children = enumerate(value)
-        else:
-            continue
-        for child_key, child in children:
-            message = unstorable_message(child_key) if isinstance(child_key, str) else None
+        value, path = stack.pop()
+        children = (
+            value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        )
+        for key, child in children:
+            message = unstorable_message(key) if isinstance(key, str) else None
             if message is None and isinstance(child, str):
                 message = unstorable_message(child)
             if message is not None:
-                _at(parent, key)[child_key] = [message]
+                _report(problems, (*path, key), message)
             elif isinstance(child, dict | list):
-                stack.append((child, _at(parent, key), child_key))
-    return _prune(problems)
+                stack.append((child, (*path, key)))
+    return problems
 
 
-def _at(parent: dict[Any, Any], key: Any) -> dict[Any, Any]:
-    return parent if key is None else parent.setdefault(key, {})
-
-
-def _prune(problems: dict[Any, Any]) -> dict[Any, Any]:
-    """Drop the empty branches left by containers that held only storable text."""
-    pruned: dict[Any, Any] = {}
-    for key, value in problems.items():
-        if isinstance(value, dict):
-            value = _prune(value)
-            if not value:
-                continue
-        pruned[key] = value
-    return pruned
+def _report(problems: dict[Any, Any], path: tuple[Any, ...], message: str) -> None:
+    # Deeper than any real field, the path is cut short: the answer must stay shallow enough to
+    # be written back as JSON.
+    path = path[:MAX_REPORTED_DEPTH]
+    node = problems
+    for part in path[:-1]:
+        if not isinstance(node.get(part), dict):
+            node[part] = {}
+        node = node[part]
+    node[path[-1]] = [message]
 
 
 def refuse_unstorable_values():

@@ -347,3 +347,22 @@ def test_a_web_form_with_a_nul_is_refused_with_422_and_nothing_is_kept(app, proc
     assert '<h1 class="govuk-heading-l">' in response.get_data(as_text=True)  # the page, not plain text
     assert "cannot be stored" in response.get_data(as_text=True)
     assert "Shouting" not in browser.get("/apply/derby-city/incidents").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("bad", ["", "\u0000"], ids=["clean", "nul"])
+def test_a_body_nested_as_deep_as_json_allows_is_answered_without_a_500(app, client, headers, bad):
+    """The unstorable-text check walks a body without recursion, and reports a deep find shallowly."""
+    import json
+
+    task = client.get("/api/v1/tasks", headers=headers).get_json()["items"][0]
+    for depth in (100, 500, *range(900, 1001, 2)):  # up to just past what the parser takes here
+        body = f'{{"notes": {"[" * depth}{json.dumps(bad)}{"]" * depth}}}'
+        response = client.post(
+            f"/api/v1/tasks/{task['id']}/complete",
+            data=body,
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code in (400, 422), (depth, response.status_code)
+        if bad and response.status_code == 422:
+            assert "notes" in response.get_json()["error"]["fields"]
