@@ -132,7 +132,7 @@ def _parse(xml: bytes, checksum: str) -> ParsedProcess:
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except (SpiffWorkflowException, etree.LxmlError, LookupError, ValueError, TypeError, AttributeError,
-            NotImplementedError) as exc:  # fmt: skip
+            NotImplementedError, RecursionError) as exc:  # fmt: skip
         raise DiagramInvalid(
             problems + [Problem(*structure.engine_problem(exc))], process_id=process_id
         ) from None
@@ -145,7 +145,9 @@ def _parse(xml: bytes, checksum: str) -> ParsedProcess:
 
 def _safe_root(xml: bytes):
     if len(xml) > MAX_DIAGRAM_BYTES:
-        raise DiagramInvalid([Problem(None, f"The diagram is larger than {MAX_DIAGRAM_BYTES // 1024} KB.")])
+        raise DiagramInvalid(
+            [Problem(None, f"The diagram is larger than {MAX_DIAGRAM_BYTES // 1024**2} MB.")]
+        )
     xml = as_utf8(xml)
     try:
         # defusedxml first: it refuses DTDs, entity declarations and external references.

@@ -316,6 +316,10 @@ def _local(node) -> str:
 
 # SpiffWorkflow's wording -> ours, for what it still refuses after the checks above.
 _ENGINE_WORDS = [
+    # SpiffWorkflow reads the steps by recursion from the start event: about 490 in a row is its end.
+    (re.compile(r"RecursionError|maximum recursion depth"),
+     "The diagram has more steps one after another than the engine can read (it stopped at {where}); "
+     "a case needs a few dozen: draw fewer steps in a row, or look for flows drawn by mistake."),
     (re.compile(r"is not executable"), "The process is marked as not executable: tick \"Executable\" in its properties."),
     (re.compile(r"No start event found"), "The process has no start event: draw one where a case begins."),
     (re.compile(r"Multiple outgoing flows are not supported"),
@@ -346,9 +350,12 @@ def engine_problem(exc: Exception) -> tuple[str | None, str]:
     what = (f'The {kind} "{name}"' if name else f"The {kind}") if tag else "This element"
     text = str(exc.args[0]) if getattr(exc, "args", None) else str(exc)
     logger.info("SpiffWorkflow refused a diagram at %s: %s", element, text)
+    if isinstance(exc, RecursionError):
+        text = "RecursionError"
+    where = f"{kind} {element!r}" if element else "a step"
     for pattern, plain in _ENGINE_WORDS:
         if pattern.search(text):
-            return element, plain.format(what=what)
+            return element, plain.format(what=what, where=where)
     return element, (
         f"{what} cannot be run as drawn: check its type and settings against the conventions "
         "(processes/README.md), or draw it again in the studio."

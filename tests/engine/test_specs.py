@@ -204,3 +204,18 @@ def test_both_readmes_state_the_upload_size_limit_the_code_enforces():
     for readme in (root / "README.md", root / "processes" / "README.md"):
         stated = re.findall(r"\b(\d+) MB at most|at most (\d+) MB", readme.read_text())
         assert [int(a or b) for a, b in stated] == [1], (readme, stated)
+
+
+def test_more_steps_in_a_row_than_the_engine_reads_is_a_plain_problem():
+    # SpiffWorkflow parses by recursion from the start event; 3,000 tasks in a row (266 KB) ended in
+    # its RecursionError, wrapped in its own words.
+    tasks = "".join(f'<bpmn:task id="t{i}"/>' for i in range(3000))
+    flows = "".join(
+        f'<bpmn:sequenceFlow id="f{i}" sourceRef="t{i}" targetRef="t{i + 1}"/>' for i in range(2999)
+    )
+    xml = (f'{HEADER}<bpmn:process id="long" isExecutable="true"><bpmn:startEvent id="start"/>{tasks}'
+           f'<bpmn:endEvent id="end"/><bpmn:sequenceFlow id="f_s" sourceRef="start" targetRef="t0"/>{flows}'
+           '<bpmn:sequenceFlow id="f_e" sourceRef="t2999" targetRef="end"/></bpmn:process></bpmn:definitions>')  # fmt: skip
+    [(element, message)] = problems_of(xml)
+    assert element.startswith("t") and "more steps one after another than the engine can read" in message
+    assert "Recursion" not in message
