@@ -542,7 +542,7 @@ def _adjustments(args) -> tuple[dict, dict[str, str]]:
             if year < 1000:
                 raise ValueError(year)
             adjustments["received_on"] = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year past a C long
             errors["received_on"] = (
                 "The date the application is received must be a real date, for example 21 12 2026."
             )

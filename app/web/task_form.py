@@ -142,7 +142,7 @@ def _read_date(prop: dict[str, Any], form: MultiDict, path: str, body: Body):
         if year < 1000:
             raise ValueError(year)
         return date(year, month, day).isoformat()
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year or month past a C long
         title = prop.get("title", "The date")
         body.date_errors[path] = f"{title} must be a real date, for example 27 3 2026."
         return BAD_DATE

@@ -231,12 +231,17 @@ def test_a_draft_is_test_run_before_it_goes_live_and_its_letters_can_be_read(app
          "The date the application is received must be a real date", "#received_on-day"),
         ({"received_on-day": "1", "received_on-month": "1", "received_on-year": "1"},
          "The date the application is received must be a real date", "#received_on-day"),
+        ({"received_on-day": "1", "received_on-month": "1", "received_on-year": "9" * 30},
+         "The date the application is received must be a real date", "#received_on-day"),
+        ({"answers_for": "met", "answers.acknowledge.sent_on-day": "1", "answers.acknowledge.sent_on-month": "9" * 30,
+          "answers.acknowledge.sent_on-year": "2027"}, "must be a real date", "#answers-acknowledge-sent_on"),
         ({"step_working_days": "lots"}, "whole number of working days", "#step-working-days"),
         ({"step_working_days": "9" * 30}, "whole number of working days", "#step-working-days"),
         ({"answers_for": "met", "answers.acknowledge.sent_on-day": "40", "answers.acknowledge.sent_on-month": "1",
           "answers.acknowledge.sent_on-year": "2027"}, "must be a real date", "#answers-acknowledge-sent_on"),
     ],
-    ids=["received-not-a-date", "received-year-1", "pace-not-a-number", "pace-huge", "answer-not-a-date"],
+    ids=["received-not-a-date", "received-year-1", "received-year-huge", "answer-month-huge", "pace-not-a-number",
+         "pace-huge", "answer-not-a-date"],
 )  # fmt: skip
 def test_a_test_run_with_bad_adjustments_says_what_to_fix(app, derby, query, message, anchor):
     browser = signed_in(app, OWNER)
