@@ -121,3 +121,39 @@ def test_a_process_owner_shortens_the_acknowledgement_and_puts_it_live(page, ser
     [acknowledge] = [d for d in case["deadlines"] if d["key"] == "acknowledge"]
     assert acknowledge["due_on"] == "2026-12-17"  # 3 working days after Monday 14 December
     assert console_errors == []
+
+
+def fits_width(page) -> None:
+    """Nothing wider than the screen: the page never scrolls sideways."""
+    overflow = page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth
+          return [...document.querySelectorAll('main *')]
+            .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.app-diff-diagram'))
+            .slice(0, 5).map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))
+        }"""
+    )
+    assert overflow == [], overflow
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_the_studios_lists_fit_a_phone(chromium, server):
+    """At 390 px wide the processes page, a test-run's result and the comparison reflow: no
+    sideways scrolling (issue 12, "Everywhere"); each page is also checked with axe."""
+    context = chromium.new_context(base_url=server, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, f"owner.{COUNCIL}@example.org")
+        page.goto("/studio")
+        fits_width(page)
+        visit(page, "studio-processes-390")
+        page.goto(f"/studio/{KEY}/versions/1/test-run?run=1&scenario=met")
+        expect(page.locator("#test-run-outcome")).to_contain_text("Reached the end")
+        fits_width(page)
+        visit(page, "studio-test-run-390")
+        page.goto(f"/studio/{KEY}/diff?from=1&to=1")
+        fits_width(page)
+        visit(page, "studio-diff-390")
+    finally:
+        context.close()
