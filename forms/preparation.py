@@ -52,10 +52,13 @@ class RequestInformationForm(FormSchema):
             if agency not in data.get("agencies", [])
         ]
         if missing:
-            listed = ", ".join(REQUEST_AGENCY_LABELS[a].lower() for a in missing)
+            # The labels are names ("The Youth Offending Service"): only their first letter drops.
+            listed = ", ".join(
+                label[:1].lower() + label[1:] for label in (REQUEST_AGENCY_LABELS[a] for a in missing)
+            )
             raise ValidationError(
-                f"Include the {listed}: the application says a person under 18 is involved, and "
-                "the Youth Offending Service is then among the agencies asked.",
+                f"Include {listed}: the application says a person under 18 is involved, so it is "
+                "among the agencies asked.",
                 "agencies",
             )
 

@@ -78,8 +78,8 @@ def test_a_person_under_18_brings_in_the_youth_offending_service(derby, client, 
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {
         "agencies": [
-            "Include the youth offending team: the application says a person under 18 is involved, and "
-            "the Youth Offending Service is then among the agencies asked."
+            "Include the Youth Offending Service: the application says a person under 18 is involved, so it "
+            "is among the agencies asked."
         ]
     }
     case = derby.complete(case, "request_information", {"agencies": ["police", "youth_offending"]})

@@ -91,7 +91,9 @@ def test_a_process_owner_shortens_the_acknowledgement_and_puts_it_live(page, ser
     # The same run with an answer changed in the screening step's form: the case is not eligible.
     page.locator("#answer-set-screen_eligibility summary").click()
     screening = page.locator("#answer-set-screen_eligibility")
-    screening.get_by_role("group", name="Is the application eligible").get_by_label("No").check()
+    screening.get_by_role("group", name="Is the application eligible").get_by_role(
+        "radio", name="No", exact=True
+    ).check()
     screening.get_by_label("The application is anonymous", exact=False).check()
     page.get_by_role("button", name="Run the test").click()
     expect(page.locator("#test-run-letters")).to_contain_text("Not eligible, with signposting")
