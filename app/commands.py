@@ -102,6 +102,30 @@ def timers_command(now_text: str | None) -> None:
         raise SystemExit(1)
 
 
+@click.command("check")
+@click.option("--case", "case_id", type=int, help="Check only the case with this id.")
+@with_appcontext
+def check_command(case_id: int | None) -> None:
+    """Check every case's rows against its stored workflow; print each disagreement, exit 1 if any."""
+    from app.services.consistency import Finding, UnknownCase, check_cases
+
+    checked = problems = 0
+    try:
+        for item in check_cases(case_id):
+            if isinstance(item, Finding):
+                problems += 1
+                click.echo(item.line())
+            else:
+                checked = item
+    except UnknownCase as exc:
+        raise click.BadParameter(str(exc), param_hint="--case") from None
+    summary = f"Checked {checked} case{'s' if checked != 1 else ''}"
+    if problems:
+        click.echo(f"{summary}: {problems} inconsistenc{'ies' if problems != 1 else 'y'}.", err=True)
+        raise SystemExit(1)
+    click.echo(f"{summary}: rows agree with the workflows.")
+
+
 @click.group("status-link")
 def status_link_group() -> None:
     """Applicants' private status links."""
@@ -122,5 +146,12 @@ def revoke_status_link_command(reference: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo_command, users_group, serve_command, timers_command, status_link_group):
+    for command in (
+        seed_demo_command,
+        users_group,
+        serve_command,
+        timers_command,
+        status_link_group,
+        check_command,
+    ):
         app.cli.add_command(command)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.factories.cases import application, third_party_application
-from tests.factories.reading import deadlines, forms, milestones, records_checks, run_timers
+from tests.factories.reading import (
+    assert_consistent,
+    deadlines,
+    forms,
+    milestones,
+    records_checks,
+    run_timers,
+)
 
 
 @pytest.fixture
@@ -92,6 +99,7 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
     assert deadlines(case)["outcome_notification"] == ("2027-01-25", "2027-01-22", "met")
     assert deadlines(case)["appeal_window"] == ("2027-02-19", None, "pending")
     assert case["stage"] == "outcome" and case["open_tasks"] == []
+    assert_consistent(runner)  # waiting on the appeal window's timer
 
     # The window is open to the end of 19 February.
     assert "fired on 0 case(s)" in run_timers(runner, "2027-02-19T23:59:00+00:00")
@@ -119,6 +127,7 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
     assert "letter_due" in events
     # Running the timers again changes nothing: each fires once.
     assert "fired on 0 case(s)" in run_timers(runner, "2027-03-01T00:00:00+00:00")
+    assert_consistent(runner)
 
 
 def test_threshold_not_met_without_a_review_closes_the_case(derby, at, app):

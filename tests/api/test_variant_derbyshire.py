@@ -15,7 +15,7 @@ import pytest
 
 from tests.factories.actors import Council
 from tests.factories.cases import third_party_application
-from tests.factories.reading import deadlines, forms, milestones, run_timers
+from tests.factories.reading import assert_consistent, deadlines, forms, milestones, run_timers
 
 # Three related incidents in the six months before 22 March 2027, each reported within a month;
 # the third to the health service (an Integrated Care Board), which Derbyshire counts.
@@ -295,6 +295,7 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     events = [h["event"] for h in case["history"]]
     assert events.count("task_completed") == 15 and "escalated" not in events  # 3 records checks
     assert "fired on 0 case(s)" in run_timers(runner, "2027-08-01T00:00:00+00:00")
+    assert_consistent(runner)
 
 
 def test_a_refused_third_party_appeals_to_the_pcc_with_the_consent_letter(council, client, at):

@@ -16,7 +16,7 @@ import pytest
 from app.domain.calendar import calendar_for
 from tests.factories.actors import Council
 from tests.factories.cases import application, third_party_application
-from tests.factories.reading import deadlines, forms, milestones, run_timers
+from tests.factories.reading import assert_consistent, deadlines, forms, milestones, run_timers
 
 LETTERS = {
     "CT1": "Acknowledgement to the applicant (CT1)",
@@ -333,6 +333,7 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
         ]  # fmt: skip
         assert ("CT2", "third_party") in {(kind, to) for kind, to, _on in issued}
     assert "fired on 0 case(s)" in run_timers(runner, "2027-06-01T00:00:00+00:00")
+    assert_consistent(runner)
 
 
 def refused_application():

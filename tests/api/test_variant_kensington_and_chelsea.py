@@ -15,7 +15,7 @@ import pytest
 from app.domain.calendar import calendar_for
 from tests.factories.actors import Council
 from tests.factories.cases import application
-from tests.factories.reading import deadlines, forms, milestones, run_timers
+from tests.factories.reading import assert_consistent, deadlines, forms, milestones, run_timers
 from tests.factories.users import create_user, token_for
 
 COUNCIL = "kensington-and-chelsea"
@@ -323,6 +323,7 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     assert figures(client, rbkc, 2027) == {
         "applications": 1, "threshold_not_met": 0, "reviews_carried_out": 1, "reviews_with_recommendations": 1
     }  # fmt: skip
+    assert_consistent(runner)
 
 
 def test_a_refusal_confirmed_by_the_senior_officer_gets_ct3_and_closes_when_no_dispute_comes(

@@ -29,3 +29,9 @@ def run_timers(runner, now: str) -> str:
     result = runner.invoke(args=["timers", "--now", now])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def assert_consistent(runner) -> None:
+    """`ctflow check` finds every case's rows in agreement with its workflow."""
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 0, result.output
