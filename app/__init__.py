@@ -46,8 +46,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     init_jinja(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
-    from app import boundary
+    from app import boundary, observability
     from app.errors import register_error_handlers
+
+    observability.init_app(app)  # first: its request hooks run before (and log after) all others
 
     register_error_handlers(app)
     boundary.bound_integers(app)  # before the routes: each rule resolves <int:> when it is added

@@ -49,6 +49,13 @@ class Config:
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (werkzeug's
     # ProxyFix); 0 trusts none. Throttling by network address needs the client's, not the proxy's.
     PROXY_COUNT = 0
+    # Log lines: "json" (one object a line, for a log collector) or "text" (for a person);
+    # None: json in production, text elsewhere. LOG_LEVEL is a logging level name.
+    LOG_FORMAT: str | None = None
+    LOG_LEVEL = "INFO"
+    LOG_TO_STDERR = True
+    # A bearer token that lets a scraper on another host read GET /metrics; None: this host only.
+    METRICS_TOKEN: str | None = None
     SQLITE_BUSY_TIMEOUT_MS = 5000
     # The public form, per source address (app.services.apply_limits): (how many, in seconds).
     # Applications sent open statutory deadlines; a household or a support worker sends a few.
@@ -77,6 +84,8 @@ class TestConfig(Config):
     TESTING = True
     # Cheap hashing keeps the suite fast; never used outside tests.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # pytest captures the records itself (caplog, and the report of a failed test).
+    LOG_TO_STDERR = False
 
 
 class ProductionConfig(Config):
@@ -101,6 +110,20 @@ def boolean(raw: str) -> bool:
     raise ValueError(raw)
 
 
+def json_or_text(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in ("json", "text"):
+        raise ValueError(raw)
+    return value
+
+
+def log_level_name(raw: str) -> str:
+    value = raw.strip().upper()
+    if value not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError(raw)
+    return value
+
+
 # environment variable -> (config key, parser)
 ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
@@ -116,6 +139,9 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_LOGIN_FREE_FAILURES_PER_ADDRESS": ("LOGIN_FREE_FAILURES_PER_ADDRESS", int),
     "CTFLOW_LOGIN_WINDOW_SECONDS": ("LOGIN_WINDOW_SECONDS", int),
     "CTFLOW_PROXY_COUNT": ("PROXY_COUNT", int),
+    "CTFLOW_LOG_FORMAT": ("LOG_FORMAT", json_or_text),
+    "CTFLOW_LOG_LEVEL": ("LOG_LEVEL", log_level_name),
+    "CTFLOW_METRICS_TOKEN": ("METRICS_TOKEN", str),
     "CTFLOW_SMTP_HOST": ("SMTP_HOST", str),
     "CTFLOW_SMTP_PORT": ("SMTP_PORT", int),
     "CTFLOW_SMTP_USERNAME": ("SMTP_USERNAME", str),

@@ -11,7 +11,7 @@ api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Endpoints anyone may call (spec/API.md: health and the public application routes; the API
 # description is documentation, not data).
-PUBLIC_ENDPOINTS = {"api.health", "api.create_token", "api.openapi"}
+PUBLIC_ENDPOINTS = {"api.health", "api.health_ready", "api.create_token", "api.openapi"}
 
 
 @api_bp.before_request

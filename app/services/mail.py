@@ -32,6 +32,7 @@ from app import clock
 from app.extensions import db
 from app.letters import render_email_text, render_pdf
 from app.models import Document, EmailStatus, HistoryEntry
+from app.observability import metrics
 from app.services.background import BackgroundLoop, start_loop
 from app.store import documents as document_store
 
@@ -165,6 +166,7 @@ def _record_sent(document: Document, instant: datetime) -> None:
 def _record_failure(document: Document, error: Exception, instant: datetime) -> None:
     document.email_status = EmailStatus.FAILED
     document.email_last_error = describe_error(error)[:2000]
+    metrics.record_outbox_failure(document.council_id)
     give_up = isinstance(error, PermanentFailure) or document.email_attempts >= MAX_ATTEMPTS
     if give_up:
         document.email_next_attempt_at = None

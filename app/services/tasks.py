@@ -21,6 +21,7 @@ from app.engine.runtime import CaseRun, TaskNotReady, WorkflowError
 from app.extensions import db
 from app.models import CaseTask, Role, TaskStatus, User
 from app.models.user import normalise_email
+from app.observability import metrics
 from app.services import case_runs
 from app.services.cases import CaseBroken, CaseConflict, saving_case
 from app.store import cases as case_store
@@ -334,6 +335,7 @@ def complete_task(user: User, task: CaseTask, body: Any):
         if claimed_now:
             case_runs.add_history(case, user.email, "task_claimed", f"‘{task.name}’, by completing it", now)
         case_runs.add_history(case, user.email, "task_completed", task.name, now)
+    metrics.record_task_completion(task)
     return case
 
 

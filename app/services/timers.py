@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import clock
 from app.engine.runtime import WorkflowError
 from app.extensions import db
+from app.observability import metrics
 from app.services import case_runs
 from app.services.background import BackgroundLoop, start_loop
 from app.services.cases import CaseConflict, saving_case
@@ -37,6 +38,7 @@ class SweepReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
+@metrics.observe_sweep
 def fire_due_timers(now: datetime | None = None) -> SweepReport:
     """Fire everything due at ``now`` (default: the app clock)."""
     instant = now or clock.now()
