@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_engine.py [--cases 100000] [--due 1000] [--backends sqlite,postgresql]
 
 1. A task completion through the API (HTTP, auth, validation, database) against raw
-   SpiffWorkflow completing the same task and serializing (goal: ratio <= 1.5x).
+   SpiffWorkflow completing the same task and serializing (goal: ratio <= 1.5x), with the SQL
+   statements one completion sends (``--show-sql`` lists them).
 2. The inbox query, p50/p95, with N open cases (goal: p95 <= 25 ms).
 3. The timer sweep with N cases of which D are due (goal: <= 5 s; cost grows with D, not N).
 """
@@ -22,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -73,27 +74,86 @@ def officer_headers(app, client) -> dict[str, str]:
     return {"Authorization": f"Bearer {token.get_json()['token']}"}
 
 
-def bench_completion(app, client, headers, runs: int) -> list[float]:
-    """Seconds per POST /tasks/{id}/complete of the acknowledgement, each on a fresh case."""
-    task_ids = []
-    for _ in range(runs):
-        case = client.post(
-            "/api/v1/councils/derby-city/cases", json=application(), headers=headers
-        ).get_json()
-        task_ids.append(case["open_tasks"][0]["id"])
+class StatementCounter:
+    """The SQL statements the app's engine sends while active (an executemany counts once)."""
+
+    def __init__(self, app):
+        with app.app_context():
+            self.engine = db.engine
+        self.statements: list[str] = []
+        self.active = False
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self.active:
+            self.statements.append(statement)
+
+    @classmethod
+    def of(cls, app) -> StatementCounter:
+        """One counter per app (listeners stay on the engine)."""
+        counter = app.extensions.get("bench_counter")
+        if counter is None:
+            counter = app.extensions["bench_counter"] = cls(app)
+        return counter
+
+    def __enter__(self):
+        self.statements, self.active = [], True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.active = False
+
+
+def fresh_acknowledgements(client, headers, count: int) -> list[int]:
+    """The acknowledgement task of ``count`` new Derby City cases."""
+    return [
+        client.post("/api/v1/councils/derby-city/cases", json=application(), headers=headers).get_json()[
+            "open_tasks"
+        ][0]["id"]
+        for _ in range(count)
+    ]
+
+
+def complete_through_api(client, headers, task_id: int) -> float:
+    """Seconds of one POST /tasks/{id}/complete of an acknowledgement."""
     body = {"sent_on": "2026-12-14", "method": "email"}
-    timings = []
-    for task_id in task_ids:
-        started = time.perf_counter()
-        response = client.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=headers)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.get_json()
-    return timings
+    started = time.perf_counter()
+    response = client.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=headers)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, response.get_json()
+    return elapsed
 
 
-def bench_raw_spiff(app, runs: int) -> list[float]:
-    """Seconds per deserialize -> complete acknowledge -> do_engine_steps -> serialize, with SpiffWorkflow's
-    own serializer (spec embedded), as an application using the library plainly would."""
+def bench_completion(app, client, headers, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds per completion of the acknowledgement, each on a fresh case, through the API and
+    in raw SpiffWorkflow, alternated one by one so that a busy machine slows both alike."""
+    raw_completion = raw_spiff_completion(app)
+    api, raw = [], []
+    for task_id in fresh_acknowledgements(client, headers, runs):
+        raw.append(raw_completion())
+        api.append(complete_through_api(client, headers, task_id))
+    return api, raw
+
+
+def count_completion(app, client, headers, show: bool) -> int:
+    """The SQL statements of one POST /tasks/{id}/complete of the acknowledgement, on a fresh case."""
+    case = client.post("/api/v1/councils/derby-city/cases", json=application(), headers=headers).get_json()
+    body = {"sent_on": "2026-12-14", "method": "email"}
+    with StatementCounter.of(app) as counter:
+        response = client.post(
+            f"/api/v1/tasks/{case['open_tasks'][0]['id']}/complete", json=body, headers=headers
+        )
+    assert response.status_code == 200, response.get_json()
+    if show:
+        for n, statement in enumerate(counter.statements, start=1):
+            print(f"  {n:2d}. {' '.join(statement.split())[:160]}")
+    return len(counter.statements)
+
+
+def raw_spiff_completion(app):
+    """A function timing one deserialize -> complete acknowledge -> do_engine_steps -> serialize,
+    with SpiffWorkflow's own serializer (spec embedded), as an application using the library
+    plainly would."""
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
     from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
     from SpiffWorkflow.util.task import TaskState
@@ -112,8 +172,8 @@ def bench_raw_spiff(app, runs: int) -> list[float]:
                       datetime.fromisoformat(NOW), date(2026, 12, 14), {"council": council})  # fmt: skip
         stored = {**application(), "received_on": "2026-12-14"}
         start = serializer.serialize_json(run.start(workflow_data(stored, council)))
-    timings = []
-    for _ in range(runs):
+
+    def complete() -> float:
         started = time.perf_counter()
         workflow = serializer.deserialize_json(start)
         workflow.script_engine = run.engine
@@ -122,8 +182,9 @@ def bench_raw_spiff(app, runs: int) -> list[float]:
         task.run()
         workflow.do_engine_steps()
         serializer.serialize_json(workflow)
-        timings.append(time.perf_counter() - started)
-    return timings
+        return time.perf_counter() - started
+
+    return complete
 
 
 def fill_cases(app, total: int, due: int) -> None:
@@ -206,8 +267,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=1_000)
-    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=200, help="inbox calls")
+    parser.add_argument("--completions", type=int, default=100, help="completions timed each way")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--only-completion", action="store_true", help="skip the inbox and the sweep")
+    parser.add_argument("--show-sql", action="store_true", help="list the statements of one completion")
     args = parser.parse_args()
     ms = 1000
     for backend in args.backends.split(","):
@@ -216,13 +280,15 @@ def main() -> None:
             client = app.test_client()
             headers = officer_headers(app, client)
             print(f"== {backend}")
-            # Interleaved in rounds, so a noisy machine slows both sides alike.
-            api, raw = [], []
-            for _ in range(5):
-                api += bench_completion(app, client, headers, min(args.runs, 100) // 5)
-                raw += bench_raw_spiff(app, min(args.runs, 100) // 5)
-            print(f"task completion, median: API {statistics.median(api) * ms:.2f} ms, raw SpiffWorkflow "
-                  f"{statistics.median(raw) * ms:.2f} ms, ratio {statistics.median(api) / statistics.median(raw):.2f}x")  # fmt: skip
+            api, raw = bench_completion(app, client, headers, args.completions)
+            statements = count_completion(app, client, headers, args.show_sql)
+            print(f"task completion, median: API {statistics.median(api) * ms:.2f} ms ({statements} SQL statements), "
+                  f"raw SpiffWorkflow {statistics.median(raw) * ms:.2f} ms, "
+                  f"ratio {statistics.median(api) / statistics.median(raw):.2f}x")  # fmt: skip
+            if args.only_completion:
+                with app.app_context():
+                    db.engine.dispose()
+                continue
             started = time.perf_counter()
             fill_cases(app, args.cases, args.due)
             print(

@@ -116,7 +116,7 @@ def complete_task(task_id: int):
         409: {description: "The task is no longer open, is claimed by someone else, or the case changed", content: {application/json: {schema: ErrorSchema}}}
         422: {description: "Field errors; among them a threshold decision of not met where the agencies' confirmed records meet the threshold by qualifying complaints (on threshold_met, s.104(4))", content: {application/json: {schema: ErrorSchema}}}
     """
-    task = tasks.visible_task(g.user, task_id)  # 404 before reading the body
+    task = tasks.visible_task(g.user, task_id, whole_case=True)  # 404 before reading the body
     case = tasks.complete_task(g.user, task, json_body())
     return case_response(case)
 

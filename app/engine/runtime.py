@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
@@ -209,18 +210,25 @@ class CaseRun:
     # -- what the case looks like now --------------------------------------------------------
 
     def snapshot(self, workflow: BpmnWorkflow) -> Snapshot:
-        open_tasks = [self._open_task(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+        # One walk of the task tree for every question below (each get_tasks walks all of it).
+        # These states walk the same tasks as each state alone would, so the lists keep its order.
+        live = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED)
+        ready = [t for t in live if t.state == TaskState.READY]
+        waiting = [t for t in live if t.state == TaskState.WAITING]
+        open_tasks = [self._open_task(t) for t in ready if t.task_spec.manual]
         pending = [
             PendingDeadline(t.deadline, t.name, t.due_on)
             for t in open_tasks
             if t.deadline and t.due_on is not None
         ]
         waiting_stage = None
-        for task in workflow.get_tasks(state=TaskState.WAITING):
+        for task in waiting:
             pending.extend(self._waiting_deadlines(task))
             waiting_stage = waiting_stage or self._waiting_stage(task)
-        data = _latest_data(workflow)
-        ahead, reachable = self._deadlines_ahead(workflow, data)
+        data = dict(workflow.data) if workflow.is_completed() else _latest_data(live)
+        ahead, reachable = self._deadlines_ahead(
+            workflow, [t for t in live if t.state != TaskState.COMPLETED], data
+        )
         known = {p.key for p in pending}
         pending.extend(p for p in ahead if p.key not in known)
         return Snapshot(
@@ -229,21 +237,19 @@ class CaseRun:
             waiting_stage=waiting_stage,
             completed=workflow.is_completed(),
             next_timer_at=next_timer_at(workflow),
-            waiting_for_appeal=any(
-                _waits_for(t, APPEAL_MESSAGE) for t in workflow.get_tasks(state=TaskState.WAITING)
-            ),
+            waiting_for_appeal=any(_waits_for(t, APPEAL_MESSAGE) for t in waiting),
             data=data,
             reachable_deadlines=frozenset(reachable),
         )
 
-    def _deadlines_ahead(self, workflow: BpmnWorkflow, data: dict[str, Any]):
+    def _deadlines_ahead(self, workflow: BpmnWorkflow, ready_or_waiting: list, data: dict[str, Any]):
         """The deadlines of the steps still reachable from where the case is (over the diagram's
         flows), each with its due date when ``dueOn`` already evaluates on the case data.
         LIFECYCLE: "Every statutory deadline is known from the day the clock starts"; one that
         depends on a date not yet known (the meeting, the outcome) appears once it is."""
         if workflow.is_completed():
             return [], set()
-        start = [t.task_spec for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)]
+        start = [t.task_spec for t in ready_or_waiting]
         facts = _application_facts(workflow)
 
         def ruled_out(condition: str) -> bool:
@@ -295,8 +301,15 @@ class CaseRun:
                 raise _failure(exc) from exc
 
     def _ready_user_task(self, workflow: BpmnWorkflow, spiff_id: str):
-        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-            if str(task.id) == spiff_id:
+        # Looked up by id rather than by walking the tree: a ready task is never inside a finished
+        # subprocess nor behind a predicted one, where the walk would not go.
+        try:
+            task_id = UUID(spiff_id)
+        except ValueError:
+            raise TaskNotReady(spiff_id) from None
+        for tasks in (workflow.tasks, *(sub.tasks for sub in workflow.subprocesses.values())):
+            task = tasks.get(task_id)
+            if task is not None and task.state == TaskState.READY and task.task_spec.manual:
                 return task
         raise TaskNotReady(spiff_id)
 
@@ -450,8 +463,8 @@ def _expected_outputs(spec) -> list:
 
 def _application_facts(workflow: BpmnWorkflow) -> dict[str, Any]:
     """The data the workflow started with: the application's facts (``cases.workflow_data``)."""
-    started = workflow.get_tasks(spec_name="Start")
-    return dict(started[0].data) if started else {}
+    started = workflow.get_next_task(spec_name="Start")  # the first in the walk: the process's own
+    return dict(started.data) if started is not None else {}
 
 
 _MET_ELSEWHERE: dict[str, frozenset[str]] = {}
@@ -536,18 +549,13 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
     return min(dues) if dues else None
 
 
-def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The case data as it stands: the finished workflow's data, or the newest task's.
+def _latest_data(live: list) -> dict[str, Any]:
+    """The case data as it stands in an unfinished workflow: the newest task's, of its ready,
+    waiting and completed tasks (``live``).
 
     The process's end join waits with no data of its own from the moment any branch ends (an
     escalation fired as the case opened), so it is never where the case stands."""
-    if workflow.is_completed():
-        return dict(workflow.data)
-    tasks = [
-        t
-        for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED)
-        if t.data and type(t.task_spec).__name__ != "_EndJoin"
-    ]
+    tasks = [t for t in live if t.data and type(t.task_spec).__name__ != "_EndJoin"]
     newest = max(tasks, key=lambda t: t.last_state_change, default=None)
     return dict(newest.data) if newest else {}
 

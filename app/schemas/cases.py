@@ -179,6 +179,10 @@ class CaseSummarySchema(Schema):
     )
 
 
+# Made once: a schema is costly to build and dumps without keeping state.
+_tasks_schema = TaskSchema(many=True)
+
+
 class CaseSchema(CaseSummarySchema):
     """The whole case, for council staff (app/presenters/case_file.py decides who is staff)."""
 
@@ -186,9 +190,7 @@ class CaseSchema(CaseSummarySchema):
     application = fields.Dict(metadata={"description": "the application as received (API.md, Application)"})
     deadlines = fields.List(fields.Nested(DeadlineSchema))
     milestones = fields.List(fields.Nested(MilestoneSchema))
-    open_tasks = fields.Function(
-        lambda c: TaskSchema(many=True).dump([t for t in c.tasks if t.status == "open"])
-    )
+    open_tasks = fields.Function(lambda c: _tasks_schema.dump([t for t in c.tasks if t.status == "open"]))
     threshold = fields.Function(lambda c: {"evaluation": c.threshold, "decision": c.decision})
     outcome = fields.Dict(allow_none=True)
     appeals = fields.List(fields.Nested(AppealSchema))

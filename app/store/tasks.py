@@ -10,12 +10,19 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Case, CaseTask, Membership, TaskStatus, User
+from app.store import cases as case_store
 
 
-def get_task_in(task_id: int, council_ids: Iterable[str]) -> CaseTask | None:
-    return db.session.scalar(
-        select(CaseTask).where(CaseTask.id == task_id, CaseTask.council_id.in_(list(council_ids)))
-    )
+def get_task_in(task_id: int, council_ids: Iterable[str], *, whole_case: bool = False) -> CaseTask | None:
+    """The task, if of one of the councils; ``whole_case`` loads its case whole with it, all
+    that completing it reads (the task, its case and workflow in one query)."""
+    query = select(CaseTask).where(CaseTask.id == task_id, CaseTask.council_id.in_(list(council_ids)))
+    if not whole_case:
+        return db.session.scalar(query)
+    task = db.session.scalar(query.options(case_store.TASK_WITH_CASE))
+    if task is not None:
+        case_store.with_collections(task.case)
+    return task
 
 
 def inbox_query(
