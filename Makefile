@@ -56,12 +56,13 @@ test: lint chromium ## lint, then every test on SQLite and PostgreSQL (127.0.0.1
 	$(BIN)/pytest -n auto --dist loadgroup
 
 .PHONY: bench
-bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, the studio, the sandbox and a hostile diagram, sign-in, then the engine with 100k cases)
+bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, the studio, the sandbox and a hostile diagram, sign-in, the engine with 100k cases, whole and old cases)
 	$(BIN)/python bench/bench_rules.py
 	$(BIN)/python bench/bench_studio.py
 	$(BIN)/python bench/bench_sandbox.py
 	$(BIN)/python bench/bench_auth.py
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_case.py
 
 # The GOV.UK Frontend release named in package-lock.json, built for ctflow (app/assets/ctflow.scss)
 # and committed under app/static/govuk-frontend/, so `make run` and `make test` need no npm.
