@@ -126,6 +126,44 @@ def check_command(case_id: int | None) -> None:
     click.echo(f"{summary}: rows agree with the workflows.")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run one pass and exit (1 if a timer failed).")
+@click.option(
+    "--interval",
+    "interval_seconds",
+    type=click.FloatRange(min=0.1, max=3600),
+    help="Seconds between passes (default: CTFLOW_WORKER_INTERVAL_SECONDS, 10).",
+)
+@with_appcontext
+def worker_command(once: bool, interval_seconds: float | None) -> None:
+    """Fire due timers and send the outbox, in a loop, until SIGTERM or Ctrl+C. Any number of
+    workers may run at once, on any machines."""
+    from app.services.worker import run_worker
+
+    app = current_app._get_current_object()
+    interval = interval_seconds or app.config["WORKER_INTERVAL_SECONDS"]
+    if not 0.1 <= interval <= 3600:
+        raise click.ClickException(
+            f"CTFLOW_WORKER_INTERVAL_SECONDS must be from 0.1 to 3600, not {interval:g}."
+        )
+
+    def echo(report) -> None:
+        click.echo(report.summary() or "Nothing was due.")
+
+    def started() -> None:
+        click.echo(
+            f"ctflow worker: a pass every {interval:g}s; SIGTERM or Ctrl+C stops it after its current step"
+        )
+
+    if once:
+        status = run_worker(app, interval, once=True, on_pass=echo)
+    else:
+        status = run_worker(app, interval, on_start=started)
+    if not once:
+        click.echo("ctflow worker stopped.")
+    raise SystemExit(status)
+
+
 @click.group("status-link")
 def status_link_group() -> None:
     """Applicants' private status links."""
@@ -151,6 +189,7 @@ def register_commands(app: Flask) -> None:
         users_group,
         serve_command,
         timers_command,
+        worker_command,
         status_link_group,
         check_command,
     ):

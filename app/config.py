@@ -73,6 +73,9 @@ class Config:
     # The From address; None: the council's own contact address.
     SMTP_FROM: str | None = None
     SMTP_TIMEOUT_SECONDS = 30
+    # `ctflow worker`: seconds between passes over due timers and the outbox (a letter queued by
+    # the web waits at most this long before it is sent).
+    WORKER_INTERVAL_SECONDS = 10.0
 
 
 class DevelopmentConfig(Config):
@@ -148,6 +151,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_SMTP_PASSWORD": ("SMTP_PASSWORD", str),
     "CTFLOW_SMTP_STARTTLS": ("SMTP_STARTTLS", boolean),
     "CTFLOW_SMTP_FROM": ("SMTP_FROM", str),
+    "CTFLOW_WORKER_INTERVAL_SECONDS": ("WORKER_INTERVAL_SECONDS", float),
 }
 
 

@@ -3,12 +3,16 @@
 Use the ``smtp_server`` fixture: it starts a server on a free port of 127.0.0.1, points the
 app's SMTP settings at it (plain SMTP, no STARTTLS, no login) and gives the messages that
 arrived, parsed. ``smtp_server.refuse(code, text)`` makes it refuse recipients from then on;
-``smtp_server.accept()`` undoes that. Import the fixture into a test module:
+``smtp_server.accept()`` undoes that. ``smtp_server.hold()`` makes every message from then on
+wait, unanswered, after its data has arrived; ``smtp_server.release(accept=...)`` answers the
+waiting ones (250, or 451 and not kept: what a server does when the client has gone before its
+reply). Import the fixture into a test module:
 ``from tests.smtp import smtp_server_fixture  # noqa: F401`` (it is named ``smtp_server``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -27,6 +31,10 @@ class CapturingHandler:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refusal: str | None = None
         self._lock = threading.Lock()
+        self.holding = False
+        self.held = 0  # messages waiting for release()
+        self.released = threading.Event()
+        self.accept_held = True
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if self.refusal:
@@ -35,6 +43,15 @@ class CapturingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.holding:
+            with self._lock:
+                self.held += 1
+            while not self.released.is_set():
+                await asyncio.sleep(0.02)
+            with self._lock:
+                self.held -= 1
+            if not self.accept_held:
+                return "451 4.3.0 Not kept: the client went before the reply"
         message = email.message_from_bytes(
             envelope.original_content or envelope.content, policy=default_policy
         )
@@ -63,6 +80,22 @@ class SmtpServer:
 
     def accept(self) -> None:
         self.handler.refusal = None
+
+    def hold(self) -> None:
+        self.handler.released.clear()
+        self.handler.holding = True
+
+    def wait_held(self, count: int = 1, timeout_seconds: float = 60.0) -> None:
+        """Until ``count`` messages are waiting (a sender is in the middle of a send)."""
+        deadline = time.monotonic() + timeout_seconds
+        while self.handler.held < count:
+            assert time.monotonic() < deadline, f"{self.handler.held} message(s) held, not {count}"
+            time.sleep(0.02)
+
+    def release(self, accept: bool = True) -> None:
+        self.handler.holding = False
+        self.handler.accept_held = accept
+        self.handler.released.set()
 
     def wait_for(self, count: int, timeout_seconds: float = 15.0) -> list[EmailMessage]:
         """The messages once ``count`` have arrived (for a mailer running in a thread)."""

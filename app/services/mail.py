@@ -3,11 +3,18 @@
 A letter is queued (``pending``) in the transaction that issues it, and sent only after that
 transaction has committed: never from inside a workflow run, so a slow or broken mail server
 can neither hold a case up nor fail a task, and a letter that cannot be sent is still on the
-case. ``send_pending_emails`` sends what is due; each attempt is claimed first (a conditional
-UPDATE), sent outside any transaction, and its result recorded: ``sent``, or ``failed`` with
-the error and the time of the next attempt (after 1 min, 5 min, 15 min, 1 h, 4 h, 12 h, 24 h),
-or ``failed`` with no next attempt once the attempts are used up or the server refuses the
-address outright; that is written to the case's history so an officer posts the letter.
+case. ``send_pending_emails`` sends what is due; each attempt is claimed first (one UPDATE,
+FOR UPDATE SKIP LOCKED on PostgreSQL, so any number of workers share the outbox), sent outside
+any transaction, and its result recorded: ``sent``, or ``failed`` with the error and the time of
+the next attempt (after 1 min, 5 min, 15 min, 1 h, 4 h, 12 h, 24 h), or ``failed`` with no next
+attempt once the attempts are used up or the server refuses the address outright; that is
+written to the case's history so an officer posts the letter.
+
+A letter recorded ``sent`` is never claimed again. SMTP has no way to take back or ask about a
+message, so one window stays open: a mailer that dies after the server accepted a letter and
+before ``sent`` is committed leaves it claimed, and it is sent again when the claim's lease runs
+out. Every attempt carries the same Message-ID (``message_id``), made from the document and its
+recipient, so the copy can be recognised as the same letter.
 
 ``start_background_mailer`` runs it in a thread: woken as soon as a transaction that queued a
 letter commits, and every ``interval_seconds`` for the retries.
@@ -15,13 +22,15 @@ letter commits, and every ``interval_seconds`` for the retries.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
@@ -98,36 +107,37 @@ def queued_in_this_transaction() -> None:
 class MailReport:
     sent: list[int] = field(default_factory=list)  # document ids
     failed: list[tuple[int, str]] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)
 
 
 class PermanentFailure(Exception):
     """The server refused the recipient's address outright: retrying will not help."""
 
 
-def send_pending_emails(now: datetime | None = None, limit: int = BATCH) -> MailReport:
-    """Send every queued letter whose attempt is due at ``now`` (default: the app clock)."""
+def send_pending_emails(
+    now: datetime | None = None, limit: int = BATCH, should_stop: Callable[[], bool] | None = None
+) -> MailReport:
+    """Send every queued letter whose attempt is due at ``now`` (default: the app clock), at most
+    ``limit``. ``should_stop()`` is asked before each letter: a worker told to stop finishes the
+    letter it is sending and records it, and takes no other."""
     report = MailReport()
     settings = smtp_settings()
     if settings is None:
         return report
     instant = now or clock.now()
-    due = document_store.documents_due_for_email(instant, limit)
-    db.session.rollback()  # end the read; each letter is claimed and recorded on its own
-    for document_id in due:
+    for _ in range(limit):
+        if should_stop is not None and should_stop():
+            break
         try:
-            claimed = document_store.claim_for_email(document_id, instant, instant + LEASE)
+            document_id = document_store.claim_next_for_email(instant, instant + LEASE)
             db.session.commit()
         except OperationalError as exc:
             # SQLite: another writer holds the database. The next round retries.
             db.session.rollback()
             if "locked" not in str(exc).lower():
                 raise
-            report.skipped.append(document_id)
-            continue
-        if not claimed:
-            report.skipped.append(document_id)  # sent or taken meanwhile
-            continue
+            break
+        if document_id is None:
+            break  # nothing else is due (or every due letter is held by another mailer)
         _attempt(document_id, settings, instant, report)
     return report
 
@@ -143,10 +153,13 @@ def _attempt(document_id: int, settings: SmtpSettings, instant: datetime, report
         deliver(build_message(document, settings), settings)
     except Exception as exc:  # any failure (network, refusal, rendering) is recorded, never raised
         error = exc
-    document = document_store.get_document_to_send(document_id)
+    document = document_store.get_document_to_send(document_id, lock=True)
     if document is None:
         return
-    if error is None:
+    if document.email_status == EmailStatus.SENT:
+        # Sent by another mailer that took it after our lease ran out: recorded once, by them.
+        logger.warning("Document %s was e-mailed by another mailer as well", document_id)
+    elif error is None:
         _record_sent(document, instant)
         report.sent.append(document_id)
     else:
@@ -222,7 +235,7 @@ def build_message(document: Document, settings: SmtpSettings) -> EmailMessage:
     message["To"] = document.email_to
     message["Reply-To"] = council["email"]
     message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = make_msgid(domain=(settings.sender or council["email"]).rpartition("@")[2])
+    message["Message-ID"] = message_id(document, settings.sender or council["email"])
     message.set_content(render_email_text(snapshot))
     message.add_attachment(
         render_pdf(document.html),
@@ -231,6 +244,16 @@ def build_message(document: Document, settings: SmtpSettings) -> EmailMessage:
         filename=pdf_filename(document),
     )
     return message
+
+
+def message_id(document: Document, sender: str) -> str:
+    """The same Message-ID on every attempt at a letter: the key, per document and recipient,
+    by which a mail system that sees a letter twice (a mailer killed after the server accepted
+    it but before ``sent`` was written, then retried) can tell it is one letter."""
+    issued = document.created_at.isoformat() if document.created_at else ""
+    key = f"{document.id}|{issued}|{(document.email_to or '').lower()}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+    return f"<ctflow.document-{document.id}.{digest}@{sender.rpartition('@')[2]}>"
 
 
 def pdf_filename(document: Document) -> str:

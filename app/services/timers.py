@@ -9,6 +9,7 @@ version makes the slower of two racing sweeps roll back, so nothing fires twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,8 +40,11 @@ class SweepReport:
 
 
 @metrics.observe_sweep
-def fire_due_timers(now: datetime | None = None) -> SweepReport:
-    """Fire everything due at ``now`` (default: the app clock)."""
+def fire_due_timers(
+    now: datetime | None = None, should_stop: Callable[[], bool] | None = None
+) -> SweepReport:
+    """Fire everything due at ``now`` (default: the app clock). ``should_stop()`` is asked before
+    each transaction: a worker told to stop commits the chunk it is firing and starts no other."""
     instant = now or clock.now()
     report = SweepReport()
     seen: set[int] = set()
@@ -51,6 +55,8 @@ def fire_due_timers(now: datetime | None = None) -> SweepReport:
             return report
         seen.update(due)
         for start in range(0, len(due), CHUNK):
+            if should_stop is not None and should_stop():
+                return report
             _fire_chunk(due[start : start + CHUNK], instant, report)
 
 

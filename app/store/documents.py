@@ -27,40 +27,42 @@ def get_document_in(document_id: int, council_ids: Iterable[str]) -> Document | 
     )
 
 
-def get_document_to_send(document_id: int) -> Document | None:
-    return db.session.scalar(
-        select(Document).where(Document.id == document_id).options(undefer(Document.html))
+def get_document_to_send(document_id: int, lock: bool = False) -> Document | None:
+    """The letter with its HTML; ``lock``: held until the transaction ends (PostgreSQL), so two
+    mailers recording the same letter's result take turns."""
+    query = select(Document).where(Document.id == document_id).options(undefer(Document.html))
+    if lock and db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Document)
+    return db.session.scalar(query)
+
+
+def _due_for_email(now: datetime):
+    return (
+        Document.email_status.in_(OUTBOX_STATUSES),
+        Document.email_next_attempt_at.is_not(None),
+        Document.email_next_attempt_at <= now,
     )
 
 
-def documents_due_for_email(now: datetime, limit: int) -> list[int]:
-    """Letters waiting to be e-mailed whose (next) attempt is due, oldest first."""
-    query = (
+def claim_next_for_email(now: datetime, lease_until: datetime) -> int | None:
+    """Take the letter waiting longest whose (next) attempt is due, for one attempt: count the
+    attempt and push its next attempt to ``lease_until``, in one UPDATE. On PostgreSQL the letter
+    is picked with FOR UPDATE SKIP LOCKED, so mailers running at once each take a different letter
+    without waiting for each other; a letter another mailer has just claimed is no longer due when
+    its row is re-read under the lock. (SQLite runs one writer at a time.) A mailer that dies
+    mid-send leaves the letter to be retried when the lease runs out. The id, or None."""
+    pick = (
         select(Document.id)
-        .where(
-            Document.email_status.in_(OUTBOX_STATUSES),
-            Document.email_next_attempt_at.is_not(None),
-            Document.email_next_attempt_at <= now,
-        )
+        .where(*_due_for_email(now))
         .order_by(Document.email_next_attempt_at, Document.id)
-        .limit(limit)
+        .limit(1)
     )
-    return list(db.session.scalars(query))
-
-
-def claim_for_email(document_id: int, now: datetime, lease_until: datetime) -> bool:
-    """Take a due letter for one attempt: count the attempt and push its next attempt to
-    ``lease_until``, in one conditional UPDATE, so two mailers never send the same letter at
-    once and a mailer that dies mid-send leaves it to be retried when the lease runs out."""
-    result = db.session.execute(
+    if db.session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    return db.session.scalar(
         update(Document)
-        .where(
-            Document.id == document_id,
-            Document.email_status.in_(OUTBOX_STATUSES),
-            Document.email_next_attempt_at.is_not(None),
-            Document.email_next_attempt_at <= now,
-        )
+        .where(Document.id == pick.scalar_subquery(), *_due_for_email(now))
         .values(email_attempts=Document.email_attempts + 1, email_next_attempt_at=lease_until)
+        .returning(Document.id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
