@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app.extensions import db
 from app.models import PartnerAgency, Role
 
 
@@ -25,6 +26,26 @@ def seed_demo_command() -> None:
     click.echo("Demo logins (password for all: " + logins[0].password + "):")
     for login in logins:
         click.echo(f"  {login.council:<24} {login.role:<26} {login.email}")
+
+
+@click.group("councils")
+def councils_group() -> None:
+    """The councils of CTFLOW_COUNCILS_FILE and their diagrams."""
+
+
+@councils_group.command("load")
+@with_appcontext
+def load_councils_command() -> None:
+    """Write the configured councils into the database and store the shipped diagrams as versions,
+    giving each council without a live process its configured one (a council's own choice is
+    kept). Idempotent, and allowed in production: run it after `ctflow db upgrade`."""
+    from app.services.councils import sync_council_rows
+    from app.services.processes import load_shipped_diagrams
+
+    written = sync_council_rows()
+    versions = load_shipped_diagrams()
+    click.echo(f"Councils: {len(written)} ({', '.join(written)})")
+    click.echo("Diagrams: " + ", ".join(f"{key} v{v.number}" for key, v in sorted(versions.items())))
 
 
 @click.group("users")
@@ -58,16 +79,78 @@ def create_user_command(email, password, councils, role, agency, name) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Production: gunicorn with this many worker processes (needs CTFLOW_ENV=production and "
+    "PostgreSQL; no timer loop inside: run `ctflow worker`).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    help="Requests served at once per process [waitress: 8; gunicorn: 1 per worker].",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(5, 3600),
+    help="With --workers: a worker busy this long on one request (seconds) is replaced [60].",
+)
+@click.option(
+    "--graceful-timeout",
+    type=click.IntRange(1, 3600),
+    help="With --workers: on SIGTERM, requests in flight get this long to finish (seconds) [30].",
+)
 @with_appcontext
-def serve_command(host: str, port: int, threads: int) -> None:
-    """Serve the web app and API with waitress."""
+def serve_command(
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int | None,
+    timeout: int | None,
+    graceful_timeout: int | None,
+) -> None:
+    """Serve the web app and API: waitress in this one process with the timer loop and the mailer
+    inside (what `make run` uses), or, with --workers N, gunicorn's N processes (production)."""
+    app = current_app._get_current_object()
+    if workers is None:
+        if timeout is not None or graceful_timeout is not None:
+            raise click.UsageError("--timeout and --graceful-timeout go with --workers N.")
+        _serve_with_waitress(app, host, port, threads or 8)
+        return
+    if app.config["ENV_NAME"] != "production":
+        raise click.ClickException(
+            "ctflow serve --workers is the production server and needs CTFLOW_ENV=production "
+            f"(it is {app.config['ENV_NAME']}); without --workers, ctflow serve runs one process "
+            "with the timers inside."
+        )
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException(
+            "ctflow serve --workers needs PostgreSQL (CTFLOW_DATABASE_URL=postgresql://...), not "
+            f"{db.engine.dialect.name}: SQLite lets one process write at a time."
+        )
+    from app.serving import ServeOptions, serve_with_gunicorn
+
+    options = ServeOptions(
+        workers=workers,
+        host=host,
+        port=port,
+        threads=threads or 1,
+        timeout=timeout or 60,
+        graceful_timeout=graceful_timeout or 30,
+    )
+    click.echo(
+        f"ctflow serving on http://{host}:{port}/ with {workers} gunicorn worker(s); timers and "
+        "letters are `ctflow worker`'s (SIGTERM stops gracefully)"
+    )
+    serve_with_gunicorn(app, options)
+
+
+def _serve_with_waitress(app: Flask, host: str, port: int, threads: int) -> None:
     from waitress import serve
 
     from app.services.mail import start_background_mailer
     from app.services.timers import start_background_sweep
 
-    app = current_app._get_current_object()
     start_background_sweep(app)
     start_background_mailer(app)
     click.echo(f"ctflow serving on http://{host}:{port}/ (Ctrl+C to stop)")
@@ -186,6 +269,7 @@ def revoke_status_link_command(reference: str) -> None:
 def register_commands(app: Flask) -> None:
     for command in (
         seed_demo_command,
+        councils_group,
         users_group,
         serve_command,
         timers_command,

@@ -7,6 +7,7 @@ so tests and the CLI see the values of the moment. The README lists the variable
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable
 from typing import Any
@@ -56,6 +57,9 @@ class Config:
     LOG_TO_STDERR = True
     # A bearer token that lets a scraper on another host read GET /metrics; None: this host only.
     METRICS_TOKEN: str | None = None
+    # The proxies' addresses or networks: under `ctflow serve --workers`, X-Forwarded-* headers
+    # from any other peer are dropped before ProxyFix reads them (app/serving.py).
+    FORWARDED_ALLOW_IPS: tuple[str, ...] = ("127.0.0.1", "::1")
     SQLITE_BUSY_TIMEOUT_MS = 5000
     # The public form, per source address (app.services.apply_limits): (how many, in seconds).
     # Applications sent open statutory deadlines; a household or a support worker sends a few.
@@ -127,6 +131,11 @@ def log_level_name(raw: str) -> str:
     return value
 
 
+def addresses(raw: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks: 127.0.0.1,::1,10.0.0.0/8."""
+    return tuple(str(ipaddress.ip_network(part.strip())) for part in raw.split(",") if part.strip())
+
+
 # environment variable -> (config key, parser)
 ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
@@ -145,6 +154,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_LOG_FORMAT": ("LOG_FORMAT", json_or_text),
     "CTFLOW_LOG_LEVEL": ("LOG_LEVEL", log_level_name),
     "CTFLOW_METRICS_TOKEN": ("METRICS_TOKEN", str),
+    "CTFLOW_FORWARDED_ALLOW_IPS": ("FORWARDED_ALLOW_IPS", addresses),
     "CTFLOW_SMTP_HOST": ("SMTP_HOST", str),
     "CTFLOW_SMTP_PORT": ("SMTP_PORT", int),
     "CTFLOW_SMTP_USERNAME": ("SMTP_USERNAME", str),
