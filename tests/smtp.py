@@ -3,8 +3,8 @@
 Use the ``smtp_server`` fixture: it starts a server on a free port of 127.0.0.1, points the
 app's SMTP settings at it (plain SMTP, no STARTTLS, no login) and gives the messages that
 arrived, parsed. ``smtp_server.refuse(code, text)`` makes it refuse recipients from then on;
-``smtp_server.accept()`` undoes that. ``smtp_server.hold()`` makes every message from then on
-wait, unanswered, after its data has arrived; ``smtp_server.release(accept=...)`` answers the
+``smtp_server.accept()`` undoes that. ``smtp_server.hold(after=n)`` makes every message after the next
+n wait, unanswered, after its data has arrived; ``smtp_server.release(accept=...)`` answers the
 waiting ones (250, or 451 and not kept: what a server does when the client has gone before its
 reply). Import the fixture into a test module:
 ``from tests.smtp import smtp_server_fixture  # noqa: F401`` (it is named ``smtp_server``).
@@ -32,6 +32,7 @@ class CapturingHandler:
         self.refusal: str | None = None
         self._lock = threading.Lock()
         self.holding = False
+        self.hold_after = 0  # hold() lets this many more messages through first
         self.held = 0  # messages waiting for release()
         self.released = threading.Event()
         self.accept_held = True
@@ -43,7 +44,7 @@ class CapturingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        if self.holding:
+        if self.holding and len(self.messages) >= self.hold_after:
             with self._lock:
                 self.held += 1
             while not self.released.is_set():
@@ -81,8 +82,10 @@ class SmtpServer:
     def accept(self) -> None:
         self.handler.refusal = None
 
-    def hold(self) -> None:
+    def hold(self, after: int = 0) -> None:
+        """Hold every message once ``after`` more have been accepted."""
         self.handler.released.clear()
+        self.handler.hold_after = len(self.handler.messages) + after
         self.handler.holding = True
 
     def wait_held(self, count: int = 1, timeout_seconds: float = 60.0) -> None:
