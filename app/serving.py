@@ -30,6 +30,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from app.extensions import db
+from app.observability import metrics
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The WSGI names of the headers a proxy sets about the client; untrusted peers lose them.
@@ -77,25 +78,14 @@ class ServeOptions:
     keepalive: int = 5
 
 
-def _metrics():
-    """app.observability.metrics, the Prometheus multiprocess hooks, once it exists."""
-    try:
-        from app.observability import metrics
-    except ImportError:
-        return None
-    return metrics
-
-
 def gunicorn_settings(app: Flask, options: ServeOptions) -> dict[str, Any]:
     """Every gunicorn setting ctflow uses, by gunicorn's names."""
     host = f"[{options.host}]" if ":" in options.host else options.host
 
     def on_starting(server) -> None:
-        # Before any worker forks: the directory the workers' metrics files go to, emptied of
-        # the files of processes that are gone.
-        metrics = _metrics()
-        if metrics is not None:
-            metrics.prepare_multiprocess_dir(app.instance_path)
+        # Before any worker forks: the directory the workers' metrics files go to (set in the
+        # environment they inherit), emptied of the files of processes that are gone.
+        metrics.prepare_multiprocess_dir(app.instance_path)
 
     def post_fork(server, worker) -> None:
         # The pool came from the master: forget its connections without closing them (they are
@@ -104,9 +94,7 @@ def gunicorn_settings(app: Flask, options: ServeOptions) -> dict[str, Any]:
             db.engine.dispose(close=False)
 
     def child_exit(server, worker) -> None:
-        metrics = _metrics()
-        if metrics is not None:
-            metrics.on_child_exit(worker.pid)
+        metrics.on_child_exit(worker.pid)  # its live gauges go; its counts stay
 
     settings: dict[str, Any] = {
         "bind": [f"{host}:{options.port}"],

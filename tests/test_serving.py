@@ -120,3 +120,21 @@ def test_councils_load_prepares_a_production_database_and_is_idempotent(app, run
               "--council", "derby-city", "--role", "admin"]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+def test_the_prometheus_multiprocess_hooks(monkeypatch, tmp_path):
+    """Before the fork the metrics directory is prepared; a worker that exits is marked dead."""
+    from types import SimpleNamespace
+
+    from app.observability import metrics
+
+    calls = []
+    monkeypatch.setattr(
+        metrics, "prepare_multiprocess_dir", lambda path=None: calls.append(("prepare", path))
+    )
+    monkeypatch.setattr(metrics, "on_child_exit", lambda pid: calls.append(("exit", pid)))
+    app = create_app("test", SECRET_KEY="k", SQLALCHEMY_DATABASE_URI="sqlite://", INSTANCE_PATH=str(tmp_path))
+    settings = gunicorn_settings(app, ServeOptions(workers=2))
+    settings["on_starting"](None)
+    settings["child_exit"](None, SimpleNamespace(pid=4242))
+    assert calls == [("prepare", str(tmp_path)), ("exit", 4242)]
