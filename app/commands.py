@@ -247,6 +247,25 @@ def worker_command(once: bool, interval_seconds: float | None) -> None:
     raise SystemExit(status)
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup_command(path: str, force: bool) -> None:
+    """Write a consistent copy of the database to PATH while the app runs (SQLite: a database
+    file; PostgreSQL: a pg_dump custom-format archive for pg_restore)."""
+    from app.extensions import db
+    from app.services.backup import BackupError, backup
+
+    try:
+        result = backup(db.engine, path, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Backed up {result.cases} case{'s' if result.cases != 1 else ''} to {result.path} ({result.size:,} bytes)."
+    )
+
+
 @click.group("status-link")
 def status_link_group() -> None:
     """Applicants' private status links."""
@@ -276,5 +295,6 @@ def register_commands(app: Flask) -> None:
         worker_command,
         status_link_group,
         check_command,
+        backup_command,
     ):
         app.cli.add_command(command)
