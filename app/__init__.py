@@ -33,6 +33,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     _configure_proxies(app)
     _configure_database_url(app)
     _configure_secret_key(app)
+    _configure_notify(app)
     _configure_clock(app)
     _load_councils(app)
     _warm_calendars(app)
@@ -118,6 +119,14 @@ def _configure_secret_key(app: Flask) -> None:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_notify(app: Flask) -> None:
+    from app.config import notify_problems
+
+    problems = notify_problems(app.config)
+    if problems:
+        raise ConfigError("\n".join(problems))
 
 
 def _configure_clock(app: Flask) -> None:

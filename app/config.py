@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -80,6 +81,13 @@ class Config:
     # `ctflow worker`: seconds between passes over due timers and the outbox (a letter queued by
     # the web waits at most this long before it is sent).
     WORKER_INTERVAL_SECONDS = 10.0
+    # GOV.UK Notify, for councils with sender = "notify" (app/services/notify.py). No key: their
+    # letters are kept on the case but not sent ("not_configured").
+    NOTIFY_API_KEY: str | None = None
+    # The e-mail template with ((subject)), ((body)) and ((link_to_file)); none: no e-mail, post only.
+    NOTIFY_EMAIL_TEMPLATE_ID: str | None = None
+    NOTIFY_BASE_URL: str | None = None  # None: Notify's own API
+    NOTIFY_TIMEOUT_SECONDS = 30
 
 
 class DevelopmentConfig(Config):
@@ -162,7 +170,34 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_SMTP_STARTTLS": ("SMTP_STARTTLS", boolean),
     "CTFLOW_SMTP_FROM": ("SMTP_FROM", str),
     "CTFLOW_WORKER_INTERVAL_SECONDS": ("WORKER_INTERVAL_SECONDS", float),
+    "CTFLOW_NOTIFY_API_KEY": ("NOTIFY_API_KEY", str),
+    "CTFLOW_NOTIFY_EMAIL_TEMPLATE_ID": ("NOTIFY_EMAIL_TEMPLATE_ID", str),
+    "CTFLOW_NOTIFY_BASE_URL": ("NOTIFY_BASE_URL", str),
 }
+
+_UUID = r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"
+# A Notify API key: its name, then the service id and the secret key, hyphen-joined.
+NOTIFY_API_KEY_RE = re.compile(rf"^.+-{_UUID}-{_UUID}$")
+
+
+def notify_problems(config: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the GOV.UK Notify settings (never quoting the key: it is a secret)."""
+    problems = []
+    key = config.get("NOTIFY_API_KEY")
+    if key and not NOTIFY_API_KEY_RE.match(key):
+        problems.append(
+            "CTFLOW_NOTIFY_API_KEY is not a GOV.UK Notify API key: it must end with the service id and "
+            "the secret key, each of the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, after the key's name."
+        )
+    template = config.get("NOTIFY_EMAIL_TEMPLATE_ID")
+    if template and not re.fullmatch(_UUID, template):
+        problems.append(
+            f"CTFLOW_NOTIFY_EMAIL_TEMPLATE_ID must be a template id (xxxxxxxx-xxxx-...), not {template!r}."
+        )
+    url = config.get("NOTIFY_BASE_URL")
+    if url and not re.match(r"^https?://[^/\s]+", url):
+        problems.append(f"CTFLOW_NOTIFY_BASE_URL must be an http(s) URL, not {url!r}.")
+    return problems
 
 
 class ConfigError(RuntimeError):

@@ -42,6 +42,8 @@ DOTTED_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)
 # When the statutory clock starts (RULES.md §3): at receipt, or where the council's documents
 # count their limits from the "completed" application, when the victim's consent is recorded.
 CLOCK_STARTS = ("receipt", "completed_application")
+# How a council's letters are sent (app/services/mail.py): its SMTP server, or GOV.UK Notify.
+SENDERS = ("smtp", "notify")
 
 
 # --- What the rest of the app uses ---------------------------------------------------------
@@ -128,6 +130,7 @@ class Council:
     # Values no source states, by dotted key, with why they are assumed: listed to the process
     # owner as "to confirm", and worded by letters as an aim, never as a legal limit.
     to_confirm: Mapping[str, str] = field(default_factory=dict)
+    sender: str = "smtp"  # one of SENDERS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "to_confirm", MappingProxyType(dict(self.to_confirm)))
@@ -430,6 +433,12 @@ class CouncilSchema(PolicySchema):
     guidance = fields.String()
     closure_days = fields.List(ClosureDay(), load_default=list)
     contacts = fields.Nested(ContactsSchema, required=True)
+    sender = fields.String(
+        load_default="smtp",
+        validate=validate.OneOf(
+            SENDERS, error='Must be "smtp" (the SMTP server) or "notify" (GOV.UK Notify), not {input!r}.'
+        ),
+    )
 
 
 class CountySchema(StrictSchema):
@@ -623,6 +632,7 @@ def _council(council_id: str, data: dict[str, Any]) -> Council:
         if "ineligible_review" in data
         else None,
         to_confirm=data.get("to_confirm", {}),
+        sender=data["sender"],
     )
 
 

@@ -351,6 +351,7 @@ BAD_COUNCIL_EDITS = [
     ("string-for-bool", "offered = true", 'offered = "yes"', "not_met_review.offered", "Not a valid boolean."),
     ("table-for-string", 'name = "Alpha Council"', 'name = { en = "Alpha" }', "name", "Not a valid string."),
     ("unknown-nation", 'nation = "england"', 'nation = "scotland"', "nation", "Must be one of: england, wales."),
+    ("unknown-sender", 'nation = "england"', 'nation = "england"\nsender = "fax"', "sender", 'Must be "smtp" (the SMTP server) or "notify" (GOV.UK Notify), not \'fax\'.'),
     ("unknown-agency", '["council", "police"]', '["council", "fire_service"]', "threshold.eligible_agencies[1]", "Must be one of: council, "),
     # Methods are the Act's (every one but a diary sheet); a council only restricts on-site discussions.
     ("methods-not-configurable", "report_within = { days = 30 }", 'eligible_methods = ["email"]', "threshold.eligible_methods", "Unknown field."),

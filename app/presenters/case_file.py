@@ -476,6 +476,8 @@ def letter_row(document: Document) -> LetterRow:
 def email_state(document: Document) -> str:
     """Whether and when the letter was e-mailed (the outbox columns, app/models/document.py)."""
     status = document.email_status
+    if document.email_to is None and status in (EmailStatus.SENT, EmailStatus.PENDING, EmailStatus.FAILED):
+        return _post_state(document)  # a council sending through GOV.UK Notify posts it
     if status == EmailStatus.SENT:
         when = _long_time(document.email_sent_at) if document.email_sent_at else "a date not recorded"
         return f"E-mailed to {document.email_to} on {when}"
@@ -488,6 +490,18 @@ def email_state(document: Document) -> str:
     if status == EmailStatus.NO_ADDRESS:
         return "Not e-mailed: no e-mail address, send it by post"
     return "Not e-mailed: no mail server was set up, send it by post"
+
+
+def _post_state(document: Document) -> str:
+    status = document.email_status
+    if status == EmailStatus.SENT:
+        when = _long_time(document.email_sent_at) if document.email_sent_at else "a date not recorded"
+        return f"Sent by post through GOV.UK Notify on {when}"
+    if status == EmailStatus.PENDING:
+        return "Waiting to be sent by post through GOV.UK Notify"
+    if document.email_next_attempt_at is not None:
+        return f"Not sent by post yet: trying again on {_long_time(document.email_next_attempt_at)}"
+    return "Not sent through GOV.UK Notify: sending failed, post it by hand"
 
 
 def timeline(case: Case) -> list[TimelineEntry]:
@@ -530,6 +544,8 @@ def _timeline_entry(at: datetime, event: str, detail: str, actor: str, channel: 
         "letter_due": "Letter written",
         "letter_emailed": "Letter e-mailed",
         "letter_email_failed": "Letter not e-mailed",
+        "letter_posted": "Letter sent by post",
+        "letter_post_failed": "Letter not sent by post",
         "escalated": "Escalated",
         "case_reopened": "Case reopened",
     }

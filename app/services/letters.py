@@ -48,7 +48,9 @@ def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document
             # The acknowledgement carries the recipient's own private link to follow the case: for
             # the person who applied, the one their confirmation page gave them.
             snapshot["status_url"] = status_links.status_url(status_links.token_for(case, addressee.role))
-        status, next_attempt_at = mail.initial_status(addressee.email, now)
+        status, next_attempt_at = mail.initial_status(
+            addressee.email, now, case.council_id, addressee.address_lines
+        )
         document = Document(
             case_id=case.id,
             council_id=case.council_id,

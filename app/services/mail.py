@@ -1,4 +1,8 @@
-"""E-mailing letters: the outbox of the ``document`` table, sent through SMTP.
+"""Sending letters: the outbox of the ``document`` table, sent through SMTP or GOV.UK Notify.
+
+Each council's letters go through the sender its configuration names (``sender`` in
+processes/councils.toml: ``smtp``, the default, or ``notify``, ``app.services.notify``, which
+also posts a letter to someone with no e-mail address). The outbox below is the same for both.
 
 A letter is queued (``pending``) in the transaction that issues it, and sent only after that
 transaction has committed: never from inside a workflow run, so a slow or broken mail server
@@ -42,6 +46,7 @@ from app.extensions import db
 from app.letters import render_email_text, render_pdf
 from app.models import Document, EmailStatus, HistoryEntry
 from app.observability import metrics
+from app.services import councils
 from app.services.background import BackgroundLoop, start_loop
 from app.store import documents as document_store
 
@@ -86,8 +91,23 @@ def smtp_settings() -> SmtpSettings | None:
     )
 
 
-def initial_status(email_to: str | None, now: datetime) -> tuple[str, datetime | None]:
-    """The e-mail status of a letter being issued, and when it is first due to be sent."""
+def council_sender(council_id: str) -> str:
+    """The way the council's letters are sent: ``smtp`` or ``notify``."""
+    policy = councils.policy_for(council_id)
+    return policy.sender if policy is not None else "smtp"
+
+
+def initial_status(
+    email_to: str | None, now: datetime, council_id: str | None = None, address_lines=()
+) -> tuple[str, datetime | None]:
+    """The outbox status of a letter being issued, and when it is first due to be sent. Through
+    Notify, a letter with no e-mail address but a postal one is queued too: Notify posts it."""
+    if council_id is not None and council_sender(council_id) == "notify":
+        from app.services.notify import can_send, notify_settings
+
+        if can_send(notify_settings(), email_to, address_lines):
+            return EmailStatus.PENDING, now
+        return (EmailStatus.NOT_CONFIGURED if email_to else EmailStatus.NO_ADDRESS), None
     if not email_to:
         return EmailStatus.NO_ADDRESS, None
     if smtp_settings() is None:
@@ -113,6 +133,33 @@ class PermanentFailure(Exception):
     """The server refused the recipient's address outright: retrying will not help."""
 
 
+class SmtpSender:
+    name = "smtp"
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+
+    def send(self, document: Document) -> None:
+        deliver(build_message(document, self.settings), self.settings)
+
+
+def available_senders() -> dict:
+    """The senders configured in the app, by name (one set per pass: Notify's client is not
+    thread-safe)."""
+    from app.services.notify import NotifySender, notify_settings
+
+    senders: dict = {}
+    if (smtp := smtp_settings()) is not None:
+        senders["smtp"] = SmtpSender(smtp)
+    if (notify := notify_settings()) is not None:
+        senders["notify"] = NotifySender(notify)
+    return senders
+
+
+class SenderMissing(Exception):
+    """The council's sender is not configured (any more): retried, in case it is set up again."""
+
+
 def send_pending_emails(
     now: datetime | None = None, limit: int = BATCH, should_stop: Callable[[], bool] | None = None
 ) -> MailReport:
@@ -120,8 +167,8 @@ def send_pending_emails(
     ``limit``. ``should_stop()`` is asked before each letter: a worker told to stop finishes the
     letter it is sending and records it, and takes no other."""
     report = MailReport()
-    settings = smtp_settings()
-    if settings is None:
+    senders = available_senders()
+    if not senders:
         return report
     instant = now or clock.now()
     for _ in range(limit):
@@ -138,11 +185,11 @@ def send_pending_emails(
             break
         if document_id is None:
             break  # nothing else is due (or every due letter is held by another mailer)
-        _attempt(document_id, settings, instant, report)
+        _attempt(document_id, senders, instant, report)
     return report
 
 
-def _attempt(document_id: int, settings: SmtpSettings, instant: datetime, report: MailReport) -> None:
+def _attempt(document_id: int, senders: dict, instant: datetime, report: MailReport) -> None:
     document = document_store.get_document_to_send(document_id)
     if document is None:
         return  # its case was deleted meanwhile
@@ -150,7 +197,10 @@ def _attempt(document_id: int, settings: SmtpSettings, instant: datetime, report
     db.session.rollback()  # the server is talked to
     error: Exception | None = None
     try:
-        deliver(build_message(document, settings), settings)
+        name = council_sender(document.council_id)
+        if name not in senders:
+            raise SenderMissing(f"the council sends through {name}, which is not configured")
+        senders[name].send(document)
     except Exception as exc:  # any failure (network, refusal, rendering) is recorded, never raised
         error = exc
     document = document_store.get_document_to_send(document_id, lock=True)
@@ -173,7 +223,15 @@ def _record_sent(document: Document, instant: datetime) -> None:
     document.email_sent_at = instant
     document.email_next_attempt_at = None
     document.email_last_error = None
-    _history(document, instant, "letter_emailed", f"{document.title}: e-mailed to the {_role(document)}")
+    if document.email_to:
+        _history(document, instant, "letter_emailed", f"{document.title}: e-mailed to the {_role(document)}")
+    else:
+        _history(
+            document,
+            instant,
+            "letter_posted",
+            f"{document.title}: sent by post to the {_role(document)} through GOV.UK Notify",
+        )
 
 
 def _record_failure(document: Document, error: Exception, instant: datetime) -> None:
@@ -183,18 +241,20 @@ def _record_failure(document: Document, error: Exception, instant: datetime) -> 
     give_up = isinstance(error, PermanentFailure) or document.email_attempts >= MAX_ATTEMPTS
     if give_up:
         document.email_next_attempt_at = None
+        if document.email_to:
+            event_name, what, then = "letter_email_failed", "not e-mailed", "send it by post"
+        else:
+            event_name, what, then = "letter_post_failed", "not sent through GOV.UK Notify", "post it by hand"
         _history(
             document,
             instant,
-            "letter_email_failed",
-            f"{document.title}: not e-mailed to the {_role(document)} after {document.email_attempts} "
-            f"attempt(s) ({document.email_last_error}); send it by post",
+            event_name,
+            f"{document.title}: {what} to the {_role(document)} after {document.email_attempts} "
+            f"attempt(s) ({document.email_last_error}); {then}",
         )
     else:
         document.email_next_attempt_at = instant + BACKOFF[document.email_attempts - 1]
-    logger.warning(
-        "E-mail of document %s failed (attempt %s): %s", document.id, document.email_attempts, error
-    )
+    logger.warning("Sending document %s failed (attempt %s): %s", document.id, document.email_attempts, error)
 
 
 def _history(document: Document, instant: datetime, event_name: str, detail: str) -> None:
@@ -216,6 +276,8 @@ def describe_error(error: Exception) -> str:
         return f"recipient refused: {codes}"
     if isinstance(error, PermanentFailure) and isinstance(error.__cause__, smtplib.SMTPRecipientsRefused):
         return describe_error(error.__cause__)
+    if getattr(error, "described", False):  # the sender's own words already (Notify's answer)
+        return str(error)
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
