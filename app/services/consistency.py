@@ -36,6 +36,7 @@ from app.domain.deadlines import is_window
 from app.engine.properties import task_properties
 from app.extensions import db
 from app.models import Case, CaseStatus, TaskStatus
+from app.services import councils
 from app.services.case_runs import new_run
 
 BATCH_SIZE = 200
@@ -128,6 +129,8 @@ def check_case(case: Case) -> list[Finding]:
     def finding(what: str, expected: Any, found: Any) -> Finding:
         return Finding(case.id, case.reference, what, _show(expected), _show(found))
 
+    if councils.policy_for(case.council_id) is None:
+        return [finding("council", "a council configured in the councils file", case.council_id)]
     # The snapshot as the last write computed it: dates relative to "today" come out the same.
     run = new_run(case, now=case.updated_at)
     try:

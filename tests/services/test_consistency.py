@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -132,6 +133,17 @@ def test_a_workflow_that_does_not_load_is_reported(app, runner, case_id):
     result = check(runner)
     assert result.exit_code == 1
     assert "DER-2026-0001: workflow: expected a workflow that loads, found JSONDecodeError" in result.output
+
+
+def test_a_case_of_a_council_no_longer_configured_is_reported(app, runner, case_id, monkeypatch):
+    registry = app.extensions["ctflow.councils"]
+    others = {k: v for k, v in registry.councils.items() if k != "derby-city"}
+    monkeypatch.setitem(app.extensions, "ctflow.councils", replace(registry, councils=others))
+    result = check(runner)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "DER-2026-0001: council: expected a council configured in the councils file, found derby-city\n"
+    )
 
 
 def test_only_the_case_asked_for_and_an_unknown_id(app, runner, derby, case_id):
