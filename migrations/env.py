@@ -8,9 +8,12 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# ctflow's own log handler when the app set one up (app/observability/logs.py: JSON lines in
+# production), so `ctflow db upgrade` logs like the rest; alembic.ini's otherwise (tests).
+if any(handler.name == "ctflow" for handler in logging.getLogger().handlers):
+    logging.getLogger("alembic").setLevel(logging.INFO)  # say which migrations ran
+else:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

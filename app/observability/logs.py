@@ -88,6 +88,10 @@ def configure_logging(app: Flask) -> None:
     handler.setFormatter(formatter(log_format(app)))
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
-    root.setLevel(app.config["LOG_LEVEL"])
+    # LOG_LEVEL is for ctflow's own records; libraries speak from WARNING up (WeasyPrint logs
+    # each step of every PDF at INFO).
+    level = logging.getLevelName(app.config["LOG_LEVEL"])
+    logging.getLogger(app.import_name).setLevel(level)
+    root.setLevel(max(level, logging.WARNING))
     # Flask's own handler would print the app's records a second time, unformatted.
     logging.getLogger(app.import_name).removeHandler(default_handler)
