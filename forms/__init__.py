@@ -14,6 +14,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from forms.actions import ReportActionForm
 from forms.appeal import DecideAppealForm
 from forms.base import FormContext, FormError, FormSchema
 from forms.east_herts import CaseReviewEastHertsForm, CirculateMinutesForm
@@ -38,6 +39,7 @@ FORMS: dict[str, type[FormSchema]] = {
     "case_review": CaseReviewForm,
     "notify_outcome": NotifyOutcomeForm,
     "decide_appeal": DecideAppealForm,
+    "report_action": ReportActionForm,
     # A variant's own forms, after the shared ones (East Herts: east-herts-policy.txt section 12).
     "case_review_east_herts": CaseReviewEastHertsForm,
     "circulate_minutes": CirculateMinutesForm,

@@ -22,7 +22,7 @@ HANDLERS = {
 HANDLER_PARAMETERS: dict[str, dict[str, bool]] = {
     "evaluate_threshold": {},
     "issue_letter": {"letter": True},
-    "escalate": {"to": True},
+    "escalate": {"to": True, "agency": False},
     "record_milestone": {"milestone": True, "on": False},
     "ask_relevant_bodies": {},
     "apply_records_checks": {},

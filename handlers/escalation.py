@@ -1,7 +1,13 @@
-"""Escalate an overdue task (the flow out of a non-interrupting boundary timer)."""
+"""Escalate an overdue task (the flow out of a non-interrupting boundary timer).
+
+``to`` is the role it escalates to; ``agency`` (optional) names the agency whose work is overdue,
+so that the escalation reaches it too: an overdue action of the plan goes to the council's
+manager and to the owning agency (issue 15), whose partners see the task flagged as escalated.
+"""
 
 from SpiffWorkflow.util.task import TaskState
 
+from app.domain.labels import AGENCY_LABELS
 from app.engine.properties import ROLE_KEYS, instance_spec
 
 
@@ -15,7 +21,14 @@ def escalate(call) -> None:
         call.run.effects.escalations.append((str(task.id), role))
     spec = instance_spec(attached.task_spec) if attached is not None else None
     name = (spec.bpmn_name or spec.bpmn_id) if spec is not None else call.element
-    call.run.effects.history.append(("escalated", f"{name}: overdue, escalated to {role.replace('_', ' ')}"))
+    to = role.replace("_", " ")
+    agency = call.params.get("agency")
+    if agency is not None:
+        if not isinstance(agency, str) or not agency:
+            raise ValueError(f"cannot escalate to agency {agency!r}; give an agency code")
+        label = AGENCY_LABELS.get(agency, agency)
+        to = f"{to} and {label[:1].lower()}{label[1:]}"
+    call.run.effects.history.append(("escalated", f"{name}: overdue, escalated to {to}"))
 
 
 def _attached_task(task):

@@ -2,8 +2,10 @@ from flask import g
 
 from app.api import api_bp
 from app.api.inputs import load_body, load_query
+from app.domain.actions import ActionNotFound
 from app.errors import ApiError, NotFound
 from app.presenters import case_file
+from app.schemas.actions import ActionPlanSchema, CloseActionSchema
 from app.schemas.cases import (
     AppealRequestSchema,
     ApplicationSchema,
@@ -13,7 +15,7 @@ from app.schemas.cases import (
     PartnerCasePageSchema,
     PartnerCaseSchema,
 )
-from app.services import cases, councils
+from app.services import actions, cases, councils
 from app.services.cases import CASE_ROLES, CREATE_ROLES
 
 application_schema = ApplicationSchema()
@@ -23,6 +25,8 @@ partner_case_schema = PartnerCaseSchema()
 partner_case_page_schema = PartnerCasePageSchema()
 case_query_schema = CaseQuerySchema()
 appeal_request_schema = AppealRequestSchema()
+action_plan_schema = ActionPlanSchema()
+close_action_schema = CloseActionSchema()
 
 
 @api_bp.post("/councils/<council_id>/cases")
@@ -143,3 +147,47 @@ def lodge_appeal(case_id: int):
     body = load_body(appeal_request_schema)
     case = cases.lodge_appeal(g.user, case, body["received_on"], body["grounds"])
     return case_schema.dump(case), 201
+
+
+@api_bp.get("/cases/<int:case_id>/actions")
+def list_actions(case_id: int):
+    """The case's action plan: each recommendation of the case review as an action, and how it
+    stands. Council staff see every action; a partner agency the actions its agency owns.
+    ---
+    get:
+      tags: [cases]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
+      responses:
+        200: {description: The action plan (empty before the case review), content: {application/json: {schema: ActionPlanSchema}}}
+    """
+    case = cases.visible_case(g.user, case_id)
+    return action_plan_schema.dump({"case": case.id, "items": actions.plan_for(g.user, case)})
+
+
+@api_bp.post("/cases/<int:case_id>/actions/<int:action_id>/close")
+def close_action(case_id: int, action_id: int):
+    """A manager closes an action that will not be done, with a reason the victim sees; the
+    action's open report task is completed as closed.
+    ---
+    post:
+      tags: [cases]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
+        - {in: path, name: action_id, required: true, schema: {type: integer}, example: 1}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: CloseActionSchema}
+      responses:
+        200: {description: The action plan after the closure, content: {application/json: {schema: ActionPlanSchema}}}
+        403: {description: Only a community safety manager of the case's council closes an action, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: The action is done or closed already, content: {application/json: {schema: ErrorSchema}}}
+    """
+    case = cases.visible_case(g.user, case_id)  # 404 before reading the body
+    body = load_body(close_action_schema)
+    try:
+        case = actions.close_action(g.user, case, action_id, body["reason"])
+    except ActionNotFound:
+        raise NotFound("action") from None
+    return action_plan_schema.dump({"case": case.id, "items": actions.plan_for(g.user, case)})

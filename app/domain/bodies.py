@@ -150,8 +150,18 @@ def checks_summary(checks: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+# The agencies whose people sign in as partners (app/models/user.py PartnerAgency). An action of
+# the plan may be owned by a body with no partner accounts here (a mental health service, probation,
+# victim support: the panel's agencies, forms/choices.py): the council's officers record its
+# progress for it, as they work the council's own tasks.
+PARTNER_USER_AGENCIES = frozenset({"police", "housing_provider", "icb", "youth_offending", "other"})
+
+
 def worker_role(lane_role: str, agency: str | None) -> str:
-    """Who works one body's task: the lane's role, except the council's own check (its officers)."""
+    """Who works one body's task: the lane's role, except the council's own (its officers) and
+    a body with no partner users, whose task the council's officers work for it."""
     if lane_role == "partner_agency" and agency in WORKED_BY_ROLE:
         return WORKED_BY_ROLE[agency]
+    if lane_role == "partner_agency" and agency is not None and agency not in PARTNER_USER_AGENCIES:
+        return WORKED_BY_ROLE["council"]
     return lane_role

@@ -65,6 +65,7 @@ STAGE_LABELS = {
     "threshold": "Deciding whether the threshold is met",
     "review": "Case review",
     "outcome": "Telling the applicant the outcome",
+    "monitoring": "Following the action plan through",
     "appeal": "Appeal or review of the decision",
     "closed": "Closed",
 }

@@ -363,7 +363,7 @@ class CaseRun:
     def _open_task(self, task) -> OpenTask:
         spec = task.task_spec
         props = task_properties(spec)
-        agency = _agency_of(task)
+        agency = self._agency_of(task, props)
         return OpenTask(
             spiff_id=str(task.id),
             element=spec.bpmn_id,
@@ -375,6 +375,19 @@ class CaseRun:
             deadline=props.get("deadline"),
             agency=agency,
         )
+
+    def _agency_of(self, task, props: dict[str, str]) -> str | None:
+        """The agency a task is addressed to: its ``agency`` property evaluated on its data (one
+        action of the plan, inside the sub-process over the actions: ``action["owner_agency"]``),
+        else the input element of the multi-instance task it is one instance of."""
+        expression = props.get("agency")
+        if not expression:
+            return _agency_of(task)
+        try:
+            value = self.engine.environment.evaluate(expression, task.data)
+        except ScriptError as exc:
+            raise WorkflowError(f"agency {expression!r}: {exc}", task.task_spec.bpmn_id) from exc
+        return value if isinstance(value, str) else None
 
     def _waiting_deadlines(self, task) -> list[PendingDeadline]:
         specs = (

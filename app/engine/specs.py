@@ -29,7 +29,9 @@ from forms import FORMS
 # One limit for a diagram wherever it comes from, the same as the default request body limit
 # (CTFLOW_MAX_BODY_BYTES), so an upload is refused at one size, as both READMEs say.
 MAX_DIAGRAM_BYTES = 1024 * 1024
-STAGES = ("acknowledgement", "threshold", "review", "outcome", "appeal")
+# "monitoring": after the outcome, until every action of the plan is done or closed (LIFECYCLE.md
+# "The action plan is followed through"); it runs beside the appeal window.
+STAGES = ("acknowledgement", "threshold", "review", "outcome", "monitoring", "appeal")
 MILESTONES = (
     "received", "acknowledged", "consent_confirmed", "ineligible", "threshold_met", "threshold_not_met",
     "information_requested", "information_returned", "victim_contacted", "review_held",
@@ -45,8 +47,12 @@ CASE_DATA_NAMES = (
     "discretionary", "review_offered", "review_within_days", "appeal_within_days", "threshold",
     "appeal_received_on", "appeal_grounds", "agency", "agencies", "information_returns", "information_return",
     "ineligible_review_within_days", "under_18_involved", "relevant_bodies", "body", "records_checks",
-    "records_check",
+    "records_check", "actions", "action", "action_reports", "action_report", "closed",
 )  # fmt: skip
+# Sample values where a name holds an object, not a date or a number: one action of the plan (the
+# case review's recommendations, numbered by the diagram), as a report task's expressions read it.
+SAMPLE_ACTION = {"number": 1, "action": "Joint visit", "owner_agency": "police", "due_on": SAMPLE_DATE,
+                 "agreed_with_victim": True}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -261,7 +267,7 @@ def _check_user_task(parsed: ParsedProcess, element: str, spec, props: dict) -> 
 def _check_expressions(element: str, spec, props: dict) -> list[Problem]:
     """Every piece of code the element carries must compile under the sandbox's policy."""
     sources: list[tuple[str, str, bool]] = []  # (what, source, is_script)
-    for key in ("dueOn", "doneOn"):
+    for key in ("dueOn", "doneOn", "agency"):
         if props.get(key):
             sources.append((key, props[key], False))
     for condition, _target in getattr(spec, "cond_task_specs", []) or []:
@@ -316,6 +322,7 @@ def _sample_data(parsed: ParsedProcess) -> dict:
     names.update(f"{element}_done_on" for element in _all_elements(parsed))
     data = {name: SAMPLE_DATE if name.endswith("_on") else 1 for name in names - FUNCTION_NAMES}
     data["due_on"] = SAMPLE_DATE
+    data["action"], data["actions"] = dict(SAMPLE_ACTION), [dict(SAMPLE_ACTION)]
     return data
 
 

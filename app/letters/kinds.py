@@ -13,6 +13,7 @@ LETTER_TITLES: dict[str, str] = {
     "review_outcome": "Outcome of the review of the threshold decision",
     "outcome": "Outcome of the case review",
     "appeal_outcome": "Outcome of the appeal",
+    "action_plan_complete": "The action plan is complete",
 }
 
 # kind -> the heading printed on the letter and the e-mail's subject (after the council's name).
@@ -26,4 +27,5 @@ LETTER_HEADINGS: dict[str, str] = {
     "review_outcome": "The review of our decision on your Community Trigger application",
     "outcome": "The outcome of your Community Trigger case review",
     "appeal_outcome": "The outcome of your Community Trigger appeal",
+    "action_plan_complete": "The actions agreed at your Community Trigger case review are complete",
 }

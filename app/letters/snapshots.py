@@ -335,6 +335,30 @@ def _appeal_outcome(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     }
 
 
+def _action_plan_complete(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
+    """Each action of the plan and what became of it: done (on which day), or closed undone
+    with the manager's reason (issue 15: "a reason the victim sees"). The diagram issues it when
+    its sub-process over the actions ends, with each instance's report in ``action_reports``."""
+    data = facts.data
+    reports = {r.get("number"): r for r in data.get("action_reports") or [] if isinstance(r, dict)}
+    actions = []
+    for action, item in zip(
+        _actions(data.get("actions"), redact),
+        [a for a in data.get("actions") or [] if isinstance(a, dict)],
+        strict=False,
+    ):
+        report = reports.get(item.get("number")) or {}
+        actions.append(
+            {
+                **action,
+                "closed": bool(report.get("closed")),
+                "done_on": _text(report.get("done_on")) or None,
+                "note": redact(_text(report.get("note"))),
+            }
+        )
+    return {"actions": actions}
+
+
 _BUILDERS = {
     "CT1": _acknowledgement,
     "CT2": _acknowledgement,
@@ -345,6 +369,7 @@ _BUILDERS = {
     "review_outcome": _review_outcome,
     "outcome": _outcome,
     "appeal_outcome": _appeal_outcome,
+    "action_plan_complete": _action_plan_complete,
 }
 
 
@@ -419,8 +444,10 @@ def _web(url: str) -> str:
 
 
 def _actions(actions: Any, redact: Redactor) -> list[dict[str, str]]:
-    """Recommended actions as the victim is told them: what will be done and by which agency,
-    nothing else (no names, no due dates tied to people)."""
+    """Recommended actions as the victim is told them: what will be done, by which agency and by
+    when (the plan is drawn up with the victim "including any timescales",
+    derbyshire-public-page.txt line 7), nothing else: no one's name (east-herts-policy.txt lines
+    539-541: not "those actions which identify the perpetrators")."""
     result = []
     for action in actions if isinstance(actions, list) else []:
         if isinstance(action, dict) and _text(action.get("action")):
@@ -429,6 +456,7 @@ def _actions(actions: Any, redact: Redactor) -> list[dict[str, str]]:
                 {
                     "action": redact(action["action"]),
                     "agency": PANEL_AGENCY_LABELS.get(agency, agency.title()),
+                    "due_on": _text(action.get("due_on")) or None,
                 }
             )
     return result

@@ -48,6 +48,8 @@ class Case(db.Model):
     threshold: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The review's actions and how each stands (app/domain/actions.py); null until a review.
+    action_plan: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     # When the workflow's earliest timer is due; the sweep looks only at cases due by now.
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -47,7 +47,7 @@ STAFF = "staff"
 PARTNER = "partner"
 # The stages a case moves through, in order, for the partners' progress view (app.engine.specs
 # STAGES, then closed). The appeal stage shows only on a case that reached it.
-PROGRESS_STAGES = ("acknowledgement", "threshold", "review", "outcome", "appeal", "closed")
+PROGRESS_STAGES = ("acknowledgement", "threshold", "review", "outcome", "monitoring", "appeal", "closed")
 BPMN_NAME_TAGS = ("task", "Task", "Event", "Gateway", "subProcess", "callActivity")
 
 
@@ -153,7 +153,12 @@ def partner_case(case: Case, agency: str) -> PartnerCase:
 
 def progress(case: Case) -> list[ProgressStep]:
     """The stages with done, current or to come: the partners' view instead of the diagram."""
-    stages = [s for s in PROGRESS_STAGES if s != "appeal" or case.stage == "appeal" or case.appeals]
+    stages = [
+        s
+        for s in PROGRESS_STAGES
+        if (s != "appeal" or case.stage == "appeal" or case.appeals)
+        and (s != "monitoring" or case.stage == "monitoring" or case.action_plan)
+    ]
     closed = case.status == "closed" or case.stage == "closed"
     current = "closed" if closed else case.stage
     at = stages.index(current) if current in stages else 0

@@ -7,25 +7,30 @@ waits for the victim's consent until the consent is recorded (RULES.md §3), as 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Response, abort, render_template
 from sqlalchemy import select
 
 from app import clock
+from app.domain import actions
 from app.domain.calendar import format_date
 from app.extensions import db
 from app.letters.kinds import LETTER_HEADINGS
-from app.letters.recipients import consent_in_hand
+from app.letters.recipients import consent_in_hand, recipients_for, victim_addressee
+from app.letters.snapshots import LetterFacts, redactor_for
 from app.models import Case, Document, Recipient, StatusLink
 from app.public import public_bp
 from app.services import councils, status_links
+from forms.choices import PANEL_AGENCY_LABELS
 
 STAGES = {
     "acknowledgement": "We have received the application and will acknowledge it soon.",
     "threshold": "We are checking whether the application meets the threshold for a case review.",
     "review": "The case is being reviewed by the council and its partners.",
     "outcome": "The review has finished and we are preparing the outcome.",
+    "monitoring": "The agencies are carrying out the actions agreed at the case review.",
     "appeal": "We are considering the appeal.",
     "closed": "The case is closed.",
 }
@@ -102,6 +107,65 @@ def next_step(case: Case, recipient: str) -> str | None:
     return None
 
 
+ACTION_STATUS = {
+    "open": ("In progress", "blue"),
+    "overdue": ("Overdue", "red"),
+    "done": ("Done", "green"),
+    "closed": ("Closed, not done", "grey"),
+}
+
+
+def action_rows(case: Case, recipient: str) -> list[dict[str, Any]]:
+    """Each action of the plan as the resident reads it: what, which agency, by when, and how it
+    stands with the latest note (a closed action's note is the manager's reason). Descriptions
+    and notes are written by staff, so they pass the letters' redactor: no one is named but the
+    resident."""
+    plan = case.action_plan or []
+    if not plan:
+        return []
+    redact = _redactor(case, recipient)
+    today = clock.today()
+    rows = []
+    for action in plan:
+        state = "overdue" if actions.is_overdue(action, today) else action.get("status", "open")
+        words, colour = ACTION_STATUS.get(state, ACTION_STATUS["open"])
+        if state == "done" and action.get("done_on"):
+            words = f"Done on {format_date(date.fromisoformat(action['done_on']))}"
+        rows.append(
+            {
+                "description": redact(action.get("description") or ""),
+                "agency": PANEL_AGENCY_LABELS.get(action.get("owner_agency"), "Another organisation"),
+                "due": format_date(date.fromisoformat(action["due_on"])) if action.get("due_on") else "",
+                "status": words,
+                "colour": colour,
+                "note": redact(action.get("note") or ""),
+            }
+        )
+    return rows
+
+
+def _redactor(case: Case, recipient: str):
+    application = case.application or {}
+    addressee = next(
+        (
+            a
+            for a in recipients_for("outcome", application, {"consent_received": True})
+            if a.role == recipient
+        ),
+        victim_addressee(application),
+    )
+    facts = LetterFacts(
+        kind="outcome",
+        council=councils.policy_for(case.council_id),
+        reference=case.reference,
+        application=application,
+        data=case.outcome or {},
+        deadlines={},
+        issued_on=clock.today(),
+    )
+    return redactor_for(facts, addressee)
+
+
 def _letters(case: Case, recipient: str) -> list[Document]:
     """The letters addressed to the person whose link it is."""
     query = select(Document).filter_by(case_id=case.id, recipient=recipient).order_by(Document.id)
@@ -140,6 +204,7 @@ def status(token: str):
         next_step=next_step(case, recipient),
         dates=dates,
         letters=_letter_rows(token, _letters(case, recipient)),
+        actions=[] if waiting else action_rows(case, recipient),
     )
 
 

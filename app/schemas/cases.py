@@ -147,7 +147,9 @@ class CaseQuerySchema(PageQuerySchema):
     council = fields.String(validate=validate.Length(max=64))
     status = fields.String(validate=validate.OneOf(["open", "closed"]))
     stage = fields.String(
-        validate=validate.OneOf(["acknowledgement", "threshold", "review", "outcome", "appeal", "closed"])
+        validate=validate.OneOf(
+            ["acknowledgement", "threshold", "review", "outcome", "monitoring", "appeal", "closed"]
+        )
     )
     overdue = fields.Boolean(load_default=False, truthy={"true", "1"}, falsy={"false", "0"})
     q = fields.String(

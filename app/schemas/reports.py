@@ -49,6 +49,14 @@ class ReportPeriodSchema(Schema):
     to = fields.Date(attribute="end")
 
 
+class ActionCountsSchema(Schema):
+    """The actions of the plans settled in the year (issue 15), beside the statutory figures."""
+
+    done_on_time = fields.Integer(metadata={"description": "done by their due date"})
+    done_late = fields.Integer(metadata={"description": "done after their due date"})
+    closed_undone = fields.Integer(metadata={"description": "closed by a manager without being done"})
+
+
 class AnnualFiguresSchema(Schema):
     """One council's figures for the year."""
 
@@ -57,6 +65,7 @@ class AnnualFiguresSchema(Schema):
     threshold_not_met = fields.Integer(attribute="figures.threshold_not_met")
     reviews_carried_out = fields.Integer(attribute="figures.reviews_carried_out")
     reviews_with_recommendations = fields.Integer(attribute="figures.reviews_with_recommendations")
+    actions = fields.Nested(ActionCountsSchema)
 
 
 class AnnualReportSchema(Schema):
@@ -73,6 +82,13 @@ class AnnualReportSchema(Schema):
     )
     reviews_carried_out = fields.Integer(attribute="total.reviews_carried_out")
     reviews_with_recommendations = fields.Integer(attribute="total.reviews_with_recommendations")
+    actions = fields.Nested(
+        ActionCountsSchema,
+        attribute="actions_total",
+        metadata={
+            "description": "the actions of the action plans done or closed in the year; not a statutory figure"
+        },
+    )
     councils = fields.List(
         fields.Nested(AnnualFiguresSchema),
         attribute="rows",

@@ -15,6 +15,10 @@ with a milestone dated inside the calendar year, whatever diagram recorded it:
 - ``reviews_carried_out``: a ``review_held`` milestone in the year.
 - ``reviews_with_recommendations``: a ``recommendations_made`` milestone in the year.
 
+Actions (issue 15) add counts of their own beside the four figures, which stay as the Act
+defines them: the actions of the councils' plans settled in the year (``app.domain.actions``),
+by the day they were done or closed: done by their due date, done after it, and closed undone.
+
 A county report has a row for every council of the county, in configuration order, including
 councils with no cases (all zeros): a published table should show that a council had none,
 not leave the reader to wonder whether it was left out.
@@ -31,6 +35,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from app.councils import Council as CouncilPolicy
+from app.domain.actions import ActionCounts, counts_settled_in
 from app.models import Role, User
 from app.services import councils
 from app.store import reports as report_store
@@ -76,6 +81,7 @@ class CouncilFigures:
     name: str
     county: str
     figures: Figures
+    actions: ActionCounts = ActionCounts()
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,10 @@ class AnnualReport:
     def total(self) -> Figures:
         return sum((row.figures for row in self.rows), Figures())
 
+    @property
+    def actions_total(self) -> ActionCounts:
+        return sum((row.actions for row in self.rows), ActionCounts())
+
 
 def annual_report(user: User, year: int, *, council_id: str | None = None,
                   county_id: str | None = None) -> AnnualReport:  # fmt: skip
@@ -116,12 +126,16 @@ def annual_report(user: User, year: int, *, council_id: str | None = None,
         period.end,
         superseded_by=SUPERSEDED_BY,
     )
+    plans: dict[str, list] = {}
+    for council, plan in report_store.action_plans([c.id for c in members]):
+        plans.setdefault(council, []).append(plan)
     rows = tuple(
         CouncilFigures(
             council=c.id,
             name=c.name,
             county=c.county,
             figures=Figures(**{fig: counts.get((c.id, key), 0) for fig, key in FIGURE_MILESTONES.items()}),
+            actions=counts_settled_in(plans.get(c.id, []), period.start, period.end),
         )
         for c in members
     )

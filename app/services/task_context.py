@@ -8,13 +8,16 @@ happened, no contact details, no vulnerability: the application is personal data
 gets the least of it that does the job (UK GDPR art. 5(1)(c), data minimisation).
 
 The threshold decision shows what each body answered, report by report.
+
+A report on an action of the plan (``report_action``) shows that action as the plan holds it:
+what, which agency, by when, agreed with the victim or not, and its reports so far.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.domain import bodies
+from app.domain import actions, bodies
 from app.models import CaseTask
 
 RECORDS_CHECK_FORM = "confirm_reports"
@@ -25,7 +28,34 @@ def task_context(task: CaseTask) -> dict[str, Any] | None:
         return records_check_context(task)
     if task.form_key == "threshold_decision":
         return {"records_checks": records_checks(task.case)}
+    if task.form_key == ACTION_REPORT_FORM:
+        return action_context(task)
     return None
+
+
+ACTION_REPORT_FORM = "report_action"
+
+
+def action_context(task: CaseTask) -> dict[str, Any] | None:
+    """The action an open report task is about: the task's instance carries its number."""
+    from app.engine.runtime import TaskNotReady
+    from app.services import case_runs
+    from app.store import cases as case_store
+
+    number = (task.data or {}).get("action_number")  # a completed report keeps it
+    if number is None and task.status == "open":
+        case = case_store.get_whole_case(task.case_id)
+        run = case_runs.new_run(case)
+        try:
+            number = (run.user_task_data(run.load(case.workflow), task.spiff_id).get("action") or {}).get(
+                "number"
+            )
+        except TaskNotReady:
+            return None
+    try:
+        return {"action": actions.find(task.case.action_plan, number)}
+    except actions.ActionNotFound:
+        return None
 
 
 def records_check_context(task: CaseTask) -> dict[str, Any]:

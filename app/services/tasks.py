@@ -9,7 +9,7 @@ from typing import Any
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
-from app.domain import bodies, eligibility
+from app.domain import actions, bodies, eligibility
 from app.domain.threshold import (
     ThresholdPolicy,
     ThresholdResult,
@@ -385,11 +385,22 @@ def check_threshold_decision(
     data["threshold_confirmed"] = evaluation.to_dict()
 
 
+def check_action_report(case_data: dict[str, Any], data: dict[str, Any], policy: ThresholdPolicy) -> None:
+    """Which action of the plan a report is on: the one the task's instance is for (the diagram
+    numbers the actions; ``action["number"]``)."""
+    action = case_data.get("action")
+    number = action.get("number") if isinstance(action, dict) else None
+    if not isinstance(number, int):
+        raise FormError("report_action", {"_schema": ["This task is not about one action of the plan."]})
+    data["action_number"] = number
+
+
 # A check decides, from the case data the task holds, whether a completion the form itself
 # accepted is open to the user; it raises FormError (a 422 naming the field) when it is not, and
 # may add what it found to the completion's data.
 FORM_CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any], ThresholdPolicy], None]] = {
     "threshold_decision": check_threshold_decision,
+    "report_action": check_action_report,
 }
 
 
@@ -448,6 +459,23 @@ def _record_outcome(case, data: dict[str, Any], *, by: str, on: date) -> tuple[s
         "recommendations": data.get("recommendations", []),
         "victim_attended": data["victim_attended"],
     }
+    # Each recommendation is an action, followed through (issue 15); the agencies that own one
+    # are brought into the case, so that their partners see it and their tasks.
+    case.action_plan = actions.plan_from(data.get("recommendations") or [])
+    return tuple(a for a in actions.owners(case.action_plan) if a != actions.COUNCIL)
+
+
+def _record_action_report(case, data: dict[str, Any], *, by: str, on: date) -> tuple[str, ...]:
+    case.action_plan = actions.with_report(
+        case.action_plan,
+        data["action_number"],
+        done=bool(data.get("done")),
+        closed=bool(data.get("closed")),
+        note=data.get("note") or "",
+        done_on=data.get("done_on"),
+        on=on,
+        by=by,
+    )
     return ()
 
 
@@ -474,6 +502,7 @@ FORM_EFFECTS: dict[str, FormEffect] = {
     "request_information": _agencies_asked,
     "case_review": _record_outcome,
     "decide_appeal": _record_appeal_decision,
+    "report_action": _record_action_report,
 }
 
 

@@ -245,6 +245,7 @@ class _CaseRecord:
     threshold: dict | None = None
     decision: dict | None = None
     outcome: dict | None = None
+    action_plan: list | None = None
     appeals: list[_AppealRecord] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
 
@@ -257,6 +258,7 @@ class _CaseRecord:
             "threshold": self.threshold,
             "decision": self.decision,
             "outcome": self.outcome,
+            "action_plan": self.action_plan,
             "appeals": [_json_friendly(asdict(a)) for a in self.appeals],
             "agencies": list(self.agencies),
         }

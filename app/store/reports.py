@@ -9,7 +9,7 @@ from sqlalchemy import and_, distinct, exists, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import Milestone
+from app.models import Case, Milestone
 
 
 def count_cases_by_milestone(
@@ -50,3 +50,11 @@ def count_cases_by_milestone(
     if superseded:
         query = query.where(not_(or_(*superseded)))
     return {(council_id, key): count for council_id, key, count in db.session.execute(query)}
+
+
+def action_plans(council_ids: Iterable[str]) -> list[tuple[str, list]]:
+    """(council, action plan) of every case of these councils that has a plan."""
+    query = select(Case.council_id, Case.action_plan).where(
+        Case.council_id.in_(list(council_ids)), Case.action_plan.is_not(None)
+    )
+    return [(council_id, plan) for council_id, plan in db.session.execute(query) if plan]

@@ -19,7 +19,7 @@ from app.web import web_bp
 from app.web.pagination import page_number, pagination
 
 PER_PAGE = 25
-STAGES = ("acknowledgement", "threshold", "review", "outcome", "appeal", "closed")
+STAGES = ("acknowledgement", "threshold", "review", "outcome", "monitoring", "appeal", "closed")
 MAX_QUERY = 200  # as GET /api/v1/cases?q= (CaseQuerySchema)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from tests.factories.cases import application, third_party_application
 from tests.factories.reading import (
+    action_reports,
     assert_consistent,
     deadlines,
     forms,
@@ -98,7 +99,13 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
     case = derby.complete(case, "notify_outcome", {"notified_on": "2027-01-22", "method": "phone_and_letter"})
     assert deadlines(case)["outcome_notification"] == ("2027-01-25", "2027-01-22", "met")
     assert deadlines(case)["appeal_window"] == ("2027-02-19", None, "pending")
-    assert case["stage"] == "outcome" and case["open_tasks"] == []
+    # Changed with issue 15: the case is monitored until the plan's one action is done, beside the
+    # appeal window (tests/api/test_action_plans.py follows a plan through in full).
+    assert case["stage"] == "monitoring" and forms(case) == [] and action_reports(case) == ["police"]
+    at("2027-02-12T10:00:00+00:00")
+    done = {"done": True, "done_on": "2027-02-12", "note": "Visited."}
+    case = derby.complete(case, "report_action", done, who="police", agency="police")
+    assert case["status"] == "open" and case["open_tasks"] == []
     assert_consistent(runner)  # waiting on the appeal window's timer
 
     # The window is open to the end of 19 February.
@@ -123,7 +130,7 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
     ]
     events = [h["event"] for h in case["history"]]
     assert events[0] == "case_opened"
-    assert events.count("task_completed") == 12  # 9 of the case's own, and 3 bodies' records checks
+    assert events.count("task_completed") == 13  # 10 of the case's own, and 3 bodies' records checks
     assert "letter_due" in events
     # Running the timers again changes nothing: each fires once.
     assert "fired on 0 case(s)" in run_timers(runner, "2027-03-01T00:00:00+00:00")

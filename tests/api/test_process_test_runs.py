@@ -42,6 +42,8 @@ def test_a_process_owner_runs_the_live_version_against_the_met_route(app, client
         ("CT1", "applicant", "2026-12-16"),
         ("CT4", "applicant", "2026-12-22"),
         ("outcome", "applicant", "2027-01-06"),
+        # The plan's one action reported done two working days later (issue 15).
+        ("action_plan_complete", "applicant", "2027-01-08"),
     ]
     assert "TEST-RUN" in result["letters"][0]["html"]
     task = next(s for s in result["steps"] if s["kind"] == "task_completed")

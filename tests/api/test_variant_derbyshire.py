@@ -15,7 +15,14 @@ import pytest
 
 from tests.factories.actors import Council
 from tests.factories.cases import third_party_application
-from tests.factories.reading import assert_consistent, deadlines, forms, milestones, run_timers
+from tests.factories.reading import (
+    action_reports,
+    assert_consistent,
+    deadlines,
+    forms,
+    milestones,
+    run_timers,
+)
 
 # Three related incidents in the six months before 22 March 2027, each reported within a month;
 # the third to the health service (an Integrated Care Board), which Derbyshire counts.
@@ -45,7 +52,10 @@ LABELS = {
 
 
 def tasks(case):
-    return sorted((t["form"], t["role"], t["name"]) for t in case["open_tasks"])
+    """The open tasks of the case's own path (the plan's action reports run beside it, issue 15)."""
+    return sorted(
+        (t["form"], t["role"], t["name"]) for t in case["open_tasks"] if t["form"] != "report_action"
+    )
 
 
 def documents(client, council, case):
@@ -222,7 +232,8 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     assert "by 22 June 2027" in outcome
     # 28 days from the notification to appeal to the Police and Crime Commissioner.
     assert deadlines(case)["appeal_window"] == ("2027-06-22", None, "pending")
-    assert case["stage"] == "outcome" and case["open_tasks"] == []
+    # Issue 15: the plan's action is monitored beside the appeal window.
+    assert case["stage"] == "monitoring" and action_reports(case) == ["police"]
     assert "fired on 0 case(s)" in run_timers(runner, "2027-06-14T08:00:00+00:00")
 
     # Monday 14 June: the son appeals to the PCC; his mother's signed consent letter is not with it.
@@ -252,6 +263,13 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
         "reasons": "The agreed joint visit must take place.",
         "further_actions": [{"action": "Joint visit", "owner_agency": "police", "due_on": "2027-07-16"}],
     }
+    # The joint visit never happened: a manager closes the action, replaced by the appeal's own.
+    closed = client.post(
+        f"/api/v1/cases/{case['id']}/actions/1/close",
+        json={"reason": "Replaced by the further action the appeal decided."},
+        headers=erewash.as_("manager"),
+    )
+    assert closed.status_code == 200, closed.get_json()
     case = erewash.complete(case, "decide_appeal", decision, who="appeals")
     assert (case["status"], case["stage"]) == ("closed", "closed")
     assert case["appeals"][0]["upheld"] is True
@@ -286,6 +304,8 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
         ("CT4", "third_party", "2027-04-14"),
         ("outcome", "victim", "2027-05-25"),
         ("outcome", "third_party", "2027-05-25"),
+        ("action_plan_complete", "victim", "2027-07-02"),
+        ("action_plan_complete", "third_party", "2027-07-02"),
         ("appeal_outcome", "victim", "2027-07-02"),
         ("appeal_outcome", "third_party", "2027-07-02"),
     ]
@@ -293,7 +313,9 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     assert "considered by the Office of the Police and Crime Commissioner for Derbyshire" in decided
     assert "Your appeal has been upheld" in decided
     events = [h["event"] for h in case["history"]]
-    assert events.count("task_completed") == 15 and "escalated" not in events  # 3 records checks
+    assert events.count("task_completed") == 15  # 3 records checks
+    # The joint visit, due on 15 June and never done, escalated once before the manager closed it.
+    assert events.count("escalated") == 1 and events.count("action_closed") == 1
     assert "fired on 0 case(s)" in run_timers(runner, "2027-08-01T00:00:00+00:00")
     assert_consistent(runner)
 

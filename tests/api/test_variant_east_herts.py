@@ -16,7 +16,14 @@ import pytest
 from app.domain.calendar import calendar_for
 from tests.factories.actors import Council
 from tests.factories.cases import application, third_party_application
-from tests.factories.reading import assert_consistent, deadlines, forms, milestones, run_timers
+from tests.factories.reading import (
+    action_reports,
+    assert_consistent,
+    deadlines,
+    forms,
+    milestones,
+    run_timers,
+)
 
 LETTERS = {
     "CT1": "Acknowledgement to the applicant (CT1)",
@@ -25,6 +32,7 @@ LETTERS = {
     "CT4": "Threshold met (CT4)",
     "review_outcome": "Outcome of the review of the threshold decision",
     "outcome": "Outcome of the case review",
+    "action_plan_complete": "The action plan is complete",
     "appeal_outcome": "Outcome of the appeal",
 }
 
@@ -246,6 +254,11 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
     assert case["outcome"]["held_on"] == "2027-02-10"  # East Herts' own review form records the outcome too
     # The appeal window opens with the outcome, whether or not the minutes have gone out.
     assert deadlines(case)["appeal_window"] == ("2027-03-12", None, "pending")
+    # Issue 15: the ASB Action Group monitors the plan (lines 548-549); its one action is the police's.
+    assert forms(case) == ["circulate_minutes"] and action_reports(case) == ["police"]
+    done = {"done": True, "done_on": "2027-02-12", "note": "Joint visit made."}
+    case = east_herts.complete(case, "report_action", done, who="police", agency="police")
+    assert letters(case)[-1] == LETTERS["action_plan_complete"]
     assert forms(case) == ["circulate_minutes"]
 
     # The minutes go out a day late: escalated at the end of Wednesday 17th, done on the 18th.
@@ -316,9 +329,11 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
         ("closed", "2027-04-08"),
     ]
     assert letters(case) == [
-        LETTERS["CT1"], LETTERS["CT2"], LETTERS["CT4"], LETTERS["outcome"], LETTERS["appeal_outcome"]
+        LETTERS["CT1"], LETTERS["CT2"], LETTERS["CT4"], LETTERS["outcome"], LETTERS["action_plan_complete"],
+        LETTERS["appeal_outcome"]
     ]  # fmt: skip
-    assert [h["event"] for h in case["history"]].count("task_completed") == 15  # 3 records checks
+    # 3 records checks, and the plan's one action (issue 15).
+    assert [h["event"] for h in case["history"]].count("task_completed") == 16
     issued = documents(app, client, east_herts, case)
     if issued is not None:  # which copies go to whom is the letters' business; here, what and when
         assert {kind: on for kind, _to, on in issued} == {
@@ -326,10 +341,11 @@ def test_a_third_party_application_from_ct1_to_the_appeal_over_christmas_and_eas
             "CT2": "2026-12-30",
             "CT4": "2027-01-15",
             "outcome": "2027-02-12",
+            "action_plan_complete": "2027-02-12",
             "appeal_outcome": "2027-04-08",
         }
         assert list(dict.fromkeys(kind for kind, _to, _on in issued)) == [
-            "CT1", "CT2", "CT4", "outcome", "appeal_outcome"
+            "CT1", "CT2", "CT4", "outcome", "action_plan_complete", "appeal_outcome"
         ]  # fmt: skip
         assert ("CT2", "third_party") in {(kind, to) for kind, to, _on in issued}
     assert "fired on 0 case(s)" in run_timers(runner, "2027-06-01T00:00:00+00:00")

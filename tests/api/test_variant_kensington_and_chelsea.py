@@ -254,7 +254,14 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
     case = rbkc.complete(case, "notify_outcome", {"notified_on": "2027-06-04", "method": "phone_and_letter"})
     assert deadlines(case)["outcome_notification"] == ("2027-06-07", "2027-06-04", "met")
     assert deadlines(case)["appeal_window"] == ("2027-07-02", None, "pending")
-    assert case["open_tasks"] == []
+    # Issue 15: each action is followed up by its owner; the mental health service has no partner
+    # users here, so the council's officers record its report.
+    reports = sorted((t["agency"], t["role"]) for t in case["open_tasks"])
+    assert reports == [("mental_health", "community_safety_officer"), ("police", "partner_agency")]
+    case = rbkc.complete(case, "report_action", {"done": True, "done_on": "2027-06-04", "note": "Referred."},
+                         agency="mental_health")  # fmt: skip
+    case = rbkc.complete(case, "report_action", {"done": False, "note": "Visit booked for 28 June."},
+                         who="police", agency="police")  # fmt: skip
 
     # The appeal of the outcome goes to the senior partnership officer (the appeal body).
     at("2027-06-21T09:00:00+01:00")
@@ -270,6 +277,11 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
                 "further_actions": [{"action": "Confirm the visit", "owner_agency": "police",
                                      "due_on": "2027-06-28"}]}  # fmt: skip
     case = rbkc.complete(case, "decide_appeal", decision, who="appeals")
+    # The police's action is still open: the case is monitored until it is done.
+    assert (case["status"], case["stage"]) == ("open", "monitoring")
+    at("2027-06-28T15:00:00+01:00")
+    case = rbkc.complete(case, "report_action", {"done": True, "done_on": "2027-06-28", "note": "Visited."},
+                         who="police", agency="police")  # fmt: skip
     assert (case["status"], case["stage"]) == ("closed", "closed")
     assert (case["appeals"][0]["decided_on"], case["appeals"][0]["upheld"]) == ("2027-06-25", False)
 
@@ -294,13 +306,14 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
         ("outcome_notified", "2027-06-04"),
         ("appeal_lodged", "2027-06-21"),
         ("appeal_decided", "2027-06-25"),
-        ("closed", "2027-06-25"),
+        ("closed", "2027-06-28"),
     ]
     assert letters(case) == [
         "Acknowledgement to the applicant (CT1)",
         "Threshold met (CT4)",
         "Outcome of the case review",
         "Outcome of the appeal",
+        "The action plan is complete",
     ]
     completed = [h["detail"] for h in case["history"] if h["event"] == "task_completed"]
     assert completed == [
@@ -317,7 +330,10 @@ def test_a_refusal_overturned_by_the_senior_officer_goes_to_a_panel_with_victim_
         "Victim Support contacts the victim",
         "Hold the case review meeting",
         "Notify the victim of the outcome",
+        "Report on the action",
+        "Report on the action",
         "Decide the appeal",
+        "Report on the action",
     ]
     # The refusal the senior officer overturned is not a standing refusal.
     assert figures(client, rbkc, 2027) == {
@@ -364,7 +380,9 @@ def test_a_refusal_confirmed_by_the_senior_officer_gets_ct3_and_closes_when_no_d
                "further_actions": [{"action": "Patrols on the estate", "owner_agency": "police",
                                     "due_on": "2027-09-30"}]}  # fmt: skip
     case = rbkc.complete(case, "decide_appeal", confirm, who="appeals")
-    assert entered(client, rbkc, review)["further_actions"] == confirm["further_actions"]
+    assert entered(client, rbkc, review)["further_actions"] == [
+        {**action, "agreed_with_victim": False} for action in confirm["further_actions"]
+    ]
     assert letters(case) == ["Acknowledgement to the applicant (CT1)", "Threshold not met (CT3)"]
     assert case["open_tasks"] == [] and case["status"] == "open"
     # The refusal, reviewed, is told inside the threshold deadline: met on the day CT3 went out.

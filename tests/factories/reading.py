@@ -12,11 +12,20 @@ def milestones(case):
     return [(m["key"], m["on"]) for m in case["milestones"]]
 
 
+BESIDE = ("confirm_reports", "report_action")
+
+
 def forms(case):
     """The form keys of the open tasks of the case's own path, sorted: the relevant bodies'
     records checks, which run beside it from receipt to the threshold decision, are
-    ``records_checks(case)``."""
-    return sorted(t["form"] for t in case["open_tasks"] if t["form"] != "confirm_reports")
+    ``records_checks(case)``, and the reports on the plan's actions, which run beside it from the
+    outcome (issue 15), are ``action_reports(case)``."""
+    return sorted(t["form"] for t in case["open_tasks"] if t["form"] not in BESIDE)
+
+
+def action_reports(case):
+    """The agencies whose report on an action of the plan is open, sorted."""
+    return sorted(t["agency"] for t in case["open_tasks"] if t["form"] == "report_action")
 
 
 def records_checks(case):

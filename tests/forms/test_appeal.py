@@ -18,7 +18,8 @@ def test_further_actions_are_kept_with_their_dates():
         "decided_on": "2026-11-20",
         "upheld": True,
         "reasons": "The review was thorough.",
-        "further_actions": actions,
+        # Not said is not agreed with the victim (issue 15; optional, LIFECYCLE.md).
+        "further_actions": [{**action, "agreed_with_victim": False} for action in actions],
     }
 
 

@@ -23,7 +23,8 @@ from tests.forms.bodies import (
 )
 from tests.forms.json_schema_check import structure_problems, validation_errors
 
-SHARED_KEYS = list(MINIMUM_FIELDS)
+# The shared forms, with the action report of issue 15 (tests/forms/test_actions.py) after them.
+SHARED_KEYS = [*MINIMUM_FIELDS, "report_action"]
 REVIEW = "case_review_east_herts"
 MINUTES = "circulate_minutes"
 NOT_INDEPENDENT = {"name": "R. Patel", "organisation": "East Herts Council", "independent": False}

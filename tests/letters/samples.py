@@ -81,6 +81,15 @@ DATA: dict[str, dict[str, Any]] = {
                        "reasons": f"The panel did not hear from {PANEL[1]} of the housing provider.",
                        "further_actions": [{"action": "Housing to review the tenancy of Mr Pollard",
                                             "owner_agency": "housing_provider", "due_on": "2027-03-10"}]},
+    # Issue 15: the diagram numbers the recommendations (actions) and each follow-up's report.
+    "action_plan_complete": {**REVIEW,
+        "actions": [{**action, "number": n} for n, action in enumerate(REVIEW["recommendations"], start=1)],
+        "action_reports": [
+            {"number": 1, "done": True, "closed": False, "done_on": "2027-02-12",
+             "note": "Visited Mr Pollard with PC Lee; a warning was given."},
+            {"number": 2, "done": False, "closed": True, "done_on": None,
+             "note": "The landlord is replacing the door in the refurbishment."},
+        ]},
 }  # fmt: skip
 
 

@@ -165,12 +165,15 @@ def test_outcome_letter_lists_actions_and_agencies_only():
     text = html_text(render_html(snapshot))
     assert "Install a door camera for the victim" in text and "A housing provider (landlord)" in text
     assert "Joint visit by police and housing to [name withheld]" in text
-    assert "1 March 2027" not in text and "15 February 2027" not in text  # no due dates
+    # With their timescales (issue 15; derbyshire-public-page.txt line 7), and no one's name.
+    assert "1 March 2027" in text and "15 February 2027" in text
     assert "appeal" in text and "19 February 2027" in text  # the diagram's appeal window
     assert snapshot["letter"]["actions"] == [
-        {"action": "Joint visit by police and housing to [name withheld]", "agency": "The police"},
-        {"action": "Install a door camera for the victim", "agency": "A housing provider (landlord)"},
-    ]
+        {"action": "Joint visit by police and housing to [name withheld]", "agency": "The police",
+         "due_on": "2027-02-15"},
+        {"action": "Install a door camera for the victim", "agency": "A housing provider (landlord)",
+         "due_on": "2027-03-01"},
+    ]  # fmt: skip
     assert PERPETRATOR not in json.dumps(snapshot)  # not even stored with the letter
 
 
@@ -201,3 +204,11 @@ def test_the_pdf_is_tagged_for_screen_readers_and_carries_the_postal_address_blo
     assert b"pdfuaid" in reader.xmp_metadata.stream.get_data()
     text = pdf_text(pdf)
     assert "Alex Victim Flat 2 10 Corporation Street Derby DE1 2FS" in text
+
+
+def test_the_plan_complete_letter_says_what_became_of_each_action_naming_no_one():
+    (snapshot,) = render("action_plan_complete")
+    text = html_text(render_html(snapshot))
+    assert "Done on 12 February 2027." in text and "with [name withheld]; a warning was given." in text
+    assert "Closed without being done: The landlord is replacing the door in the refurbishment." in text
+    assert PERPETRATOR not in json.dumps(snapshot) and "PC Lee" not in json.dumps(snapshot)

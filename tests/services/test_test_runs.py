@@ -37,6 +37,8 @@ PREPARATION = ("request_information", "contact_victim", "return_information", "r
 EAST_HERTS_PREPARATION = ("contact_victim", "request_information", "return_information", "return_information")
 KC_PREPARATION = ("invite_panel", *PREPARATION)
 REVIEW = ("case_review", "notify_outcome")
+# The owning agency reports the plan's one action done (issue 15): the case is monitored until it is.
+FOLLOWED = (*REVIEW, "report_action")
 
 
 def run(app, family: str, key: str, scenario=None, **adjust) -> test_runs.TestRun:
@@ -61,30 +63,30 @@ def deadlines(result) -> dict[str, tuple[str, str | None, str]]:
 @pytest.mark.parametrize(
     ("family", "key", "tasks", "letters", "closed_on"),
     [
-        ("derbyshire", "met", (*MET, *PREPARATION, *REVIEW), ("CT1", "CT4", "outcome"), "4 February 2027"),
+        ("derbyshire", "met", (*MET, *PREPARATION, *FOLLOWED), ("CT1", "CT4", "outcome", "action_plan_complete"), "4 February 2027"),
         ("derbyshire", "not_met", MET, ("CT1", "CT3"), "20 January 2027"),
         ("derbyshire", "ineligible", SCREENED, ("CT1", "ineligible"), "16 January 2027"),
-        ("derbyshire", "appeal", (*MET, *PREPARATION, *REVIEW, "decide_appeal"),
-         ("CT1", "CT4", "outcome", "appeal_outcome"), "15 January 2027"),
-        ("derbyshire", "review", (*MET, "review_decision", *PREPARATION, *REVIEW),
-         ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "17 February 2027"),
+        ("derbyshire", "appeal", (*MET, *PREPARATION, *FOLLOWED, "decide_appeal"),
+         ("CT1", "CT4", "outcome", "action_plan_complete", "appeal_outcome"), "15 January 2027"),
+        ("derbyshire", "review", (*MET, "review_decision", *PREPARATION, *FOLLOWED),
+         ("CT1", "CT3", "review_outcome", "CT4", "outcome", "action_plan_complete"), "17 February 2027"),
         # The victim and the third party each get their letter.
         ("derbyshire", "third_party",
-         ("acknowledge", *CHECKS, "verify_consent", "screen_eligibility", "threshold_decision", *PREPARATION, *REVIEW),
-         ("CT1", "CT2", "CT4", "CT4", "outcome", "outcome"), "6 February 2027"),
-        ("east_herts", "met", (*MET, *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes"),
-         ("CT1", "CT4", "outcome"), "4 February 2027"),
+         ("acknowledge", *CHECKS, "verify_consent", "screen_eligibility", "threshold_decision", *PREPARATION, *FOLLOWED),
+         ("CT1", "CT2", "CT4", "CT4", "outcome", "outcome", "action_plan_complete", "action_plan_complete"), "6 February 2027"),
+        ("east_herts", "met", (*MET, *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes", "report_action"),
+         ("CT1", "CT4", "outcome", "action_plan_complete"), "4 February 2027"),
         ("east_herts", "not_met", MET, ("CT1", "CT3"), "20 January 2027"),
         ("east_herts", "ineligible", SCREENED, ("CT1", "ineligible"), "16 January 2027"),
         ("east_herts", "review",
-         (*MET, "review_decision", "notify_review_outcome", *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes"),
-         ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "19 February 2027"),
+         (*MET, "review_decision", "notify_review_outcome", *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes", "report_action"),
+         ("CT1", "CT3", "review_outcome", "CT4", "outcome", "action_plan_complete"), "19 February 2027"),
         ("east_herts", "appeal",
-         (*MET, *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes", "decide_appeal", "notify_appeal_outcome"),
-         ("CT1", "CT4", "outcome", "appeal_outcome"), "19 January 2027"),
+         (*MET, *EAST_HERTS_PREPARATION, *REVIEW, "circulate_minutes", "report_action", "decide_appeal", "notify_appeal_outcome"),
+         ("CT1", "CT4", "outcome", "action_plan_complete", "appeal_outcome"), "19 January 2027"),
         ("kensington_and_chelsea", "met",
-         (*SCREENED, "interview_victim", "threshold_decision", *KC_PREPARATION, *REVIEW),
-         ("CT1", "CT4", "outcome"), "10 February 2027"),
+         (*SCREENED, "interview_victim", "threshold_decision", *KC_PREPARATION, *FOLLOWED),
+         ("CT1", "CT4", "outcome", "action_plan_complete"), "10 February 2027"),
         # Every refusal goes to the senior partnership officer first, who confirms it here.
         ("kensington_and_chelsea", "not_met",
          (*SCREENED, "interview_victim", "threshold_decision", "review_refusal"),
@@ -93,17 +95,17 @@ def deadlines(result) -> dict[str, tuple[str, str | None, str]]:
         # The senior officer confirms the refusal; the victim asks for a review, which overturns it.
         ("kensington_and_chelsea", "review",
          (*SCREENED, "interview_victim", "threshold_decision", "review_refusal",
-          "review_decision", *KC_PREPARATION, *REVIEW),
-         ("CT1", "CT3", "review_outcome", "CT4", "outcome"), "27 February 2027"),
+          "review_decision", *KC_PREPARATION, *FOLLOWED),
+         ("CT1", "CT3", "review_outcome", "CT4", "outcome", "action_plan_complete"), "27 February 2027"),
         ("kensington_and_chelsea", "appeal",
          (*SCREENED, "interview_victim", "threshold_decision", *KC_PREPARATION,
-          *REVIEW, "decide_appeal"),
-         ("CT1", "CT4", "outcome", "appeal_outcome"), "21 January 2027"),
-        ("base", "met", (*MET, *PREPARATION, *REVIEW), ("CT1", "CT4", "outcome"), "4 February 2027"),
+          *FOLLOWED, "decide_appeal"),
+         ("CT1", "CT4", "outcome", "action_plan_complete", "appeal_outcome"), "21 January 2027"),
+        ("base", "met", (*MET, *PREPARATION, *FOLLOWED), ("CT1", "CT4", "outcome", "action_plan_complete"), "4 February 2027"),
         ("base", "not_met", MET, ("CT1", "CT3"), "20 January 2027"),
         ("base", "ineligible", SCREENED, ("CT1", "ineligible"), "16 January 2027"),
-        ("base", "appeal", (*MET, *PREPARATION, *REVIEW, "decide_appeal"),
-         ("CT1", "CT4", "outcome", "appeal_outcome"), "15 January 2027"),
+        ("base", "appeal", (*MET, *PREPARATION, *FOLLOWED, "decide_appeal"),
+         ("CT1", "CT4", "outcome", "action_plan_complete", "appeal_outcome"), "15 January 2027"),
     ],
     ids=lambda value: value if isinstance(value, str) and " " not in value else None,
 )  # fmt: skip
@@ -339,6 +341,7 @@ def test_a_third_party_application_waits_for_consent_and_copies_every_letter(app
     assert [(letter.kind, letter.recipient) for letter in result.letters] == [
         ("CT1", "victim"), ("CT2", "third_party"), ("CT4", "victim"), ("CT4", "third_party"),
         ("outcome", "victim"), ("outcome", "third_party"),
+        ("action_plan_complete", "victim"), ("action_plan_complete", "third_party"),
     ]  # fmt: skip
     assert result.letters[3].title == "Threshold met (CT4), copy to the third party"
     assert ("consent_confirmed", date(2026, 12, 18)) in [(m.key, m.on) for m in result.milestones]
@@ -355,7 +358,7 @@ def test_the_letters_are_rendered_with_the_test_run_reference(app, processes):
         date(2026, 12, 16),
     )
     assert "TEST-RUN" in ct1.html and "East Herts Council" in ct1.html and "16 December 2026" in ct1.html
-    outcome = result.letters[-1]
+    outcome = next(letter for letter in result.letters if letter.kind == "outcome")
     assert outcome.kind == "outcome" and "3 February 2027" in outcome.html  # the appeal window's end
 
 
