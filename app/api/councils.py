@@ -4,14 +4,16 @@ from app.api import api_bp
 from app.api.inputs import load_body
 from app.api.pagination import paginate_list
 from app.domain.threshold import evaluate_threshold
-from app.errors import NotFound
-from app.schemas.councils import CouncilPageSchema
+from app.errors import ApiError, NotFound
+from app.schemas.councils import CouncilPageSchema, FiguresPublicationSchema
 from app.schemas.threshold import ThresholdCheckSchema, ThresholdResultSchema, to_discretionary, to_incidents
-from app.services import councils
+from app.services import councils, published_figures
+from app.services.published_figures import FiguresConflict, FiguresForbidden, FiguresNotFound
 
 council_page_schema = CouncilPageSchema()
 threshold_check_schema = ThresholdCheckSchema()
 threshold_result_schema = ThresholdResultSchema()
+figures_publication_schema = FiguresPublicationSchema()
 
 
 @api_bp.get("/councils")
@@ -60,3 +62,29 @@ def check_threshold(council_id: str):
         to_discretionary(check["discretionary"]),
     )
     return threshold_result_schema.dump(result)
+
+
+@api_bp.post("/councils/<council_id>/figures/<int:year>/publish")
+def publish_figures(council_id: str, year: int):
+    """A council's manager publishes its statutory figures for a year that has ended: from then on
+    anyone sees them at /figures/{council}?year=YYYY (and the county's page counts them).
+    ---
+    post:
+      tags: [councils]
+      parameters:
+        - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
+        - {in: path, name: year, required: true, schema: {type: integer}, example: 2026}
+      responses:
+        200: {description: Published, content: {application/json: {schema: FiguresPublicationSchema}}}
+        403: {description: Only a community safety manager of the council publishes its figures, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: "The year has not ended, or its figures are published already (when is said)", content: {application/json: {schema: ErrorSchema}}}
+    """
+    try:
+        publication = published_figures.publish(g.user, council_id, year)
+    except FiguresNotFound:
+        raise NotFound("council") from None
+    except FiguresForbidden as exc:
+        raise ApiError(403, str(exc), "forbidden") from None
+    except FiguresConflict as exc:
+        raise ApiError(409, str(exc), "conflict") from None
+    return figures_publication_schema.dump(publication)

@@ -17,6 +17,7 @@ from app.models.case import (
 )
 from app.models.council import Council
 from app.models.document import Document, EmailStatus, Recipient
+from app.models.figures import FiguresPublication
 from app.models.process import CouncilProcess, ProcessAudit, ProcessVersion
 from app.models.status_link import StatusLink
 from app.models.throttle import Throttle
@@ -25,7 +26,7 @@ from app.models.user import Membership, PartnerAgency, Role, User, WebSession
 __all__ = [
     "ApplicationDraft", "ApplySource",
     "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
-    "Document", "EmailStatus", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
+    "Document", "EmailStatus", "FiguresPublication", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",
     "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "Throttle", "User",
     "WebSession",

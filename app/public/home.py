@@ -59,6 +59,14 @@ def _groups() -> list[dict[str, Any]]:
 
 def start_page():
     taking = [c for c in councils.registry() if process_store.active_version_for(c.id) is not None]
-    response = render_template("public/home.html", councils=taking, groups=_groups())
+    registry = councils.registry()
+    response = render_template(
+        "public/home.html",
+        councils=taking,
+        groups=_groups(),
+        # Every council's published figures (issue 15), and each county's collated.
+        all_councils=list(registry),
+        counties=list(registry.counties.values()),
+    )
     # The same address shows staff their inbox: never cache this answer for them.
     return response, 200, {"Cache-Control": "no-store", "Vary": "Cookie"}

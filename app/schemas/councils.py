@@ -18,3 +18,12 @@ class CouncilSchema(Schema):
 
 class CouncilPageSchema(PageSchema):
     items = fields.List(fields.Nested(CouncilSchema))
+
+
+class FiguresPublicationSchema(Schema):
+    """A council's figures for a year, published (issue 15)."""
+
+    council = fields.String(attribute="council_id")
+    year = fields.Integer()
+    published_at = fields.DateTime()
+    published_by = fields.String()

@@ -118,6 +118,12 @@ def annual_report(user: User, year: int, *, council_id: str | None = None,
         name = members[0].name
     else:
         members, name = _county_for_report(user, county_id)
+    return figures_of(members, year, council_id=council_id, county_id=county_id, name=name)
+
+
+def figures_of(members: list[CouncilPolicy], year: int, *, council_id: str | None, county_id: str | None,
+               name: str) -> AnnualReport:  # fmt: skip
+    """The report of ``members`` for ``year``, whoever asks (the caller decides who may see it)."""
     period = Period(date(year, 1, 1), date(year, 12, 31))
     counts = report_store.count_cases_by_milestone(
         [c.id for c in members],

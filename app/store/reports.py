@@ -9,7 +9,7 @@ from sqlalchemy import and_, distinct, exists, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import Case, Milestone
+from app.models import Appeal, Case, FiguresPublication, Milestone
 
 
 def count_cases_by_milestone(
@@ -58,3 +58,33 @@ def action_plans(council_ids: Iterable[str]) -> list[tuple[str, list]]:
         Case.council_id.in_(list(council_ids)), Case.action_plan.is_not(None)
     )
     return [(council_id, plan) for council_id, plan in db.session.execute(query) if plan]
+
+
+def count_appeals(council_ids: Iterable[str], start: date, end: date) -> dict[tuple[str, str], int]:
+    """Appeals of an outcome received from ``start`` to ``end``, per (council, result): ``upheld``,
+    ``not_upheld`` or ``undecided`` (requests to review a refusal are not appeals)."""
+    query = (
+        select(Case.council_id, Appeal.upheld, func.count(Appeal.id))
+        .join(Case, Case.id == Appeal.case_id)
+        .where(
+            Case.council_id.in_(list(council_ids)),
+            Appeal.kind == "appeal",
+            Appeal.received_on.between(start, end),
+        )
+        .group_by(Case.council_id, Appeal.upheld)
+    )
+    names = {True: "upheld", False: "not_upheld", None: "undecided"}
+    return {(council, names[upheld]): n for council, upheld, n in db.session.execute(query)}
+
+
+def published_years(council_ids: Iterable[str]) -> dict[str, list[int]]:
+    """The years each council has published, newest first."""
+    query = (
+        select(FiguresPublication.council_id, FiguresPublication.year)
+        .where(FiguresPublication.council_id.in_(list(council_ids)))
+        .order_by(FiguresPublication.year.desc())
+    )
+    years: dict[str, list[int]] = {}
+    for council, year in db.session.execute(query):
+        years.setdefault(council, []).append(year)
+    return years
