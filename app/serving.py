@@ -20,6 +20,7 @@ so that ProxyFix stays the one place they are read.
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import os
 from collections.abc import Callable, Iterable
@@ -124,6 +125,22 @@ def gunicorn_settings(app: Flask, options: ServeOptions) -> dict[str, Any]:
     return settings
 
 
+class OwnContextPerRequest:
+    """WSGI wrapper: each request runs in an empty ``contextvars`` context.
+
+    The CLI pushed an app context before gunicorn forked, and a sync worker serves requests in
+    that same thread; Flask reuses an app context it finds, so without this ``g`` and the
+    database session would live from one request to the next (stale cases, 409s) and
+    ``teardown_appcontext`` would never run.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        return contextvars.Context().run(self.wsgi_app, environ, start_response)
+
+
 class CtflowGunicorn(BaseApplication):
     def __init__(self, app: Flask, options: ServeOptions) -> None:
         self.flask_app = app
@@ -134,8 +151,8 @@ class CtflowGunicorn(BaseApplication):
         for key, value in gunicorn_settings(self.flask_app, self.options).items():
             self.cfg.set(key, value)
 
-    def load(self) -> Flask:
-        return self.flask_app
+    def load(self) -> OwnContextPerRequest:
+        return OwnContextPerRequest(self.flask_app)
 
 
 def serve_with_gunicorn(app: Flask, options: ServeOptions) -> None:

@@ -5,10 +5,12 @@ message saying why; gunicorn's settings; forwarded headers reach the app only fr
 from __future__ import annotations
 
 import pytest
+from flask import g
+from werkzeug.test import Client
 
 from app import create_app
 from app.config import ConfigError, read_environment
-from app.serving import ServeOptions, TrustedProxyHeaders, gunicorn_settings
+from app.serving import OwnContextPerRequest, ServeOptions, TrustedProxyHeaders, gunicorn_settings
 
 
 @pytest.mark.parametrize("app", ["sqlite"], indirect=True)
@@ -138,3 +140,21 @@ def test_the_prometheus_multiprocess_hooks(monkeypatch, tmp_path):
     settings["on_starting"](None)
     settings["child_exit"](None, SimpleNamespace(pid=4242))
     assert calls == [("prepare", str(tmp_path)), ("exit", 4242)]
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_each_request_has_an_app_context_of_its_own_under_the_clis(wrapped):
+    """A sync worker serves requests in the thread where the CLI pushed its app context before the
+    fork; each request must still get a fresh one (its own g, its session removed after it)."""
+    app = create_app("test", SECRET_KEY="k", SQLALCHEMY_DATABASE_URI="sqlite://")
+    seen, teardowns = [], []
+    app.add_url_rule("/probe", "probe", lambda: seen.append(getattr(g, "left", None)) or "ok")
+    app.teardown_appcontext(lambda exc: teardowns.append(1))
+    with app.app_context():  # what `ctflow serve` runs in
+        g.left = "the CLI's g"
+        client = Client(OwnContextPerRequest(app) if wrapped else app)
+        for _ in range(2):
+            assert client.get("/probe").status_code == 200
+        torn_down = len(teardowns)
+    expected = ([None, None], 2) if wrapped else (["the CLI's g", "the CLI's g"], 0)
+    assert (seen, torn_down) == expected  # unwrapped: the CLI's context leaks into requests
