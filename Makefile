@@ -64,6 +64,10 @@ bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, the studio,
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_case.py
 
+.PHONY: bench-load
+bench-load: $(VENV)/.installed-dev ## serve with gunicorn (2 workers) and run the worker on PostgreSQL, then print completions/s, latencies and memory under 1, 4 and 16 clients
+	$(BIN)/python bench/bench_load.py
+
 # The GOV.UK Frontend release named in package-lock.json, built for ctflow (app/assets/ctflow.scss)
 # and committed under app/static/govuk-frontend/, so `make run` and `make test` need no npm.
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk

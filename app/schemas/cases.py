@@ -196,7 +196,9 @@ class CaseSchema(CaseSummarySchema):
     threshold = fields.Function(lambda c: {"evaluation": c.threshold, "decision": c.decision})
     outcome = fields.Dict(allow_none=True)
     appeals = fields.List(fields.Nested(AppealSchema))
-    history = fields.List(fields.Nested(HistorySchema))
+    # Nested(many=True), not List(Nested): one dump for the list, not one per entry, and the same
+    # API description; an old case's history runs to hundreds.
+    history = fields.Nested(HistorySchema, many=True)
     version = fields.Integer(metadata={"description": "changes with every change to the case"})
 
 

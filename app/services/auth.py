@@ -206,7 +206,7 @@ def user_for_token(token: str) -> User | None:
         return None
     if payload["exp"] <= clock.now().timestamp():
         return None
-    user = db.session.get(User, payload["uid"], options=[joinedload(User.memberships)])
+    user = user_store.get_user_with_memberships(payload["uid"])
     if user is None or user.token_generation != payload["gen"]:
         return None
     return user
