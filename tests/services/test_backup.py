@@ -144,13 +144,12 @@ def _fake_pg_dump(folder: Path, body: str) -> None:
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
 
 
-@pytest.fixture
-def postgres_only(app):
-    if app.config["BACKEND"] != "postgresql":
-        pytest.skip("pg_dump is used for PostgreSQL only")
+# pg_dump backs up PostgreSQL only: these run on that backend alone, never skipped on the other.
+on_postgresql = pytest.mark.parametrize("app", ["postgresql"], indirect=True)
 
 
-def test_pg_dump_missing_is_a_clear_error(postgres_only, app, runner, tmp_path, monkeypatch):
+@on_postgresql
+def test_pg_dump_missing_is_a_clear_error(app, runner, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     result = runner.invoke(args=["backup", str(tmp_path / "ctflow.backup")])
     assert result.exit_code == 1
@@ -158,9 +157,8 @@ def test_pg_dump_missing_is_a_clear_error(postgres_only, app, runner, tmp_path, 
     assert not (tmp_path / "ctflow.backup").exists()
 
 
-def test_pg_dump_failing_gives_its_message_and_leaves_no_file(
-    postgres_only, app, runner, tmp_path, monkeypatch
-):
+@on_postgresql
+def test_pg_dump_failing_gives_its_message_and_leaves_no_file(app, runner, tmp_path, monkeypatch):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     _fake_pg_dump(bin_dir, 'echo "pg_dump: error: server closed the connection unexpectedly" >&2\nexit 1\n')
@@ -171,9 +169,8 @@ def test_pg_dump_failing_gives_its_message_and_leaves_no_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
 
 
-def test_the_password_goes_in_the_environment_never_on_the_command_line(
-    postgres_only, app, tmp_path, monkeypatch
-):
+@on_postgresql
+def test_the_password_goes_in_the_environment_never_on_the_command_line(app, tmp_path, monkeypatch):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     _fake_pg_dump(bin_dir, f'echo "$@" > {tmp_path}/argv\necho "$PGPASSWORD" > {tmp_path}/password\n')
@@ -200,7 +197,7 @@ def test_another_database_is_refused(tmp_path):
         backup(engine, tmp_path / "x")
 
 
-def test_a_database_in_the_public_schema_restores_into_a_new_database(postgres_only, tmp_path):
+def test_a_database_in_the_public_schema_restores_into_a_new_database(tmp_path):
     server = POSTGRES_DSN.rsplit("/", 1)[0]
     source, copy = (f"ctflow_backup_{uuid.uuid4().hex[:12]}" for _ in range(2))
     with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
