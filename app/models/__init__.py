@@ -2,6 +2,7 @@
 
 from app.models.application_draft import ApplicationDraft
 from app.models.apply_source import ApplySource
+from app.models.audit import AuditEntry
 from app.models.case import (
     Appeal,
     Case,
@@ -24,7 +25,7 @@ from app.models.throttle import Throttle
 from app.models.user import Membership, PartnerAgency, Role, User, WebSession
 
 __all__ = [
-    "ApplicationDraft", "ApplySource",
+    "ApplicationDraft", "ApplySource", "AuditEntry",
     "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
     "Document", "EmailStatus", "FiguresPublication", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",

@@ -83,7 +83,7 @@ def layout_context() -> dict:
 
 
 def _navigation(user) -> list[dict]:
-    from app.services import process_versions
+    from app.services import audit, process_versions
     from app.services.cases import staff_councils
     from app.services.tasks import overview_councils
 
@@ -108,6 +108,16 @@ def _navigation(user) -> list[dict]:
                 "active": (request.endpoint or "").startswith("web.studio"),
             }
         )
+    audited = audit.readable_councils(user)
+    if audited:
+        council = session.get("council") if session.get("council") in audited else audited[0]
+        items.append(
+            {
+                "href": url_for("web.audit_page", council_id=council),
+                "text": "Audit",
+                "active": request.endpoint == "web.audit_page",
+            }
+        )
     return items
 
 
@@ -123,6 +133,7 @@ def safe_next(target: str | None) -> str:
 
 
 # Views register themselves on web_bp; imported last because they import web_bp.
+from app.web import audit as _audit  # noqa: E402,F401
 from app.web import auth as _auth  # noqa: E402,F401
 from app.web import case_list as _case_list  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
