@@ -16,10 +16,12 @@ def seed_demo_command() -> None:
     """Load the councils and demo users for each role (idempotent); print the logins."""
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo creates users with a published password; not in production.")
+    from app.services.council_settings import import_settings
     from app.services.demo import seed_demo
     from app.services.processes import load_shipped_diagrams
 
     logins = seed_demo()
+    import_settings(_councils_file_label())
     versions = load_shipped_diagrams()
     click.echo("Diagrams: " + ", ".join(f"{key} v{v.number}" for key, v in sorted(versions.items())))
     click.echo(f"Councils loaded: {len(current_app.extensions['ctflow.councils'])}")
@@ -33,19 +35,44 @@ def councils_group() -> None:
     """The councils of CTFLOW_COUNCILS_FILE and their diagrams."""
 
 
-@councils_group.command("load")
+@councils_group.command("import")
+@click.option(
+    "--update", is_flag=True, help="Also store the file's settings over those changed in the database since."
+)
 @with_appcontext
-def load_councils_command() -> None:
-    """Write the configured councils into the database and store the shipped diagrams as versions,
-    giving each council without a live process its configured one (a council's own choice is
-    kept). Idempotent, and allowed in production: run it after `ctflow db upgrade`."""
+def import_councils_command(update: bool) -> None:
+    """Load the councils file into the database: a row for each council, its settings as version 1
+    where it has none (after that the settings page and API change them, and an import keeps
+    their changes unless --update), and the shipped diagrams as versions, giving each council
+    without a live process its configured one (a council's own choices are kept). Idempotent,
+    and allowed in production: run it after `ctflow db upgrade`."""
+    _import_councils(update)
+
+
+# `load` (issue 14) is the same command under its first name, for deployments that call it.
+councils_group.add_command(click.Command("load", callback=lambda: _import_councils(False), hidden=True,
+                                         help="The same as `ctflow councils import`."))  # fmt: skip
+
+
+@with_appcontext
+def _import_councils(update: bool) -> None:
+    from app.services.council_settings import import_settings
     from app.services.councils import sync_council_rows
     from app.services.processes import load_shipped_diagrams
 
     written = sync_council_rows()
+    settings = import_settings(_councils_file_label(), update=update)
     versions = load_shipped_diagrams()
     click.echo(f"Councils: {len(written)} ({', '.join(written)})")
+    changed = [f"{c} v{n}" for c, n in settings.items() if n is not None]
+    click.echo("Settings: " + (", ".join(changed) if changed else "unchanged (the database's are kept)"))
     click.echo("Diagrams: " + ", ".join(f"{key} v{v.number}" for key, v in sorted(versions.items())))
+
+
+def _councils_file_label() -> str:
+    from app.councils import DEFAULT_COUNCILS_PATH
+
+    return str(current_app.config.get("COUNCILS_FILE") or DEFAULT_COUNCILS_PATH.name)
 
 
 @click.group("users")

@@ -25,6 +25,9 @@ class Config:
     # An ISO timestamp that freezes the app clock (tests, demonstrations). Refused in production.
     NOW: str | None = None
     COUNCILS_FILE: str | None = None
+    # The councils' source documents (shared/sources/) the "to confirm" values cite; None: the
+    # folder beside the project, where there is one (the settings page links each value's line).
+    SOURCES_DIR: str | None = None
     # Request bodies above this many bytes are refused with 413.
     MAX_CONTENT_LENGTH = 1024 * 1024
     TOKEN_TTL_SECONDS = 8 * 3600
@@ -151,6 +154,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_SECRET_KEY": ("SECRET_KEY", str),
     "CTFLOW_NOW": ("NOW", str),
     "CTFLOW_COUNCILS_FILE": ("COUNCILS_FILE", str),
+    "CTFLOW_SOURCES_DIR": ("SOURCES_DIR", str),
     "CTFLOW_MAX_BODY_BYTES": ("MAX_CONTENT_LENGTH", int),
     "CTFLOW_TOKEN_TTL_SECONDS": ("TOKEN_TTL_SECONDS", int),
     "CTFLOW_SESSION_LIFETIME_SECONDS": ("PERMANENT_SESSION_LIFETIME", int),

@@ -15,7 +15,8 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +25,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from app.domain.calendar import NATIONS, ClosureDays, WorkingCalendar, calendar_for
+from app.domain.letter_wording import DEFAULT_WORDING, PLACEHOLDERS, unknown_placeholders
 from app.domain.threshold import AGENCIES, SENIOR_ROLES, ReportLimit, ThresholdPolicy, above_the_act
 
 DEFAULT_COUNCILS_PATH = Path(__file__).resolve().parent.parent / "processes" / "councils.toml"
@@ -44,6 +46,19 @@ DOTTED_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)
 CLOCK_STARTS = ("receipt", "completed_application")
 # How a council's letters are sent (app/services/mail.py): its SMTP server, or GOV.UK Notify.
 SENDERS = ("smtp", "notify")
+
+# How long a closed case is kept before it is anonymised (issue 17). No source states it for any
+# council: 6 years (the Limitation Act 1980's period for most claims) is assumed until confirmed.
+DEFAULT_RETENTION_YEARS = 6
+RETENTION_ASSUMED = (
+    "No source states how long the council keeps a closed case: 6 years assumed (the Limitation "
+    "Act 1980's period for most claims)."
+)
+# The sections of a council's settings stored as versions in the database (issue 16), in the
+# order the API and the settings page show them.
+SETTINGS_SECTIONS = (
+    "closures", "contacts", "threshold", "appeal", "not_met_review", "letters", "retention_years", "to_confirm",
+)  # fmt: skip
 
 
 # --- What the rest of the app uses ---------------------------------------------------------
@@ -113,6 +128,15 @@ class ConsentPolicy:
 
 
 @dataclass(frozen=True)
+class LetterWording:
+    """A council's own blocks of its letters (app/domain/letter_wording.py): plain text, placeholders only."""
+
+    support_services: str = DEFAULT_WORDING["support_services"]  # CT4: one service a line
+    appeal_body: str = DEFAULT_WORDING["appeal_body"]  # the outcome letter: about the appeal body
+    signature: str = DEFAULT_WORDING["signature"]  # every letter, under "Yours sincerely"
+
+
+@dataclass(frozen=True)
 class Council:
     id: str
     name: str
@@ -131,6 +155,11 @@ class Council:
     # owner as "to confirm", and worded by letters as an aim, never as a legal limit.
     to_confirm: Mapping[str, str] = field(default_factory=dict)
     sender: str = "smtp"  # one of SENDERS
+    letters: LetterWording = LetterWording()
+    retention_years: int = DEFAULT_RETENTION_YEARS
+    # The settings version these values come from (app/services/council_settings.py); None: the
+    # file's, not read from the database.
+    settings_version: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "to_confirm", MappingProxyType(dict(self.to_confirm)))
@@ -403,6 +432,36 @@ class ContactsSchema(StrictSchema):
     website = fields.Url(required=True, schemes={"http", "https"})
 
 
+def wording(**kwargs: Any) -> fields.String:
+    """A letter's wording block: plain text whose only braces are known placeholders."""
+
+    def placeholders_known(value: str) -> None:
+        unknown = unknown_placeholders(value)
+        if unknown:
+            raise ValidationError(
+                f"Unknown placeholder {', '.join(unknown)}: use only "
+                + ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+                + "."
+            )
+
+    return fields.String(validate=[validate.Length(max=4000), placeholders_known], **kwargs)
+
+
+class LettersSchema(StrictSchema):
+    support_services = wording(load_default=DEFAULT_WORDING["support_services"])
+    appeal_body = wording(load_default=DEFAULT_WORDING["appeal_body"])
+    signature = wording(load_default=DEFAULT_WORDING["signature"])
+
+    @validates_schema
+    def signed(self, data: dict, **kwargs: Any) -> None:
+        if "signature" in data and not data["signature"].strip():
+            raise ValidationError("Must not be blank: a letter is signed by someone.", "signature")
+
+
+def retention_years(**kwargs: Any) -> StrictInteger:
+    return StrictInteger(validate=validate.Range(min=1, max=100), **kwargs)
+
+
 class PolicySchema(StrictSchema):
     """What a [guidance.*] entry may set for the councils that name it."""
 
@@ -439,6 +498,23 @@ class CouncilSchema(PolicySchema):
             SENDERS, error='Must be "smtp" (the SMTP server) or "notify" (GOV.UK Notify), not {input!r}.'
         ),
     )
+    letters = fields.Nested(LettersSchema, load_default=dict)
+    retention_years = retention_years()
+
+
+class SettingsSchema(StrictSchema):
+    """The sections of a council's settings kept as versions in the database, checked by the
+    same fields as the file: a value refused in councils.toml is refused with the same message
+    through the API and on the settings page. ``closures`` is the file's ``closure_days``."""
+
+    closures = fields.List(ClosureDay(), required=True)
+    contacts = fields.Nested(ContactsSchema, required=True)
+    threshold = fields.Nested(ThresholdSchema, required=True)
+    appeal = fields.Nested(AppealPolicySchema, required=True)
+    not_met_review = fields.Nested(ReviewPolicySchema, required=True)
+    letters = fields.Nested(LettersSchema, required=True)
+    retention_years = retention_years(required=True)
+    to_confirm = to_confirm_table()
 
 
 class CountySchema(StrictSchema):
@@ -631,9 +707,102 @@ def _council(council_id: str, data: dict[str, Any]) -> Council:
         ineligible_review=IneligibleReviewPolicy(**data["ineligible_review"])
         if "ineligible_review" in data
         else None,
-        to_confirm=data.get("to_confirm", {}),
+        to_confirm=_with_retention_assumed(data),
         sender=data["sender"],
+        letters=LetterWording(**data["letters"]),
+        retention_years=data.get("retention_years", DEFAULT_RETENTION_YEARS),
     )
+
+
+def _with_retention_assumed(data: dict[str, Any]) -> dict[str, str]:
+    """The file's to_confirm, with the retention period when the file states none."""
+    to_confirm = dict(data.get("to_confirm", {}))
+    if "retention_years" not in data:
+        to_confirm.setdefault("retention_years", RETENTION_ASSUMED)
+    return to_confirm
+
+
+# --- Settings as a document (stored as versions by app/services/council_settings.py) -------
+
+
+def settings_document(council: Council) -> dict[str, Any]:
+    """The council's settings sections as JSON values, in the shape SettingsSchema loads."""
+    return {
+        "closures": sorted(d.isoformat() for d in council.closures.dates)
+        + [f"{m:02d}-{d:02d}" for m, d in sorted(council.closures.annual)],
+        "contacts": _fields_of(council.contacts),
+        "threshold": threshold_document(council.threshold),
+        "appeal": _appeal_document(council.appeal),
+        "not_met_review": _review_document(council.not_met_review),
+        "letters": _fields_of(council.letters),
+        "retention_years": council.retention_years,
+        "to_confirm": dict(council.to_confirm),
+    }
+
+
+def with_settings(council: Council, document: dict[str, Any], version: int | None = None) -> Council:
+    """``council`` with the sections of a settings document (as settings_document gives it),
+    checked by SettingsSchema; raises ValidationError."""
+    data = SettingsSchema().load(document)
+    return replace(
+        council,
+        closures=_closure_days(data["closures"]),
+        contacts=Contacts(**data["contacts"]),
+        threshold=_threshold_policy(data["threshold"]),
+        appeal=_appeal_policy(data["appeal"]),
+        not_met_review=ReviewPolicy(
+            offered=data["not_met_review"]["offered"],
+            within_days=data["not_met_review"].get("within_days"),
+            reviewer=data["not_met_review"].get("reviewer", ""),
+        ),
+        letters=LetterWording(**data["letters"]),
+        retention_years=data["retention_years"],
+        to_confirm=data["to_confirm"],
+        settings_version=version,
+    )
+
+
+def threshold_document(policy: ThresholdPolicy) -> dict[str, Any]:
+    limit = policy.report_within
+    document: dict[str, Any] = {
+        "min_qualifying": policy.min_qualifying,
+        "window_months": policy.window_months,
+        "report_within": {"months": limit.months} if limit.months else {"days": limit.days},
+        "eligible_agencies": [a for a in AGENCIES if a in policy.eligible_agencies],
+        "onsite_police_only": policy.onsite_police_only,
+        "separate_occasions": policy.separate_occasions,
+        "hate_incident_route": policy.hate_incident_route,
+        "discretionary_activation": policy.discretionary_activation,
+        "discretionary_roles": [r for r in SENIOR_ROLES if r in policy.discretionary_roles],
+    }
+    if policy.community_min_reporters is not None:
+        document["community_min_reporters"] = policy.community_min_reporters
+    return document
+
+
+def _appeal_document(appeal: AppealPolicy) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "body": appeal.body,
+        "within_days": appeal.within_days,
+        "lodge_directly": appeal.lodge_directly,
+        "third_party_consent": appeal.third_party_consent,
+    }
+    if appeal.contact is not None:
+        document["contact"] = {k: v for k, v in _fields_of(appeal.contact).items() if v is not None}
+    return document
+
+
+def _review_document(review: ReviewPolicy) -> dict[str, Any]:
+    document: dict[str, Any] = {"offered": review.offered}
+    if review.offered:
+        document["reviewer"] = review.reviewer
+        if review.within_days is not None:
+            document["within_days"] = review.within_days
+    return document
+
+
+def _fields_of(value: Any) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in dataclass_fields(value)}
 
 
 def _appeal_policy(data: dict[str, Any]) -> AppealPolicy:

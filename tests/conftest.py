@@ -20,6 +20,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
+from app.services.council_settings import forget_cache as forget_settings_cache
 from app.services.councils import sync_council_rows
 
 POSTGRES_DSN = os.getenv("CTFLOW_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -106,6 +107,8 @@ def _fresh_state(request) -> Iterator[None]:
                 db.session.execute(text(f"DELETE FROM {table}"))
         db.session.commit()
         sync_council_rows()
+        # The settings this process remembers were of the rows just emptied.
+        forget_settings_cache()
     app.extensions["ctflow.clock"].freeze(FROZEN_AT)
     app.extensions.pop("ctflow.openapi", None)
     yield

@@ -8,6 +8,7 @@ import pytest
 from app import create_app
 from app.councils import (
     DEFAULT_COUNCILS_PATH,
+    RETENTION_ASSUMED,
     AppealContact,
     AppealPolicy,
     CouncilConfigError,
@@ -313,8 +314,19 @@ def test_values_to_confirm_merge_key_by_key_and_any_dotted_key_is_allowed(tmp_pa
     assert dict(gamma.to_confirm) == {
         "appeal.within_days": "The guidance states no window.",
         "diagram.confirm_reports.dueOn": "No source states the time to confirm.",
+        "retention_years": RETENTION_ASSUMED,  # the file states none
     }
     assert gamma.assumed("appeal.within_days") and not gamma.assumed("not_met_review.within_days")
+    assert gamma.retention_years == 6
+    stated = load_councils(
+        write(
+            tmp_path,
+            COUNTY
+            + GUIDANCE
+            + GUIDED.replace('guidance = "shire"\n', 'guidance = "shire"\nretention_years = 7\n'),
+        )
+    ).get("gamma")
+    assert stated.retention_years == 7 and not stated.assumed("retention_years")
     with pytest.raises(TypeError):
         gamma.to_confirm["appeal.within_days"] = "changed"  # read-only, like the registry
 

@@ -98,7 +98,7 @@ def test_forwarded_allow_ips_setting():
         read_environment({"CTFLOW_FORWARDED_ALLOW_IPS": "nginx"})
 
 
-def test_councils_load_prepares_a_production_database_and_is_idempotent(app, runner, monkeypatch):
+def test_councils_import_prepares_a_production_database_and_is_idempotent(app, runner, monkeypatch):
     from sqlalchemy import func, select
 
     from app.extensions import db
@@ -106,15 +106,17 @@ def test_councils_load_prepares_a_production_database_and_is_idempotent(app, run
     from app.store import processes as process_store
 
     monkeypatch.setitem(app.config, "ENV_NAME", "production")  # seed-demo is refused there; this is not
-    first = runner.invoke(args=["councils", "load"])
+    first = runner.invoke(args=["councils", "import"])
     assert first.exit_code == 0, first.output
     assert first.output.startswith("Councils: 11 (derby-city, amber-valley,")
     assert "community_trigger v1" in first.output
+    assert "Settings: derby-city v1, amber-valley v1," in first.output
     with app.app_context():
         versions = db.session.scalar(select(func.count()).select_from(ProcessVersion))
         assert process_store.active_version_for("east-herts").process_key == "community_trigger_east_herts"
-    second = runner.invoke(args=["councils", "load"])
+    second = runner.invoke(args=["councils", "load"])  # its first name, kept for deployments
     assert second.exit_code == 0, second.output
+    assert "Settings: unchanged (the database's are kept)" in second.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProcessVersion)) == versions
     result = runner.invoke(

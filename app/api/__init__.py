@@ -43,4 +43,5 @@ from app.api import health as _health  # noqa: E402,F401
 from app.api import openapi as _openapi  # noqa: E402,F401
 from app.api import processes as _processes  # noqa: E402,F401
 from app.api import reports as _reports  # noqa: E402,F401
+from app.api import settings as _settings  # noqa: E402,F401
 from app.api import tasks as _tasks  # noqa: E402,F401

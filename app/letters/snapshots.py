@@ -16,6 +16,7 @@ from typing import Any
 
 from app.councils import Council
 from app.domain.eligibility import INELIGIBILITY_REASONS, SIGNPOSTING, consent_required
+from app.domain.letter_wording import fill, lines
 from app.domain.threshold import describe_threshold
 from app.letters.kinds import LETTER_HEADINGS, LETTER_TITLES
 from app.letters.privacy import Redactor, names_in
@@ -30,33 +31,6 @@ from app.letters.recipients import (
 )
 from app.models.document import Recipient
 from forms.choices import PANEL_AGENCY_LABELS
-
-# National services every council's CT4 letter offers (the sources name Victim Support and
-# advocacy, mental health, and drug and alcohol services; local ones are the point of contact's
-# to add when they speak to the victim).
-SUPPORT_SERVICES: tuple[dict[str, str], ...] = (
-    {
-        "name": "Victim Support",
-        "what": "free, confidential help for anyone affected by crime or anti-social behaviour, "
-        "whether or not it was reported",
-        "how": "Supportline 08 08 16 89 111 (free, any time), www.victimsupport.org.uk",
-    },
-    {
-        "name": "ASB Help",
-        "what": "advice and information for victims of anti-social behaviour, including the Community Trigger",
-        "how": "www.asbhelp.co.uk",
-    },
-    {
-        "name": "Samaritans",
-        "what": "someone to talk to, day or night, if things are getting to you",
-        "how": "116 123 (free, any time)",
-    },
-    {
-        "name": "Citizens Advice",
-        "what": "free advice on housing, money, legal and other problems",
-        "how": "www.citizensadvice.org.uk",
-    },
-)
 
 OMBUDSMEN = {
     "england": "the Local Government and Social Care Ombudsman (www.lgo.org.uk)",
@@ -136,6 +110,8 @@ def letter_snapshot(facts: LetterFacts, addressee: Addressee) -> dict[str, Any]:
             "phone": council.contacts.phone,
             "address_lines": list(address_lines(council.contacts.address)),
             "website": council.contacts.website,
+            # The council's own wording (issue 16): plain text, its placeholders filled here.
+            "signature": council_wording(council, council.letters.signature),
         },
         "recipient": addressee.to_dict(),
         "salutation": f"Dear {addressee.name}" if addressee.name else "Dear Sir or Madam",
@@ -145,6 +121,25 @@ def letter_snapshot(facts: LetterFacts, addressee: Addressee) -> dict[str, Any]:
     snapshot["letter"] = _BUILDERS[facts.kind](facts, redact)
     _add_consent_note(snapshot["letter"], facts, addressee)
     return snapshot
+
+
+def council_wording(council: Council, text: str) -> list[str]:
+    """A wording block of the council's, its placeholders filled, as lines of plain text (the
+    templates print them escaped, like any value: never as template code)."""
+    return lines(fill(text, wording_values(council)))
+
+
+def wording_values(council: Council) -> dict[str, object]:
+    return {
+        "council_name": council.name,
+        "team": council.contacts.team,
+        "email": council.contacts.email,
+        "phone": council.contacts.phone,
+        "address": council.contacts.address,
+        "website": council.contacts.website,
+        "appeal_body": council.appeal.body,
+        "appeal_within_days": council.appeal.within_days,
+    }
 
 
 def letter_title(kind: str, role: str) -> str:
@@ -240,7 +235,7 @@ def _threshold_not_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
 def _threshold_met(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     return {
         "explanation": redact(decision_explanation(facts.data, met=True)),
-        "support_services": [dict(s) for s in SUPPORT_SERVICES],
+        "support_lines": council_wording(facts.council, facts.council.letters.support_services),
     }
 
 
@@ -300,6 +295,7 @@ def _outcome(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
         "findings": redact(_text(data.get("findings"))),
         "actions": _actions(data.get("recommendations"), redact),
         "appeal": {**appeal, "appeal_by": appeal_by.isoformat()},
+        "appeal_details": council_wording(facts.council, facts.council.letters.appeal_body),
     }
 
 

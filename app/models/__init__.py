@@ -20,13 +20,14 @@ from app.models.council import Council
 from app.models.document import Document, EmailStatus, Recipient
 from app.models.figures import FiguresPublication
 from app.models.process import CouncilProcess, ProcessAudit, ProcessVersion
+from app.models.settings import CouncilSettingsVersion
 from app.models.status_link import StatusLink
 from app.models.throttle import Throttle
 from app.models.user import Membership, PartnerAgency, Role, User, WebSession
 
 __all__ = [
     "ApplicationDraft", "ApplySource", "AuditEntry",
-    "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "Deadline",
+    "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "Deadline",
     "Document", "EmailStatus", "FiguresPublication", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",
     "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "Throttle", "User",

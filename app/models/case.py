@@ -42,6 +42,9 @@ class Case(db.Model):
     # When the statutory clock started: receipt, or the day the victim's consent was recorded
     # where the council counts its limits from the completed application (RULES.md §3).
     clock_started_on: Mapped[date | None] = mapped_column(Date)
+    # The council's settings version in force at receipt (app/services/council_settings.py): the
+    # policy the case is evaluated under. None: opened before settings were versioned.
+    settings_version: Mapped[int | None] = mapped_column(Integer)
     application: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Deferred: only running the case needs it, not listing or showing it.
     workflow: Mapped[str] = mapped_column(Text, deferred=True)

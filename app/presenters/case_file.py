@@ -301,6 +301,7 @@ class CaseFile:
     status: str
     stage: str
     process: str  # "Community Trigger: Derbyshire (version 3)"
+    settings: str  # "Version 2, in force from 15 December 2026": the policy received under
     received_on: date
     clock_started_on: date | None
     application: ApplicationView
@@ -311,6 +312,17 @@ class CaseFile:
     challenge: str | None  # the open challenge window, e.g. "Appeal window: last day 12 January 2027"
     steps_done: list[str] = field(default_factory=list)  # the diagram's text alternative
     steps_open: list[str] = field(default_factory=list)
+
+
+def settings_used(case) -> str:
+    """Which version of the council's settings the case follows (issue 16), in words."""
+    from app.services.council_settings import versions_of
+
+    number = case.settings_version or 1
+    version = next((v for v in versions_of(case.council_id) if v.number == number), None)
+    if version is None:
+        return "The councils file's (no version stored yet)"
+    return f"Version {number}, in force from {govuk_date(version.effective_from)}: {version.reason}"
 
 
 def case_file(view: StaffCase, letters: list[Document], today: date | None = None) -> CaseFile:
@@ -331,6 +343,7 @@ def case_file(view: StaffCase, letters: list[Document], today: date | None = Non
         stage=stage_label(case.stage),
         process=f"{process_title(case.process_version.xml, case.process_version.process_key)} "
         f"(version {case.process_version.number})",
+        settings=settings_used(case),
         received_on=case.received_on,
         clock_started_on=case.clock_started_on,
         application=application_view(case),
@@ -553,6 +566,7 @@ def _timeline_entry(at: datetime, event: str, detail: str, actor: str, channel: 
         "letter_post_failed": "Letter not sent by post",
         "escalated": "Escalated",
         "case_reopened": "Case reopened",
+        "due_date_moved": "Due date moved by a change of closure days",
     }
     return TimelineEntry(at, titles.get(event) or in_words(event), detail, actor)
 

@@ -176,6 +176,12 @@ class CaseSummarySchema(Schema):
             "consent was recorded; null while it is awaited"
         },
     )
+    settings_version = fields.Function(
+        lambda c: c.settings_version or 1,
+        metadata={
+            "description": "the council's settings version in force at receipt: the policy the case follows"
+        },
+    )
     process = fields.Function(
         lambda c: {"key": c.process_version.process_key, "version": c.process_version.number}
     )

@@ -29,13 +29,13 @@ from app.models import (
     Milestone,
     TaskStatus,
 )
-from app.services import councils
+from app.services import council_settings
 from app.services.letters import issue_letters
 from app.services.processes import parsed
 
 
 def new_run(case: Case, now: datetime | None = None) -> CaseRun:
-    council = councils.policy_for(case.council_id)
+    council = council_settings.settings_for_case(case)
     instant = now or clock.now()
     return CaseRun(
         parsed=parsed(case.process_version),

@@ -18,7 +18,7 @@ from app.domain.deadlines import is_window, received_in_window
 from app.engine.runtime import CaseRun, NotWaitingForMessage, WorkflowError
 from app.extensions import db
 from app.models import Appeal, Case, CaseStatus, Role, User
-from app.services import councils, status_links
+from app.services import council_settings, status_links
 from app.services.case_runs import add_history, apply_run, new_run, run_case
 from app.store import cases as case_store
 from app.store import processes as process_store
@@ -95,13 +95,14 @@ def workflow_data(application: dict[str, Any], council) -> dict[str, Any]:
 
 def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
     """Open a case from a validated application (dates as date objects); commits."""
-    council = councils.policy_for(council_id)
+    received_on = application["received_on"]
+    # The policy in force on the day it was received applies to the case for good.
+    council = council_settings.settings_at_receipt(council_id, received_on)
     version = process_store.active_version_for(council_id)
     if council is None or version is None:
         raise CaseNotFound(council_id)
     stored = _iso(application)
     now = clock.now()
-    received_on = application["received_on"]
     number = case_store.next_case_number(council_id, received_on.year)
     case = Case(
         council_id=council_id,
@@ -112,6 +113,7 @@ def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
         stage="acknowledgement",
         received_on=received_on,
         clock_started_on=None,  # set from the workflow's data by the first run
+        settings_version=council.settings_version,
         application=stored,
         workflow="",
         created_at=now,

@@ -17,7 +17,10 @@ def registry() -> CouncilRegistry:
 
 
 def policy_for(council_id: str) -> CouncilPolicy | None:
-    return registry().get(council_id)
+    """The council's settings in force today (app/services/council_settings.py)."""
+    from app.services.council_settings import settings_for
+
+    return settings_for(council_id)
 
 
 def sync_council_rows() -> list[str]:
@@ -36,7 +39,7 @@ def sync_council_rows() -> list[str]:
 def councils_visible_to(user: User) -> list[CouncilPolicy]:
     """The councils a user belongs to, in configuration order."""
     mine = set(user.council_ids)
-    return [policy for policy in registry() if policy.id in mine]
+    return [policy_for(policy.id) for policy in registry() if policy.id in mine]
 
 
 def visible_council(user: User, council_id: str) -> CouncilPolicy | None:

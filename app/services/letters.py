@@ -16,7 +16,7 @@ from app.clock import LOCAL_TIMEZONE
 from app.extensions import db
 from app.letters import letters_issued, render_html
 from app.models import Case, Document, EmailStatus, Recipient
-from app.services import councils, mail, status_links
+from app.services import council_settings, mail, status_links
 
 STATUS_LINK_LETTERS = {"CT1", "CT2"}
 
@@ -36,7 +36,7 @@ def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document
     Those with an e-mail address are queued for the mailer, which sends them after the commit."""
     if not letters:
         return []
-    council = councils.policy_for(case.council_id)
+    council = council_settings.settings_for_case(case)
     issued_on = now.astimezone(LOCAL_TIMEZONE).date()
     deadlines = {d.key: d.due_on for d in case.deadlines}
     documents = []

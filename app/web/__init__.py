@@ -108,6 +108,19 @@ def _navigation(user) -> list[dict]:
                 "active": (request.endpoint or "").startswith("web.studio"),
             }
         )
+    from app.services.council_settings import editable_sections
+
+    editable = [c.id for c in council_service.councils_visible_to(user) if editable_sections(user, c.id)]
+    if editable:
+        council = session.get("council") if session.get("council") in editable else editable[0]
+        items.append(
+            {
+                "href": url_for("web.settings_page", council_id=council),
+                "text": "Settings",
+                "active": (request.endpoint or "").startswith("web.settings")
+                or request.endpoint == "web.council_source",
+            }
+        )
     audited = audit.readable_councils(user)
     if audited:
         council = session.get("council") if session.get("council") in audited else audited[0]
@@ -139,5 +152,6 @@ from app.web import case_list as _case_list  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
 from app.web import overview as _overview  # noqa: E402,F401
+from app.web import settings as _settings  # noqa: E402,F401
 from app.web import studio as _studio  # noqa: E402,F401
 from app.web import tasks as _tasks  # noqa: E402,F401
