@@ -89,18 +89,30 @@ def users_group() -> None:
     "--agency", type=click.Choice([a.value for a in PartnerAgency]), help="For partner_agency users."
 )
 @click.option("--name", help="Display name (default: the part of the e-mail before @).")
+@click.option(
+    "--service-admin",
+    is_flag=True,
+    help="An administrator of the whole service: manages the people of every council and adds councils.",
+)
 @with_appcontext
-def create_user_command(email, password, councils, role, agency, name) -> None:
+def create_user_command(email, password, councils, role, agency, name, service_admin) -> None:
     """Provision a user with a role at one or more councils."""
     from app.services.users import UserError, create_user
 
     try:
         user = create_user(
-            email=email, password=password, councils=councils, role=role, agency=agency, name=name
+            email=email,
+            password=password,
+            councils=councils,
+            role=role,
+            agency=agency,
+            name=name,
+            service_admin=service_admin,
         )
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Created {user.email}: {role} at {', '.join(user.council_ids)}.")
+    also = "; administrator of the service" if user.service_admin else ""
+    click.echo(f"Created {user.email}: {role} at {', '.join(user.council_ids)}{also}.")
 
 
 @click.command("serve")

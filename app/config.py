@@ -51,6 +51,12 @@ class Config:
     LOGIN_FREE_FAILURES = 5
     LOGIN_FREE_FAILURES_PER_ADDRESS = 20
     LOGIN_WINDOW_SECONDS = 15 * 60
+    # How long the one-time links e-mailed to set a password stay usable: an invitation waits for
+    # its reader a week; a reset is asked for by someone at their screen.
+    INVITATION_TTL_SECONDS = 7 * 86400
+    PASSWORD_RESET_TTL_SECONDS = 3600
+    # Reset e-mails one client may ask for in LOGIN_WINDOW_SECONDS, for one address and in all.
+    PASSWORD_RESETS_PER_EMAIL = 3
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (werkzeug's
     # ProxyFix); 0 trusts none. Throttling by network address needs the client's, not the proxy's.
     PROXY_COUNT = 0
@@ -162,6 +168,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_LOGIN_FREE_FAILURES": ("LOGIN_FREE_FAILURES", int),
     "CTFLOW_LOGIN_FREE_FAILURES_PER_ADDRESS": ("LOGIN_FREE_FAILURES_PER_ADDRESS", int),
     "CTFLOW_LOGIN_WINDOW_SECONDS": ("LOGIN_WINDOW_SECONDS", int),
+    "CTFLOW_INVITATION_TTL_SECONDS": ("INVITATION_TTL_SECONDS", int),
+    "CTFLOW_PASSWORD_RESET_TTL_SECONDS": ("PASSWORD_RESET_TTL_SECONDS", int),
     "CTFLOW_PROXY_COUNT": ("PROXY_COUNT", int),
     "CTFLOW_LOG_FORMAT": ("LOG_FORMAT", json_or_text),
     "CTFLOW_LOG_LEVEL": ("LOG_LEVEL", log_level_name),

@@ -52,7 +52,7 @@ def test_users_create_with_several_councils(app, runner):
     [
         (["--council", "atlantis", "--role", "community_safety_officer"], "Unknown council 'atlantis'"),
         (["--council", "derby-city", "--role", "wizard"], "Invalid value for '--role'"),
-        (["--council", "derby-city", "--role", "partner_agency"], "needs --agency"),
+        (["--council", "derby-city", "--role", "partner_agency"], "needs an agency"),
         (["--council", "derby-city", "--role", "partner_agency", "--agency", "fire"], "Invalid value for '--agency'"),
         (["--council", "derby-city", "--role", "community_safety_officer", "--agency", "police"],
          "Only partner_agency users have an agency"),

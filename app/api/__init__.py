@@ -11,7 +11,14 @@ api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Endpoints anyone may call (spec/API.md: health and the public application routes; the API
 # description is documentation, not data).
-PUBLIC_ENDPOINTS = {"api.health", "api.health_ready", "api.create_token", "api.openapi"}
+PUBLIC_ENDPOINTS = {
+    "api.health",
+    "api.health_ready",
+    "api.create_token",
+    "api.request_password_reset",
+    "api.set_password_with_link",
+    "api.openapi",
+}
 
 
 @api_bp.before_request
@@ -41,6 +48,7 @@ from app.api import councils as _councils  # noqa: E402,F401
 from app.api import documents as _documents  # noqa: E402,F401
 from app.api import health as _health  # noqa: E402,F401
 from app.api import openapi as _openapi  # noqa: E402,F401
+from app.api import people as _people  # noqa: E402,F401
 from app.api import processes as _processes  # noqa: E402,F401
 from app.api import reports as _reports  # noqa: E402,F401
 from app.api import settings as _settings  # noqa: E402,F401

@@ -2,13 +2,33 @@ from flask import g, request
 
 from app.api import api_bp
 from app.api.inputs import load_body
-from app.errors import ApiError
+from app.errors import ApiError, validation_error
 from app.schemas.auth import MeSchema, TokenRequestSchema, TokenSchema
-from app.services import auth
+from app.schemas.people import (
+    AcceptedSchema,
+    LinkPasswordSchema,
+    PasswordChangeSchema,
+    PasswordResetRequestSchema,
+)
+from app.services import auth, passwords
+from app.services.users import UserError
 
 token_request_schema = TokenRequestSchema()
 token_schema = TokenSchema()
 me_schema = MeSchema()
+reset_request_schema = PasswordResetRequestSchema()
+link_password_schema = LinkPasswordSchema()
+password_change_schema = PasswordChangeSchema()
+accepted_schema = AcceptedSchema()
+
+# The same words whether or not the address has an account.
+RESET_REQUESTED = (
+    "If the address belongs to an account, an e-mail with a link to choose a new password is on its way."
+)
+
+
+def _throttled(exc: auth.TooManyAttempts) -> ApiError:
+    return ApiError(429, str(exc), headers={"Retry-After": str(exc.retry_after_seconds)})
 
 
 @api_bp.post("/auth/token")
@@ -34,8 +54,93 @@ def create_token():
     except auth.AuthenticationFailed:
         raise ApiError(401, auth.WRONG_CREDENTIALS, "unauthenticated") from None
     except auth.SignInThrottled as exc:
-        raise ApiError(429, str(exc), headers={"Retry-After": str(exc.retry_after_seconds)}) from None
+        raise _throttled(exc) from None
     return token_schema.dump(issued)
+
+
+@api_bp.post("/auth/password-reset")
+def request_password_reset():
+    """Forgot password: e-mail a one-time link to choose a new one. The answer is the same
+    whether or not the address has an account.
+    ---
+    post:
+      tags: [auth]
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: PasswordResetRequestSchema}
+      responses:
+        202: {description: Accepted (whatever the address), content: {application/json: {schema: AcceptedSchema}}}
+        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: Missing fields, content: {application/json: {schema: ErrorSchema}}}
+        429: {description: "Too many requests for this e-mail from this address, or from this address; see Retry-After", content: {application/json: {schema: ErrorSchema}}}
+    """
+    body = load_body(reset_request_schema)
+    try:
+        passwords.request_reset(body["email"], request.remote_addr)
+    except auth.TooManyAttempts as exc:
+        raise _throttled(exc) from None
+    return accepted_schema.dump({"message": RESET_REQUESTED}), 202
+
+
+@api_bp.post("/auth/password")
+def set_password_with_link():
+    """Choose a password with the one-time link of an invitation or reset e-mail (the token is
+    the last part of its path); signs in: every earlier token and session of the user ends.
+    ---
+    post:
+      tags: [auth]
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: LinkPasswordSchema}
+      responses:
+        200: {description: The password is set; a token for the user, content: {application/json: {schema: TokenSchema}}}
+        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: "The link is unknown, used or expired", content: {application/json: {schema: ErrorSchema}}}
+        422: {description: Invalid fields (the password rule), content: {application/json: {schema: ErrorSchema}}}
+        429: {description: Too many attempts with links from this address; see Retry-After, content: {application/json: {schema: ErrorSchema}}}
+    """
+    body = load_body(link_password_schema)
+    try:
+        user = passwords.set_password_with_link(body["token"], body["password"], request.remote_addr)
+    except auth.TooManyAttempts as exc:
+        raise _throttled(exc) from None
+    except passwords.LinkNotValid as exc:
+        raise ApiError(404, str(exc), "link_not_valid") from None
+    except UserError as exc:
+        raise validation_error({exc.field or "password": [str(exc)]}) from None
+    return token_schema.dump(auth.issue_token(user))
+
+
+@api_bp.post("/auth/password/change")
+def change_password():
+    """Change one's own password, the current one required; every other session and token of the
+    caller's ends, and a new token is returned.
+    ---
+    post:
+      tags: [auth]
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: PasswordChangeSchema}
+      responses:
+        200: {description: Changed; a new token, content: {application/json: {schema: TokenSchema}}}
+        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
+        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
+        422: {description: "The current password is wrong, or the new one breaks the rule", content: {application/json: {schema: ErrorSchema}}}
+        429: {description: Too many wrong passwords for this account from this address; see Retry-After, content: {application/json: {schema: ErrorSchema}}}
+    """
+    body = load_body(password_change_schema)
+    try:
+        passwords.change_password(g.user, body["current_password"], body["new_password"], request.remote_addr)
+    except auth.TooManyAttempts as exc:
+        raise _throttled(exc) from None
+    except UserError as exc:
+        raise validation_error({exc.field or "new_password": [str(exc)]}) from None
+    return token_schema.dump(auth.issue_token(g.user))
 
 
 @api_bp.post("/auth/logout")

@@ -104,6 +104,22 @@ def _label(labels: Mapping[str, str], key: str | None) -> str:
     return labels.get(key) or in_words(key)
 
 
+# The roles a user holds at a council (app.models.Role).
+ROLE_LABELS = {
+    "community_safety_officer": "Community safety officer",
+    "community_safety_manager": "Community safety manager",
+    "process_owner": "Process owner",
+    "partner_agency": "Partner agency",
+    "panel_chair": "Panel chair",
+    "appeal_body": "Appeal body",
+    "admin": "Admin",
+}
+
+
+def role_label(key: str | None) -> str:
+    return _label(ROLE_LABELS, key)
+
+
 def agency_label(key: str | None) -> str:
     return _label(AGENCY_LABELS, key)
 

@@ -23,10 +23,10 @@ from app.models.process import CouncilProcess, ProcessAudit, ProcessVersion
 from app.models.settings import CouncilSettingsVersion
 from app.models.status_link import StatusLink
 from app.models.throttle import Throttle
-from app.models.user import Membership, PartnerAgency, Role, User, WebSession
+from app.models.user import AccountLink, LinkPurpose, Membership, PartnerAgency, Role, User, WebSession
 
 __all__ = [
-    "ApplicationDraft", "ApplySource", "AuditEntry",
+    "AccountLink", "ApplicationDraft", "ApplySource", "AuditEntry", "LinkPurpose",
     "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "Deadline",
     "Document", "EmailStatus", "FiguresPublication", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
@@ -46,6 +46,13 @@ class User(db.Model):
     # Bumped when the user signs out everywhere: every token carries the generation it was issued under.
     token_generation: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # None while an invited user has not yet chosen a password: nothing signs them in until then.
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when an admin deactivates the account: no sign-in, token or session works after it.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An administrator of the whole service: manages the people of every council and adds
+    # councils. Given on the command line only (ctflow users create --service-admin).
+    service_admin: Mapped[bool] = mapped_column(Boolean, default=False)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
@@ -61,6 +68,10 @@ class User(db.Model):
 
     def roles_in(self, council_id: str) -> set[Role]:
         return {Role(m.role) for m in self.memberships if m.council_id == council_id}
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -100,6 +111,47 @@ class WebSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    user: Mapped[User] = relationship()
+
+
+class LinkPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+class AccountLink(db.Model):
+    """A one-time link e-mailed to a user to set their password: an invitation, or a reset.
+
+    Only the token's SHA-256 is kept (for the lookup). Until the e-mail is sent the row also
+    holds the random nonce the token is an HMAC of (under the app's secret key), so the worker
+    can write the e-mail; the nonce is wiped once it is sent or given up, after which nothing
+    anywhere can produce the link again. The ``email_*`` columns are the e-mail's outbox, as a
+    letter's are (``app.services.account_links``).
+    """
+
+    __tablename__ = "account_link"
+    __table_args__ = (
+        CheckConstraint(_in_check("purpose", LinkPurpose), name="purpose_known"),
+        Index("ix_account_link_outbox", "email_next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    # The council that invited the user (its name is in the e-mail); None for a reset.
+    council_id: Mapped[str | None] = mapped_column(ForeignKey("council.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(254))  # who asked for it: an e-mail, or "cli"
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Used, or made void by a later link or a password set another way: never opens again.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    email_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_last_error: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
 

@@ -36,10 +36,17 @@ class AuthenticationFailed(Exception):
     """Wrong e-mail or password; deliberately does not say which."""
 
 
-class SignInThrottled(Exception):
-    def __init__(self, retry_after_seconds: int):
-        super().__init__(f"Too many failed sign-ins. Try again in {_wait_in_words(retry_after_seconds)}.")
+class TooManyAttempts(Exception):
+    """This client must wait before trying again (sign-in, password reset, a one-time link)."""
+
+    def __init__(self, retry_after_seconds: int, what: str = "attempts"):
+        super().__init__(f"Too many {what}. Try again in {_wait_in_words(retry_after_seconds)}.")
         self.retry_after_seconds = retry_after_seconds
+
+
+class SignInThrottled(TooManyAttempts):
+    def __init__(self, retry_after_seconds: int):
+        super().__init__(retry_after_seconds, "failed sign-ins")
 
 
 def _wait_in_words(seconds: int) -> str:
@@ -89,8 +96,11 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     email = normalise_email(email)
     keys = _take_sign_in_attempts(email, address)
     user = user_store.get_user_by_email(email)
-    valid = check_password_hash(user.password_hash if user else decoy_password_hash(), password)
-    if not (user and valid):
+    # A deactivated account, or an invited one with no password yet, is checked against the decoy
+    # like an unknown e-mail: the answer and the time it takes say nothing about the account.
+    usable = user is not None and user.active and user.password_set_at is not None
+    valid = check_password_hash(user.password_hash if usable else decoy_password_hash(), password)
+    if not (usable and valid):
         raise AuthenticationFailed()
     # The right password: this client's mistakes for this e-mail are forgiven, and a sign-in
     # is not held against its address (an office behind one address signs in all morning).
@@ -100,12 +110,12 @@ def authenticate(email: str, password: str, address: str | None) -> User:
 
 
 @dataclass(frozen=True)
-class _SignInKeys:
+class AttemptKeys:
     account: str
     address: str
 
 
-def _take_sign_in_attempts(email: str, address: str | None) -> _SignInKeys:
+def _take_sign_in_attempts(email: str, address: str | None) -> AttemptKeys:
     """Count this attempt before the password is checked (issue 13: the throttle must not lock
     the real user out, and concurrent guesses must not get past the count).
 
@@ -113,17 +123,32 @@ def _take_sign_in_attempts(email: str, address: str | None) -> _SignInKeys:
     out, and per address, so one client cannot try many e-mail addresses instead.
     """
     config = current_app.config
-    window = config["LOGIN_WINDOW_SECONDS"]
-    address = throttle.client_network(address)
-    keys = _SignInKeys(account=f"sign-in:account:{address} {email}", address=f"sign-in:address:{address}")
-    for key, limit in (
-        (keys.address, config["LOGIN_FREE_FAILURES_PER_ADDRESS"]),
-        (keys.account, config["LOGIN_FREE_FAILURES"]),
-    ):
+    keys = attempt_keys("sign-in", email, address)
+    try:
+        take_attempts(
+            (keys.address, config["LOGIN_FREE_FAILURES_PER_ADDRESS"]),
+            (keys.account, config["LOGIN_FREE_FAILURES"]),
+        )
+    except TooManyAttempts as exc:
+        raise SignInThrottled(exc.retry_after_seconds) from None
+    return keys
+
+
+def attempt_keys(use: str, email: str, address: str | None) -> AttemptKeys:
+    """The throttle's keys for one use (``sign-in``, ``password-reset``...): per e-mail from this
+    client's network, and per network whatever the e-mail."""
+    network = throttle.client_network(address)
+    return AttemptKeys(account=f"{use}:account:{network} {email}", address=f"{use}:address:{network}")
+
+
+def take_attempts(*limits: tuple[str, int], what: str = "attempts") -> None:
+    """Count one attempt under each key, within the sign-in window; TooManyAttempts when one of
+    them is over its limit (checked in order: the wider key first)."""
+    window = current_app.config["LOGIN_WINDOW_SECONDS"]
+    for key, limit in limits:
         verdict = throttle.take(key, limit, window)
         if not verdict.allowed:
-            raise SignInThrottled(verdict.retry_after_seconds)
-    return keys
+            raise TooManyAttempts(verdict.retry_after_seconds, what)
 
 
 def start_session(user: User) -> str:
@@ -144,7 +169,7 @@ def user_for_session(secret: object) -> User | None:
     web_session = db.session.get(
         WebSession, _session_hash(secret), options=[joinedload(WebSession.user).joinedload(User.memberships)]
     )
-    if web_session is None:
+    if web_session is None or not web_session.user.active:
         return None
     now = clock.now()
     # Statements rather than ORM changes: another tab may have just signed out, and a row gone
@@ -207,13 +232,23 @@ def user_for_token(token: str) -> User | None:
     if payload["exp"] <= clock.now().timestamp():
         return None
     user = user_store.get_user_with_memberships(payload["uid"])
-    if user is None or user.token_generation != payload["gen"]:
+    if user is None or user.token_generation != payload["gen"] or not user.active:
         return None
     return user
 
 
 def sign_out_everywhere(user: User) -> None:
     """Revoke every token issued to the user so far and end every web session of theirs."""
-    user.token_generation += 1
-    db.session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    end_every_session(user)
     db.session.commit()
+
+
+def end_every_session(user: User, *, except_secret: str | None = None) -> None:
+    """Revoke the user's tokens and end their web sessions (but the one whose cookie carries
+    ``except_secret``: the browser that asked). Does not commit: the caller's change and the
+    sign-out are one transaction."""
+    user.token_generation += 1
+    ending = delete(WebSession).where(WebSession.user_id == user.id)
+    if except_secret is not None:
+        ending = ending.where(WebSession.id_hash != _session_hash(except_secret))
+    db.session.execute(ending)

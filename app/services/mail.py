@@ -30,7 +30,7 @@ import hashlib
 import logging
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -171,22 +171,35 @@ def send_pending_emails(
     if not senders:
         return report
     instant = now or clock.now()
+
+    def claim() -> int | None:
+        return document_store.claim_next_for_email(instant, instant + LEASE)
+
+    for document_id in claimed_one_by_one(claim, limit, should_stop):
+        _attempt(document_id, senders, instant, report)
+    return report
+
+
+def claimed_one_by_one(
+    claim_next: Callable[[], int | None], limit: int, should_stop: Callable[[], bool] | None
+) -> Iterator[int]:
+    """The ids ``claim_next`` claims, each claim committed before it is given out; at most
+    ``limit``, asking ``should_stop()`` before each. Ends when nothing else is due (or every due
+    one is held by another mailer), or when SQLite's one writer is busy: the next round retries."""
     for _ in range(limit):
         if should_stop is not None and should_stop():
-            break
+            return
         try:
-            document_id = document_store.claim_next_for_email(instant, instant + LEASE)
+            claimed = claim_next()
             db.session.commit()
         except OperationalError as exc:
-            # SQLite: another writer holds the database. The next round retries.
             db.session.rollback()
             if "locked" not in str(exc).lower():
                 raise
-            break
-        if document_id is None:
-            break  # nothing else is due (or every due letter is held by another mailer)
-        _attempt(document_id, senders, instant, report)
-    return report
+            return
+        if claimed is None:
+            return
+        yield claimed
 
 
 def _attempt(document_id: int, senders: dict, instant: datetime, report: MailReport) -> None:
@@ -344,10 +357,15 @@ def start_background_mailer(app: Flask, interval_seconds: float = 60.0) -> Backg
     commits, and every ``interval_seconds`` (the retries). ``stop()`` the returned loop to end it."""
 
     def send() -> str | None:
-        report = send_pending_emails()
+        from app.services.account_links import send_due_emails
+
+        report, links = send_pending_emails(), send_due_emails()
+        said = []
         if report.sent or report.failed:
-            return f"letters e-mailed: {report.sent}; failed: {report.failed}"
-        return None
+            said.append(f"letters e-mailed: {report.sent}; failed: {report.failed}")
+        if links.sent or links.failed:
+            said.append(f"invitation and reset e-mails sent: {links.sent}; failed: {links.failed}")
+        return "; ".join(said) or None
 
     mailer = start_loop(app, "ctflow-mailer", interval_seconds, send)
     app.extensions[WAKE] = mailer.wake

@@ -14,9 +14,6 @@ token is ever compared character by character.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from typing import Any
 
@@ -26,16 +23,13 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Case, Recipient, StatusLink
+from app.services.secret_links import token_from_nonce, token_hash
 
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+_hash = token_hash
 
 
 def _token(nonce: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode("utf-8")
-    digest = hmac.new(key, b"ctflow status link " + nonce.encode("ascii"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return token_from_nonce(b"ctflow status link", nonce)
 
 
 def applicant_role(application: dict[str, Any]) -> str:

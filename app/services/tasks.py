@@ -191,6 +191,15 @@ def _check_may_work(user: User, task: CaseTask) -> None:
         raise TaskForbidden("This task is for another agency.")
 
 
+def may_work(user: User, task: CaseTask) -> bool:
+    """Whether the user may claim and complete the task (its lane, and for a partner its agency)."""
+    try:
+        _check_may_work(user, task)
+    except TaskForbidden:
+        return False
+    return user.active
+
+
 def claim_task(user: User, task_id: int) -> CaseTask:
     return _change_assignee(user, task_id, lambda task: task_store.claim(task.id, user.id))
 

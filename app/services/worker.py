@@ -19,12 +19,13 @@ import select
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 
 from flask import Flask
 
 from app.extensions import db
+from app.services.account_links import LinkMailReport, send_due_emails
 from app.services.mail import MailReport, send_pending_emails
 from app.services.timers import SweepReport, fire_due_timers
 
@@ -36,6 +37,8 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class PassReport:
     timers: SweepReport
     mail: MailReport
+    # The e-mails with a link to set a password (invitations, resets).
+    links: LinkMailReport = field(default_factory=LinkMailReport)
 
     def summary(self) -> str | None:
         parts = []
@@ -49,6 +52,10 @@ class PassReport:
             parts.append(f"{len(self.mail.sent)} letter(s) e-mailed")
         if self.mail.failed:
             parts.append(f"{len(self.mail.failed)} letter(s) not e-mailed (retried later)")
+        if self.links.sent:
+            parts.append(f"{len(self.links.sent)} invitation or reset e-mail(s) sent")
+        if self.links.failed:
+            parts.append(f"{len(self.links.failed)} invitation or reset e-mail(s) not sent")
         return "; ".join(parts) or None
 
 
@@ -97,7 +104,8 @@ def run_pass(should_stop: Callable[[], bool] = lambda: False) -> PassReport:
     """One pass: fire what is due, then send what is due (timers first: a timer may issue a letter)."""
     timers = fire_due_timers(should_stop=should_stop)
     mail = MailReport() if should_stop() else send_pending_emails(should_stop=should_stop)
-    return PassReport(timers=timers, mail=mail)
+    links = LinkMailReport() if should_stop() else send_due_emails(should_stop=should_stop)
+    return PassReport(timers=timers, mail=mail, links=links)
 
 
 def run_worker(

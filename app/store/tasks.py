@@ -134,7 +134,11 @@ def members_of_roles(council_id: str, roles: Iterable[str], agency: str | None =
     query = (
         select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.council_id == council_id, Membership.role.in_(sorted(roles)))
+        .where(
+            Membership.council_id == council_id,
+            Membership.role.in_(sorted(roles)),
+            User.deactivated_at.is_(None),
+        )
         .distinct()
         .order_by(User.name, User.email)
     )

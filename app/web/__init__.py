@@ -18,7 +18,7 @@ from app.services import councils as council_service
 web_bp = Blueprint("web", __name__)
 
 # "/" shows visitors the public start page and staff their inbox (app.web.inbox).
-PUBLIC_ENDPOINTS = {"web.sign_in", "web.inbox"}
+PUBLIC_ENDPOINTS = {"web.sign_in", "web.inbox", "web.forgot_password", "web.set_password"}
 
 
 @web_bp.before_app_request
@@ -86,6 +86,7 @@ def _navigation(user) -> list[dict]:
     from app.services import audit, process_versions
     from app.services.cases import staff_councils
     from app.services.tasks import overview_councils
+    from app.web.people import PERSON_ENDPOINTS, people_home_council
 
     items = [{"href": url_for("web.inbox"), "text": "Inbox", "active": request.endpoint == "web.inbox"}]
     if staff_councils(user):
@@ -98,6 +99,15 @@ def _navigation(user) -> list[dict]:
                 "href": url_for("web.overview"),
                 "text": "Council overview",
                 "active": request.endpoint in ("web.overview", "web.person_work"),
+            }
+        )
+    if people_home_council(user) is not None:
+        items.append(
+            {
+                "href": url_for("web.people_home"),
+                "text": "People",
+                "active": (request.endpoint or "").startswith("web.people")
+                or request.endpoint in PERSON_ENDPOINTS,
             }
         )
     if process_versions.owned_councils(user):
@@ -146,12 +156,14 @@ def safe_next(target: str | None) -> str:
 
 
 # Views register themselves on web_bp; imported last because they import web_bp.
+from app.web import account as _account  # noqa: E402,F401
 from app.web import audit as _audit  # noqa: E402,F401
 from app.web import auth as _auth  # noqa: E402,F401
 from app.web import case_list as _case_list  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
 from app.web import overview as _overview  # noqa: E402,F401
+from app.web import people as _people  # noqa: E402,F401
 from app.web import settings as _settings  # noqa: E402,F401
 from app.web import studio as _studio  # noqa: E402,F401
 from app.web import tasks as _tasks  # noqa: E402,F401

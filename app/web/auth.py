@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.services import auth as auth_service
 from app.web import safe_next, web_bp
+from app.web.forms import form_errors
 
 
 class SignInForm(FlaskForm):
@@ -40,13 +41,7 @@ def sign_in():
             return redirect(target)
     elif form.is_submitted():
         errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
-    return render_template(
-        "web/sign_in.html",
-        form=form,
-        errors=errors,
-        error_list=[{"text": message, "href": f"#{name}"} for name, message in errors.items()],
-        field_errors={name: {"text": message} for name, message in errors.items()},
-    ), status
+    return render_template("web/sign_in.html", form=form, **form_errors(errors)), status
 
 
 @web_bp.post("/sign-out")

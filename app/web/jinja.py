@@ -8,7 +8,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 
 from app.domain.calendar import format_day, govuk_date
-from app.domain.labels import agency_label, method_label
+from app.domain.labels import agency_label, method_label, role_label
 
 GOVUK_PREFIX = "govuk_frontend_jinja"
 
@@ -69,3 +69,4 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.filters["govuk_date"] = govuk_date
     app.jinja_env.filters["agency_label"] = agency_label
     app.jinja_env.filters["method_label"] = method_label
+    app.jinja_env.filters["role_label"] = role_label
