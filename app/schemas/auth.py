@@ -24,3 +24,6 @@ class MeSchema(Schema):
     name = fields.String()
     agency = fields.String(allow_none=True)
     memberships = fields.List(fields.Nested(MembershipSchema))
+    service_admin = fields.Boolean(
+        metadata={"description": "an administrator of the whole service: the people of every council"}
+    )

@@ -210,3 +210,14 @@ def test_an_email_the_server_refuses_is_given_up_and_shown(app, client, admin, s
     assert listed[1]["invitation_email"] == "failed"
     smtp_server.accept()
     assert send_link_emails(app).sent == []  # given up: a new invitation is the way
+
+
+def test_the_workers_pass_sends_the_link_emails_after_the_letters(app, client, admin, smtp_server):
+    from app.services.worker import run_pass
+
+    _invite(client, admin)
+    with app.app_context():
+        report = run_pass()
+    assert report.links.sent == [1]
+    assert report.summary() == "1 invitation or reset e-mail(s) sent"
+    assert [m["To"] for m in smtp_server.messages] == ["new.officer@example.org"]
