@@ -25,10 +25,14 @@ ACTION_LABELS = {
     "settings.changed": "Settings changed",
     "settings.confirmed": "Assumed value confirmed",
     "user.invited": "User invited",
+    "user.reinvited": "Invitation sent again",
+    "user.invitation_accepted": "Invitation accepted",
     "user.role_added": "Role given",
     "user.role_removed": "Role removed",
+    "user.agency_changed": "Agency changed",
     "user.deactivated": "Account deactivated",
     "user.password_reset": "Password reset",
+    "user.password_changed": "Password changed",
     "council.created": "Council created",
 }
 query_schema = AuditQuerySchema()
