@@ -69,6 +69,11 @@ def list_cases():
         - {in: query, name: stage, schema: {type: string}}
         - {in: query, name: overdue, schema: {type: boolean}}
         - {in: query, name: q, schema: {type: string, maxLength: 200}, description: "reference, name, e-mail or postcode; each word begins one of them"}
+        - {in: query, name: county, schema: {type: string}, description: "the cases of this county's councils"}
+        - {in: query, name: figure, schema: {type: string, enum: [deadline_met, deadline_missed, overdue_task_role, overdue_task_agency, milestone, action]}, description: "the cases one figure of GET /reports/dashboard counted; with key"}
+        - {in: query, name: key, schema: {type: string}, description: "the figure's deadline, role, agency or milestone; for action: open, overdue, done_on_time, done_late or closed_undone"}
+        - {in: query, name: from, schema: {type: string, format: date}, description: "with figure: first day of its period (default twelve months back)"}
+        - {in: query, name: to, schema: {type: string, format: date}, description: "with figure: last day of its period (default today)"}
         - {in: query, name: page, schema: {type: integer, minimum: 1}}
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
       responses:
@@ -89,6 +94,8 @@ def list_cases():
         q=query.get("q"),
         page=query["page"],
         per_page=query["per_page"],
+        county=query.get("county"),
+        figure=query.get("figure"),
     )
     page = {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
     if any(g.user.roles_in(c) & CASE_ROLES for c in g.user.council_ids):

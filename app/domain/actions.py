@@ -164,3 +164,27 @@ def _count(found: Iterable[Mapping[str, Any]]) -> ActionCounts:
         else:
             still_open += 1
     return ActionCounts(done_on_time, done_late, closed_undone, still_open)
+
+
+# What the managers' dashboard counts of the actions (issue 15): those standing open and overdue
+# today, and those settled in the period by how (as counts_settled_in). An overdue action is
+# open too.
+ACTION_FIGURES = ("open", "overdue", "done_on_time", "done_late", "closed_undone")
+
+
+def in_action_figure(action: Mapping[str, Any], figure: str, start: date, end: date, today: date) -> bool:
+    """Whether ``action`` counts in the dashboard's ``figure`` (ACTION_FIGURES) for the period
+    ``start`` to ``end``. The dashboard's counts and the case list behind each count both ask
+    this, so a figure's link lists exactly the cases it counted."""
+    status = action.get("status")
+    if figure == "open":
+        return status == OPEN
+    if figure == "overdue":
+        return is_overdue(action, today)
+    settled_on = str(action.get("done_on") or "")
+    if status not in (DONE, CLOSED) or not start.isoformat() <= settled_on <= end.isoformat():
+        return False
+    if figure == "closed_undone":
+        return status == CLOSED
+    late = status == DONE and settled_on > str(action.get("due_on") or "")
+    return status == DONE and late == (figure == "done_late")

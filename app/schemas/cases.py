@@ -8,6 +8,7 @@ from app import clock
 from app.domain.deadlines import deadline_status
 from app.domain.eligibility import APPLICANT_TYPES, CONSENT_EVIDENCE
 from app.schemas.common import BaseSchema, IsoDate, PageQuerySchema, PageSchema, StrictBoolean, text
+from app.schemas.dashboard import CaseFigureQueryFields
 from app.schemas.tasks import TaskSchema
 from app.schemas.threshold import (
     MAX_INCIDENTS,
@@ -143,7 +144,7 @@ class AppealSchema(Schema):
     upheld = fields.Boolean(allow_none=True)
 
 
-class CaseQuerySchema(PageQuerySchema):
+class CaseQuerySchema(PageQuerySchema, CaseFigureQueryFields):
     council = fields.String(validate=validate.Length(max=64))
     status = fields.String(validate=validate.OneOf(["open", "closed"]))
     stage = fields.String(

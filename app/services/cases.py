@@ -21,7 +21,9 @@ from app.models import Appeal, Case, CaseStatus, Role, User
 from app.services import council_settings, status_links
 from app.services.case_runs import add_history, apply_run, new_run, run_case
 from app.store import cases as case_store
+from app.store import dashboard as dashboard_store
 from app.store import processes as process_store
+from app.store.dashboard import CaseFigure
 
 # Roles that may open a case on behalf of an applicant, and see every case of their council.
 CASE_ROLES = {
@@ -152,26 +154,39 @@ def visible_case(user: User, case_id: int) -> Case:
 
 
 def list_cases(user: User, *, council: str | None, status: str | None, stage: str | None, overdue: bool,
-               page: int, per_page: int, q: str | None = None,
-               with_deadlines: bool = False) -> tuple[list[Case], int]:  # fmt: skip
+               page: int, per_page: int, q: str | None = None, with_deadlines: bool = False,
+               county: str | None = None, figure: CaseFigure | None = None) -> tuple[list[Case], int]:  # fmt: skip
     """A page of the cases the user may see, newest first, and their total. ``q`` searches the
-    reference, the victims' and applicant's names and e-mail addresses, and postcodes."""
-    overdue_on = clock.today() if overdue else None
-    staff = staff_councils(user, council)
+    reference, the victims' and applicant's names and e-mail addresses, and postcodes; ``county``
+    keeps the cases of its councils; ``figure`` the cases a figure of the managers' dashboard
+    counted (app/store/dashboard.py)."""
+    today = clock.today()
+    overdue_on = today if overdue else None
+    staff = [c for c in staff_councils(user, council) if _in_county(c, county)]
     if staff:
+        scope = staff
         query = case_store.cases_query(
             staff, status=status, stage=stage, overdue_on=overdue_on, q=q, with_deadlines=with_deadlines
         )
     else:
-        partner = [
-            c for c in user.council_ids if Role.PARTNER_AGENCY in user.roles_in(c) and council in (None, c)
+        scope = [
+            c
+            for c in user.council_ids
+            if Role.PARTNER_AGENCY in user.roles_in(c) and council in (None, c) and _in_county(c, county)
         ]
-        if not partner or not user.agency:
+        if not scope or not user.agency:
             return [], 0
         query = case_store.cases_query(
-            partner, status=status, stage=stage, overdue_on=overdue_on, agency=user.agency, q=q
+            scope, status=status, stage=stage, overdue_on=overdue_on, agency=user.agency, q=q
         )
+    if figure is not None:
+        query = query.where(Case.id.in_(dashboard_store.figure_cases(figure, scope, today)))
     return case_store.page_of(query, page, per_page)
+
+
+def _in_county(council_id: str, county: str | None) -> bool:
+    policy = councils.policy_for(council_id)
+    return county is None or (policy is not None and policy.county == county)
 
 
 def staff_councils(user: User, council: str | None = None) -> list[str]:

@@ -85,6 +85,7 @@ def layout_context() -> dict:
 def _navigation(user) -> list[dict]:
     from app.services import audit, process_versions
     from app.services.cases import staff_councils
+    from app.services.dashboard import dashboard_councils
     from app.services.tasks import overview_councils
     from app.web.people import PERSON_ENDPOINTS, people_home_council
 
@@ -92,6 +93,14 @@ def _navigation(user) -> list[dict]:
     if staff_councils(user):
         items.append(
             {"href": url_for("web.case_list"), "text": "Cases", "active": request.endpoint == "web.case_list"}
+        )
+    if dashboard_councils(user):
+        items.append(
+            {
+                "href": url_for("web.dashboard"),
+                "text": "Dashboard",
+                "active": request.endpoint == "web.dashboard",
+            }
         )
     if overview_councils(user):
         items.append(
@@ -161,6 +170,7 @@ from app.web import audit as _audit  # noqa: E402,F401
 from app.web import auth as _auth  # noqa: E402,F401
 from app.web import case_list as _case_list  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
+from app.web import dashboard as _dashboard  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
 from app.web import overview as _overview  # noqa: E402,F401
 from app.web import people as _people  # noqa: E402,F401

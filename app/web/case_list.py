@@ -8,13 +8,16 @@ from datetime import date
 from typing import Any
 
 from flask import abort, g, render_template, request, session, url_for
+from marshmallow import ValidationError
 
 from app import clock
 from app.domain.calendar import format_date
-from app.domain.labels import in_words, stage_label
+from app.domain.labels import agency_label, in_words, milestone_label, stage_label
 from app.models import Case, CaseStatus
+from app.schemas.dashboard import CaseFigureQueryFields
 from app.services import cases as case_service
 from app.services import councils as council_service
+from app.store.dashboard import CaseFigure
 from app.web import web_bp
 from app.web.pagination import page_number, pagination
 
@@ -33,6 +36,44 @@ class CaseRow:
     stage: str
     status: str
     overdue: str  # "" or what is overdue: "Acknowledge the application (due 8 December 2026)"
+
+
+_figure_schema = CaseFigureQueryFields()
+FIGURE_ARGS = ("county", "figure", "key", "from", "to")
+FIGURE_WORDS = {
+    "deadline_met": "Deadline met: {key}",
+    "deadline_missed": "Deadline missed: {key}",
+    "overdue_task_role": "An overdue task for the role: {key}",
+    "overdue_task_agency": "An overdue task for the partner agency: {key}",
+    "milestone": "Milestone first reached: {key}",
+    "action": "Actions {key}",
+}
+
+
+def _figure_filters() -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """The dashboard's filters (county, and the cases behind a figure), checked as the API checks
+    them: (loaded values, the arguments as given, an error message per argument)."""
+    given = {
+        name: request.args.get(name, "").strip() for name in FIGURE_ARGS if request.args.get(name, "").strip()
+    }
+    try:
+        return _figure_schema.load(given), given, {}
+    except ValidationError as exc:
+        return {}, given, {name: " ".join(messages) for name, messages in exc.messages.items()}
+
+
+def figure_words(figure: CaseFigure) -> str:
+    """What a figure counted, as the case list heads its cases: 'Deadline missed: acknowledge,
+    due 1 September 2026 to 23 November 2026'."""
+    key = {
+        "milestone": milestone_label,
+        "overdue_task_agency": agency_label,
+        "action": lambda k: in_words(k).lower(),
+    }.get(figure.kind, in_words)(figure.key)
+    words = FIGURE_WORDS[figure.kind].format(key=key)
+    if figure.kind in ("overdue_task_role", "overdue_task_agency") or figure.key in ("open", "overdue"):
+        return f"{words}, today"
+    return f"{words}, {format_date(figure.period.start)} to {format_date(figure.period.end)}"
 
 
 def _filters(councils: list[str]) -> dict[str, Any]:
@@ -75,18 +116,23 @@ def case_list():
     if not councils:
         abort(403)  # partners reach their cases from their tasks
     filters = _filters(councils)
+    figure_filters, figure_args, figure_errors = _figure_filters()
     page = page_number()
-    items, total = case_service.list_cases(
-        g.user,
-        council=filters["council"] or None,
-        status=filters["status"] or None,
-        stage=filters["stage"] or None,
-        overdue=filters["overdue"],
-        q=filters["q"] or None,
-        page=page,
-        per_page=PER_PAGE,
-        with_deadlines=True,
-    )
+    items, total = [], 0
+    if not figure_errors:  # a list that ignored a wrong filter would pass for the cases behind it
+        items, total = case_service.list_cases(
+            g.user,
+            council=filters["council"] or None,
+            status=filters["status"] or None,
+            stage=filters["stage"] or None,
+            overdue=filters["overdue"],
+            q=filters["q"] or None,
+            page=page,
+            per_page=PER_PAGE,
+            with_deadlines=True,
+            county=figure_filters.get("county"),
+            figure=figure_filters.get("figure"),
+        )
     visible = council_service.councils_visible_to(g.user)
     options = {
         "councils": [{"value": "", "text": "All my councils"}]
@@ -112,6 +158,10 @@ def case_list():
         rows=case_rows(items, clock.today()),
         total=total,
         pagination=pagination("web.case_list", page, total, PER_PAGE),
-        searched=any(filters[k] for k in ("q", "stage", "status", "overdue")),
+        searched=any(filters[k] for k in ("q", "stage", "status", "overdue")) or bool(figure_args),
+        figure_args=figure_args,
+        figure_errors=figure_errors,
+        figure_error_list=[{"text": f"“{name}”: {message}"} for name, message in figure_errors.items()],
+        figure=figure_words(figure_filters["figure"]) if "figure" in figure_filters else "",
         clear_href=url_for("web.case_list"),
     )
