@@ -56,13 +56,14 @@ test: lint chromium ## lint, then every test on SQLite and PostgreSQL (127.0.0.1
 	$(BIN)/pytest -n auto --dist loadgroup
 
 .PHONY: bench
-bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, the studio, the sandbox and a hostile diagram, sign-in, the engine with 100k cases, whole and old cases)
+bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, the studio, the sandbox and a hostile diagram, sign-in, the engine with 100k cases, whole and old cases, the managers' dashboard over 100k cases)
 	$(BIN)/python bench/bench_rules.py
 	$(BIN)/python bench/bench_studio.py
 	$(BIN)/python bench/bench_sandbox.py
 	$(BIN)/python bench/bench_auth.py
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_case.py
+	$(BIN)/python bench/bench_dashboard.py
 
 .PHONY: bench-load
 bench-load: $(VENV)/.installed-dev ## serve with gunicorn (2 workers) and run the worker on PostgreSQL, then print completions/s, latencies and memory under 1, 4 and 16 clients

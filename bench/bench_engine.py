@@ -46,16 +46,18 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def make_app(backend: str, workdir: Path):
+def make_app(backend: str, workdir: Path, schema: str = "ctflow_bench"):
+    """The app on a new database: an SQLite file in ``workdir``, or PostgreSQL's ``schema``
+    (dropped first), with the councils and the shipped diagrams."""
     options: dict = {}
     if backend == "sqlite":
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     else:
         with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
-            conn.execute('DROP SCHEMA IF EXISTS "ctflow_bench" CASCADE')
-            conn.execute('CREATE SCHEMA "ctflow_bench"')
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.execute(f'CREATE SCHEMA "{schema}"')
         url = "postgresql+psycopg://" + POSTGRES_DSN.split("://", 1)[1]
-        options = {"connect_args": {"options": "-c search_path=ctflow_bench"}}
+        options = {"connect_args": {"options": f"-c search_path={schema}"}}
     app = create_app(
         "test", INSTANCE_PATH=str(workdir), SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options,
         SECRET_KEY="bench", NOW=NOW, TOKEN_TTL_SECONDS=10 * 365 * 86400,

@@ -37,10 +37,10 @@ from app.councils import Council as CouncilPolicy
 from app.domain.actions import ACTION_FIGURES, in_action_figure
 from app.domain.periods import Period, period_of
 from app.models import User
-from app.services import councils
-from app.services.reports import ReportForbidden, ReportNotFound
+from app.services.reports import council_for, county_for
 from app.services.tasks import overview_councils
 from app.store import dashboard as dashboard_store
+from app.store import reports as report_store
 
 TASK_GROUPINGS = ("role", "agency")
 
@@ -178,10 +178,10 @@ def compute(members: list[CouncilPolicy], period: Period, today: date, *, counci
 def _deadline_months(ids: list[str], period: Period, today: date) -> dict[str, list[DeadlineMonth]]:
     """Per council, its deadlines met and missed per (deadline, month), in month order."""
     cells: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for council, key, due_on, result, n in dashboard_store.deadline_results(
+    for council, key, month, result, n in dashboard_store.deadline_results(
         ids, period.start, period.end, today
     ):
-        cells[(council, key, f"{due_on:%Y-%m}")][result == dashboard_store.MISSED] += n
+        cells[(council, key, month)][result == dashboard_store.MISSED] += n
     labels = dashboard_store.deadline_labels(ids, {key for _, key, _ in cells})
     found: dict[str, list[DeadlineMonth]] = {c: [] for c in ids}
     for (council, key, month), (met, missed) in sorted(
@@ -250,7 +250,7 @@ def _median(counts: Counter) -> float:
 
 def _action_counts(ids: list[str], period: Period, today: date) -> dict[str, Counter]:
     counts: dict[str, Counter] = {c: Counter() for c in ids}
-    for _, council, plan in dashboard_store.action_plans(ids):
+    for _, council, plan in report_store.action_plans(ids, open_since=period.start):
         for action in plan:
             for figure in ACTION_FIGURES:
                 counts[council][figure] += in_action_figure(action, figure, period.start, period.end, today)
@@ -266,21 +266,13 @@ def dashboard_councils(user: User) -> list[str]:
 
 
 def _council_for_dashboard(user: User, council_id: str) -> CouncilPolicy:
-    council = councils.visible_council(user, council_id)
-    if council is None:
-        raise ReportNotFound("council")
-    if council_id not in dashboard_councils(user):
-        raise ReportForbidden("Only the council's managers can see its dashboard.")
-    return council
+    mine = set(dashboard_councils(user))
+    return council_for(
+        user, council_id, mine.__contains__, "Only the council's managers can see its dashboard."
+    )
 
 
 def _county_for_dashboard(user: User, county_id: str) -> tuple[list[CouncilPolicy], str]:
-    registry = councils.registry()
-    county = registry.county(county_id)
-    members = registry.councils_in(county_id)
-    mine = [c.id for c in members if c.id in set(user.council_ids)]
-    if county is None or not mine:
-        raise ReportNotFound("county")
-    if not set(mine) & set(dashboard_councils(user)):
-        raise ReportForbidden("Only the managers of the county's councils can see its dashboard.")
-    return members, county.name
+    mine = set(dashboard_councils(user))
+    return county_for(user, county_id, mine.__contains__,
+                      "Only the managers of the county's councils can see its dashboard.")  # fmt: skip

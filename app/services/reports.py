@@ -31,6 +31,7 @@ in, or that does not exist, is not found.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -133,7 +134,7 @@ def figures_of(members: list[CouncilPolicy], year: int, *, council_id: str | Non
         superseded_by=SUPERSEDED_BY,
     )
     plans: dict[str, list] = {}
-    for council, plan in report_store.action_plans([c.id for c in members]):
+    for _, council, plan in report_store.action_plans([c.id for c in members]):
         plans.setdefault(council, []).append(plan)
     rows = tuple(
         CouncilFigures(
@@ -154,15 +155,32 @@ def _is_staff(user: User, council_id: str) -> bool:
 
 
 def _council_for_report(user: User, council_id: str) -> CouncilPolicy:
-    council = councils.visible_council(user, council_id)
-    if council is None:
-        raise ReportNotFound("council")
-    if not _is_staff(user, council_id):
-        raise ReportForbidden("Partner agencies cannot see the council's annual report.")
-    return council
+    return council_for(user, council_id, lambda c: _is_staff(user, c),
+                       "Partner agencies cannot see the council's annual report.")  # fmt: skip
 
 
 def _county_for_report(user: User, county_id: str) -> tuple[list[CouncilPolicy], str]:
+    return county_for(user, county_id, lambda c: _is_staff(user, c),
+                      "Partner agencies cannot see the county's annual report.")  # fmt: skip
+
+
+def council_for(user: User, council_id: str, may_see: Callable[[str], bool], refusal: str) -> CouncilPolicy:
+    """The council of a report, for a member of it whose roles there ``may_see`` it. A council
+    the user is not a member of, or that does not exist, is not found; a member who may not see
+    it is refused with ``refusal``."""
+    council = councils.visible_council(user, council_id)
+    if council is None:
+        raise ReportNotFound("council")
+    if not may_see(council_id):
+        raise ReportForbidden(refusal)
+    return council
+
+
+def county_for(user: User, county_id: str, may_see: Callable[[str], bool],
+               refusal: str) -> tuple[list[CouncilPolicy], str]:  # fmt: skip
+    """Every council of a county and its name, for a member of one of them whose roles there
+    ``may_see`` the county's report (the county's figures are shown whole, every council in
+    them). A county with none of the user's councils, or none at all, is not found."""
     registry = councils.registry()
     county = registry.county(county_id)
     members = registry.councils_in(county_id)
@@ -170,6 +188,6 @@ def _county_for_report(user: User, county_id: str) -> tuple[list[CouncilPolicy],
     mine = [c.id for c in members if c.id in memberships]
     if county is None or not mine:
         raise ReportNotFound("county")
-    if not any(_is_staff(user, c) for c in mine):
-        raise ReportForbidden("Partner agencies cannot see the county's annual report.")
+    if not any(may_see(c) for c in mine):
+        raise ReportForbidden(refusal)
     return members, county.name

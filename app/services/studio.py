@@ -235,6 +235,7 @@ PROPERTY_LABELS = {
     "deadline": "Deadline",
     "doneOn": "Done on",
     "milestone": "Milestone",
+    "agency": "Agency asked",
     "timer": "Timer",
     "conditions": "Conditions",
 }

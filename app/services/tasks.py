@@ -24,6 +24,7 @@ from app.models.user import normalise_email
 from app.observability import metrics
 from app.services import case_runs
 from app.services.cases import CaseBroken, CaseConflict, saving_case
+from app.services.timers import fire_case_timers
 from app.store import cases as case_store
 from app.store import tasks as task_store
 from forms import FormContext, FormError, load_form
@@ -323,6 +324,7 @@ def complete_task(user: User, task: CaseTask, body: Any):
 
     with saving_case():
         now = clock.now()
+        fire_timers_due_before(case, now)
         task.status, task.completed_at, task.completed_by_id, task.data = (
             TaskStatus.COMPLETED,
             now,
@@ -348,6 +350,17 @@ def complete_task(user: User, task: CaseTask, body: Any):
         case_runs.add_history(case, user.email, "task_completed", task.name, now)
     metrics.record_task_completion(task)
     return case
+
+
+def fire_timers_due_before(case, now) -> None:
+    """Fire the case's timers that came due before ``now``, as the sweep would have, before a
+    task is completed: the sweep runs every minute or so, and a completion in between must not
+    overtake a timer due before it. Otherwise a late report on an action, made before the sweep
+    fired the action's overdue timer, completes the task the timer is attached to, and the
+    overdue action is never escalated (issue 15). Recorded as the timer's doing, as the sweep
+    records it; a timer that takes the task away makes the completion a conflict."""
+    if case.next_timer_at is not None and case.next_timer_at <= now:
+        fire_case_timers(case, now)
 
 
 def check_against_case(

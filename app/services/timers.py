@@ -60,6 +60,11 @@ def fire_due_timers(
             _fire_chunk(due[start : start + CHUNK], instant, report)
 
 
+def fire_case_timers(case, instant: datetime) -> None:
+    """Fire the case's timers due by ``instant`` (the caller commits), recorded as the timer's doing."""
+    case_runs.run_case(case, SWEEP_ACTOR, lambda run, workflow: run.fire_timers(workflow), now=instant)
+
+
 def _fire_chunk(case_ids: list[int], instant: datetime, report: SweepReport) -> None:
     """Fire a few cases in one transaction (one commit, not one per case), each in a savepoint of
     its own, so a case that raced another change, or whose diagram fails, is rolled back alone."""
@@ -71,9 +76,7 @@ def _fire_chunk(case_ids: list[int], instant: datetime, report: SweepReport) -> 
                 if case is None:
                     continue  # fired meanwhile, or held by another sweep
                 reference = case.reference
-                case_runs.run_case(
-                    case, SWEEP_ACTOR, lambda run, workflow: run.fire_timers(workflow), now=instant
-                )
+                fire_case_timers(case, instant)
                 db.session.flush()  # a stale version shows here, inside the savepoint
             fired.append(reference)
         except StaleDataError:

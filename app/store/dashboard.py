@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, extract, func, or_, select
 
 from app.domain.actions import in_action_figure
 from app.domain.periods import Period
 from app.extensions import db
 from app.models import Case, CaseStatus, CaseTask, Deadline, Milestone, TaskStatus
+from app.store.reports import action_plans
 
 MET, MISSED = "met", "missed"
 # Receipt itself is where the working days are counted from, not a milestone to reach.
@@ -26,8 +27,9 @@ FROM_MILESTONE = "received"
 
 def deadline_result(today: date) -> ColumnElement:
     """app.domain.deadlines.deadline_status in SQL: met when done by the due date; missed when
-    done later, or not done by the end of the due date; else pending (tests/services/test_dashboard_rules.py checks
-    agree)."""
+    done later, or not done by the end of the due date; else pending. The case pages judge a
+    deadline by the domain rule, the dashboard counts by this one: tests/services/
+    test_dashboard_rules.py checks that the two agree on every combination."""
     return case(
         (Deadline.done_on <= Deadline.due_on, MET),
         (
@@ -56,17 +58,21 @@ def _council_deadlines(council_ids: list[str], start: date, end: date) -> Select
 
 def deadline_results(
     council_ids: Iterable[str], start: date, end: date, today: date
-) -> list[tuple[str, str, date, str, int]]:
-    """(council, deadline key, due date, met or missed, deadlines) for deadlines due in the
-    period, grouped by day (the service buckets the days into months)."""
+) -> list[tuple[str, str, str, str, int]]:
+    """(council, deadline key, month "YYYY-MM" of the due dates, met or missed, deadlines) for the
+    deadlines due in the period."""
     result = deadline_result(today)
+    year, month = extract("year", Deadline.due_on), extract("month", Deadline.due_on)
     query = (
         _council_deadlines(list(council_ids), start, end)
-        .with_only_columns(Case.council_id, Deadline.key, Deadline.due_on, result, func.count())
+        .with_only_columns(Case.council_id, Deadline.key, year, month, result, func.count())
         .where(result != "pending")
-        .group_by(Case.council_id, Deadline.key, Deadline.due_on, result)
+        .group_by(Case.council_id, Deadline.key, year, month, result)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [
+        (council, key, f"{int(y):04d}-{int(m):02d}", outcome, n)
+        for council, key, y, m, outcome, n in db.session.execute(query)
+    ]
 
 
 def deadline_labels(council_ids: Iterable[str], keys: Iterable[str]) -> dict[str, str]:
@@ -159,15 +165,6 @@ def milestone_cases(council_ids: Iterable[str], key: str, start: date, end: date
     return select(first.c.case_id).where(first.c.key == key, first.c.first_on.between(start, end))
 
 
-def action_plans(council_ids: Iterable[str]) -> list[tuple[int, str, list]]:
-    """(case, council, action plan) of every case of these councils that has a plan. Plans are
-    JSON; the domain rules (app.domain.actions) read them in Python, as the annual report does."""
-    query = select(Case.id, Case.council_id, Case.action_plan).where(
-        Case.council_id.in_(list(council_ids)), Case.action_plan.is_not(None)
-    )
-    return [(case_id, council_id, plan) for case_id, council_id, plan in db.session.execute(query) if plan]
-
-
 FIGURE_KINDS = ("deadline_met", "deadline_missed", "overdue_task_role", "overdue_task_agency", "milestone",
                 "action")  # fmt: skip
 
@@ -197,7 +194,7 @@ def figure_cases(figure: CaseFigure, council_ids: Iterable[str], today: date) ->
     if figure.kind == "action":
         ids = [
             case_id
-            for case_id, _, plan in action_plans(council_ids)
+            for case_id, _, plan in action_plans(council_ids, open_since=start)
             if any(in_action_figure(a, figure.key, start, end, today) for a in plan)
         ]
         return select(Case.id).where(Case.id.in_(ids))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import and_, distinct, exists, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
+from app.clock import LOCAL_TIMEZONE
 from app.extensions import db
 from app.models import Appeal, Case, FiguresPublication, Milestone
 
@@ -52,12 +53,20 @@ def count_cases_by_milestone(
     return {(council_id, key): count for council_id, key, count in db.session.execute(query)}
 
 
-def action_plans(council_ids: Iterable[str]) -> list[tuple[str, list]]:
-    """(council, action plan) of every case of these councils that has a plan."""
-    query = select(Case.council_id, Case.action_plan).where(
+def action_plans(
+    council_ids: Iterable[str], *, open_since: date | None = None
+) -> list[tuple[int, str, list]]:
+    """(case, council, action plan) of every case of these councils that has a plan. Plans are
+    JSON; the domain rules (app.domain.actions) read them in Python. ``open_since`` leaves out
+    the cases closed before that day: a case closes only once its plan is settled, so none of
+    their actions is open or was settled since."""
+    query = select(Case.id, Case.council_id, Case.action_plan).where(
         Case.council_id.in_(list(council_ids)), Case.action_plan.is_not(None)
     )
-    return [(council_id, plan) for council_id, plan in db.session.execute(query) if plan]
+    if open_since is not None:
+        since = datetime.combine(open_since, time.min, LOCAL_TIMEZONE)
+        query = query.where(or_(Case.closed_at.is_(None), Case.closed_at >= since))
+    return [(case_id, council_id, plan) for case_id, council_id, plan in db.session.execute(query) if plan]
 
 
 def count_appeals(council_ids: Iterable[str], start: date, end: date) -> dict[tuple[str, str], int]:

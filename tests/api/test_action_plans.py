@@ -250,3 +250,23 @@ def test_no_recommendations_no_monitoring(derby, client, runner, at):
     run_timers(runner, "2027-02-20T00:00:01+00:00")
     at("2027-02-20T09:00:00+00:00")
     assert derby.case(case["id"])["status"] == "closed"
+
+
+def test_a_late_report_made_before_the_sweep_escalates_the_overdue_action_first(derby, client, runner, at):
+    """The council's action was due on 10 February; on the 11th, before any sweep has fired its
+    overdue timer, the officer reports progress. The timer due before the report fires first
+    (recorded as the timer's doing), so the action escalates once, and the report is taken as
+    the overdue report; a later sweep escalates nothing more."""
+    case = reviewed(derby, at, [THREE[1]])
+    at("2027-02-11T09:00:00+00:00")
+    case = report(derby, case, "council", "officer", {"done": False, "note": "Contractor booked."})
+    escalated = [(h["actor"], h["detail"]) for h in case["history"] if h["event"] == "escalated"]
+    assert escalated == [
+        ("timer", "Report on the action: overdue, escalated to community safety manager and the council")
+    ]
+    assert reports(case) == [("council", "Report on the overdue action")]
+    assert plan(client, derby, case["id"])[0]["note"] == "Contractor booked."
+    run_timers(runner, "2027-02-13T00:00:01+00:00")
+    case = derby.case(case["id"])
+    assert [h["event"] for h in case["history"]].count("escalated") == 1
+    assert_consistent(runner)

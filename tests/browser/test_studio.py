@@ -159,3 +159,31 @@ def test_the_studios_lists_fit_a_phone(chromium, server):
         visit(page, "studio-diff-390")
     finally:
         context.close()
+
+
+def test_a_report_tasks_agency_is_shown_and_changed_in_the_properties_panel(page, server):
+    """Issue 15: the action plan's report task names its agency by an expression; the panel shows
+    it and a process owner changes it like any other property (East Herts, whose diagram no other
+    browser journey edits)."""
+    key, name = "community_trigger_east_herts", "East Herts Council"
+    sign_in(page, "owner.east-herts@example.org")
+    page.goto("/studio")
+    page.get_by_role("link", name=f"Edit version 1 for {name}").click()
+    page.locator("body[data-studio-ready]").wait_for()
+    page.evaluate("() => window.ctflowStudio.select('report_action')")
+    agency = page.locator("#bio-properties-panel-ctflow-agency")
+    expect(agency).to_have_value('action["owner_agency"]')
+    expect(page.get_by_label("Agency", exact=True)).to_be_visible()
+    # Its role is the lane of the sub-process it is in.
+    expect(page.locator("#bio-properties-panel-ctflow-role")).to_have_value("Partner agency")
+    page.locator('#studio-due-preview:not([data-state="pending"])').wait_for()  # greyed while it works
+    visit(page, "studio-report-action-agency")
+    agency.fill('action["owner_agency"] or "council"')
+    page.get_by_role("button", name="Save as a draft version").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved as version 2, a draft")
+    owner = token(server, "owner.east-herts@example.org")
+    diff = api(server, "GET", f"/api/v1/processes/{key}/diff?from=1&to=2", token=owner)
+    [changed] = [c for c in diff["changed"] if c["element"] == "report_action"]
+    assert changed["changes"] == {
+        "agency": {"from": 'action["owner_agency"]', "to": 'action["owner_agency"] or "council"'}
+    }

@@ -184,14 +184,18 @@ function DeadlineEntry (props) {
   })
 }
 
-// The role is the lane the task is in: shown, not edited here.
+// The role is the lane the task is in: shown, not edited here. A task inside a sub-process is in
+// the sub-process's lane (the lane lists the sub-process, not what it holds), as the engine reads it.
 function laneOf (element, elementRegistry) {
-  const bo = getBusinessObject(element)
-  const lanes = elementRegistry.filter((e) => is(e, 'bpmn:Lane') &&
-    (getBusinessObject(e).get('flowNodeRef') || []).includes(bo))
-  // the innermost lane: one without child lanes holding the element
-  lanes.sort((a, b) => depth(b) - depth(a))
-  return lanes[0]
+  for (let e = element; e && !is(e, 'bpmn:Process') && !is(e, 'bpmn:Participant'); e = e.parent) {
+    const bo = getBusinessObject(e)
+    const lanes = elementRegistry.filter((lane) => is(lane, 'bpmn:Lane') &&
+      (getBusinessObject(lane).get('flowNodeRef') || []).includes(bo))
+    // the innermost lane: one without child lanes holding the element
+    lanes.sort((a, b) => depth(b) - depth(a))
+    if (lanes.length) return lanes[0]
+  }
+  return undefined
 }
 
 function depth (element) {
@@ -244,7 +248,8 @@ function userTaskEntries () {
     { id: 'ctflow-dueOn', component: DueOnEntry, isEdited: isTextFieldEntryEdited },
     { id: 'ctflow-deadline', component: DeadlineEntry, isEdited: isSelectEntryEdited },
     { id: 'ctflow-doneOn', component: PropertyText, name: 'doneOn', label: 'Done on', placeholder: 'sent_on', description: 'An expression on the task\'s answers giving the date it was done (empty: the day it is completed).', isEdited: isTextFieldEntryEdited },
-    { id: 'ctflow-milestone', component: PropertySelect, name: 'milestone', label: 'Milestone', listKey: 'milestones', noneLabel: 'None', description: 'Recorded when the task is completed, dated by "Done on".', isEdited: isSelectEntryEdited }
+    { id: 'ctflow-milestone', component: PropertySelect, name: 'milestone', label: 'Milestone', listKey: 'milestones', noneLabel: 'None', description: 'Recorded when the task is completed, dated by "Done on".', isEdited: isSelectEntryEdited },
+    { id: 'ctflow-agency', component: PropertyText, name: 'agency', label: 'Agency', placeholder: 'action["owner_agency"]', description: 'Partner agency tasks: an expression giving the agency the task is for, e.g. action["owner_agency"] for one action of the plan. Empty: the agency of the step it is one instance of (information returns, records checks).', isEdited: isTextFieldEntryEdited }
   ]
 }
 
