@@ -49,6 +49,12 @@ def test_the_dashboard_fits_390px_and_says_what_is_wrong_with_a_period(chromium,
         visit(page, "390-dashboard")
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390, f"the dashboard is {width}px wide at 390px"
+        page.get_by_label("Council or county").select_option(label="Derbyshire (every council)")
+        page.get_by_role("button", name="Show figures").click()
+        expect(page.get_by_role("heading", name="Each council")).to_be_visible()
+        visit(page, "390-dashboard-county")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"the county's dashboard is {width}px wide at 390px"
         page.goto("/dashboard?from=2026-12-01&to=2026-11-01")
         expect(page.locator(".govuk-error-summary")).to_contain_text(
             "The end of the period must be the same as or after its start."
