@@ -15,6 +15,11 @@ from app.schemas.reports import ReportPeriodSchema
 from app.store.dashboard import FIGURE_KINDS, CaseFigure
 
 KEY = validate.Length(min=1, max=64)
+# A figure's key names a deadline, milestone, role or agency: lower_snake_case, as the diagrams'
+# keys are (app/engine/specs.py), so nothing else reaches a query.
+FIGURE_KEY = validate.Regexp(
+    r"^[a-z][a-z0-9_]{0,63}$", error="Not a key: use lower_snake_case, e.g. acknowledge."
+)
 
 
 def checked_period(data: dict[str, Any]) -> None:
@@ -54,7 +59,7 @@ class CaseFigureQueryFields(Schema):
         metadata={"description": "the cases one figure of the managers' dashboard counted (with key)"},
     )
     key = fields.String(
-        validate=KEY,
+        validate=FIGURE_KEY,
         metadata={
             "description": "the figure's deadline, role, agency or milestone; for figure=action one of "
             + ", ".join(ACTION_FIGURES)

@@ -225,13 +225,15 @@ def test_a_countys_cases_are_those_of_its_councils_the_user_may_see(app, client,
         ({"from": "2026-01-01"}, "from", "Give it with figure."),
         ({"figure": "action", "key": "late"}, "key",
          "Must be one of: open, overdue, done_on_time, done_late, closed_undone."),
+        ({"figure": "milestone", "key": "Closed"}, "key", "Not a key: use lower_snake_case, e.g. acknowledge."),
         ({"figure": "stages", "key": "x"}, "figure",
          "Must be one of: deadline_met, deadline_missed, overdue_task_role, overdue_task_agency, milestone, "
          "action."),
         ({"figure": "milestone", "key": "closed", "from": "2026-10-01", "to": "2026-09-01"}, "to",
          "The end of the period must be the same as or after its start."),
     ],
-    ids=["no key", "key alone", "period alone", "unknown action figure", "unknown figure", "backwards period"],
+    ids=["no key", "key alone", "period alone", "unknown action figure", "not a key", "unknown figure",
+         "backwards period"],
 )  # fmt: skip
 def test_the_case_lists_figure_filters_are_checked(app, client, query, field, message):
     response = client.get("/api/v1/cases", query_string=query, headers=_manager(app, client))
