@@ -25,8 +25,6 @@ from markupsafe import Markup
 from pygal.style import Style
 
 SVG = "http://www.w3.org/2000/svg"
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 # GOV.UK Design System colours: blue for met or counted, red for missed.
 BLUE, RED, GREEN, GREY, YELLOW = "#1d70b8", "#d4351c", "#00703c", "#505a5f", "#ffdd00"
@@ -112,7 +110,19 @@ def _accessible(svg: str, chart_id: str, title: str, description: str) -> Markup
     root.insert(0, desc)
     root.insert(0, heading)
     # The root's attributes and our text are escaped by ElementTree, as pygal's labels were.
+    _without_namespaces(root)
+    root.set("xmlns", SVG)
     return Markup(ET.tostring(root, encoding="unicode", short_empty_elements=True))
+
+
+def _without_namespaces(element: ET.Element) -> None:
+    """Plain names (svg, g, rect; href for xlink:href), as an SVG inline in HTML is written. Not
+    ET.register_namespace: its map is global, and WeasyPrint registers "" for its PDF metadata,
+    after which the charts came out as <ns0:svg>, which no browser draws."""
+    for node in element.iter():
+        node.tag = node.tag.rpartition("}")[2]
+        for name in [n for n in node.attrib if n.startswith("{")]:
+            node.set(name.rpartition("}")[2], node.attrib.pop(name))
 
 
 def _prune(element: ET.Element) -> None:
