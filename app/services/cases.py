@@ -18,7 +18,7 @@ from app.domain.deadlines import is_window, received_in_window
 from app.engine.runtime import CaseRun, NotWaitingForMessage, WorkflowError
 from app.extensions import db
 from app.models import Appeal, Case, CaseStatus, Role, User
-from app.services import council_settings, status_links
+from app.services import council_settings, councils, status_links
 from app.services.case_runs import add_history, apply_run, new_run, run_case
 from app.store import cases as case_store
 from app.store import dashboard as dashboard_store
@@ -185,7 +185,7 @@ def list_cases(user: User, *, council: str | None, status: str | None, stage: st
 
 
 def _in_county(council_id: str, county: str | None) -> bool:
-    policy = councils.policy_for(council_id)
+    policy = councils.registry().get(council_id)  # the county a council is in is not a setting
     return county is None or (policy is not None and policy.county == county)
 
 

@@ -37,6 +37,7 @@ from app.councils import Council as CouncilPolicy
 from app.domain.actions import ACTION_FIGURES, in_action_figure
 from app.domain.periods import Period, period_of
 from app.models import User
+from app.services import councils
 from app.services.reports import council_for, county_for
 from app.services.tasks import overview_councils
 from app.store import dashboard as dashboard_store
@@ -220,12 +221,13 @@ def _milestone_times(members: list[CouncilPolicy], period: Period) -> tuple[Mile
     """The median working days from receipt to each milestone first reached in the period. The
     database groups the cases by their two dates; each pair is counted once, with its council's
     calendar (the one place that counts working days)."""
-    policies = {c.id: c for c in members}
+    # Each council's calendar as its settings stand (closures are kept in the database).
+    calendars = {c.id: councils.policy_for(c.id).calendar for c in members}
     days: dict[str, Counter] = defaultdict(Counter)
     for council, key, received_on, reached_on, n in dashboard_store.milestone_intervals(
-        list(policies), period.start, period.end
+        list(calendars), period.start, period.end
     ):
-        days[key][policies[council].calendar.working_days_between(received_on, reached_on)] += n
+        days[key][calendars[council].working_days_between(received_on, reached_on)] += n
     order = {key: position for position, key in enumerate(MILESTONE_ORDER)}
     return tuple(
         MilestoneTime(key, sum(counts.values()), _median(counts))
