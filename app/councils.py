@@ -134,6 +134,7 @@ class LetterWording:
     support_services: str = DEFAULT_WORDING["support_services"]  # CT4: one service a line
     appeal_body: str = DEFAULT_WORDING["appeal_body"]  # the outcome letter: about the appeal body
     signature: str = DEFAULT_WORDING["signature"]  # every letter, under "Yours sincerely"
+    privacy_notice: str = DEFAULT_WORDING["privacy_notice"]  # the public page /privacy/<council>
 
 
 @dataclass(frozen=True)
@@ -432,7 +433,7 @@ class ContactsSchema(StrictSchema):
     website = fields.Url(required=True, schemes={"http", "https"})
 
 
-def wording(**kwargs: Any) -> fields.String:
+def wording(max_length: int = 4000, **kwargs: Any) -> fields.String:
     """A letter's wording block: plain text whose only braces are known placeholders."""
 
     def placeholders_known(value: str) -> None:
@@ -444,18 +445,21 @@ def wording(**kwargs: Any) -> fields.String:
                 + "."
             )
 
-    return fields.String(validate=[validate.Length(max=4000), placeholders_known], **kwargs)
+    return fields.String(validate=[validate.Length(max=max_length), placeholders_known], **kwargs)
 
 
 class LettersSchema(StrictSchema):
     support_services = wording(load_default=DEFAULT_WORDING["support_services"])
     appeal_body = wording(load_default=DEFAULT_WORDING["appeal_body"])
     signature = wording(load_default=DEFAULT_WORDING["signature"])
+    privacy_notice = wording(max_length=20000, load_default=DEFAULT_WORDING["privacy_notice"])
 
     @validates_schema
     def signed(self, data: dict, **kwargs: Any) -> None:
         if "signature" in data and not data["signature"].strip():
             raise ValidationError("Must not be blank: a letter is signed by someone.", "signature")
+        if "privacy_notice" in data and not data["privacy_notice"].strip():
+            raise ValidationError("Must not be blank: the law requires a privacy notice.", "privacy_notice")
 
 
 def retention_years(**kwargs: Any) -> StrictInteger:

@@ -113,6 +113,7 @@ ROLE_LABELS = {
     "panel_chair": "Panel chair",
     "appeal_body": "Appeal body",
     "admin": "Admin",
+    "data_protection": "Data protection",
 }
 
 

@@ -139,6 +139,7 @@ def wording_values(council: Council) -> dict[str, object]:
         "website": council.contacts.website,
         "appeal_body": council.appeal.body,
         "appeal_within_days": council.appeal.within_days,
+        "retention_years": council.retention_years,
     }
 
 

@@ -20,6 +20,9 @@ class Role(StrEnum):
     PANEL_CHAIR = "panel_chair"
     APPEAL_BODY = "appeal_body"
     ADMIN = "admin"
+    # The data protection right (issue 17): people search, subject access, anonymisation and
+    # access logs, none built yet. It grants nothing else: no case, task or letter (CASE_ROLES).
+    DATA_PROTECTION = "data_protection"
 
 
 class PartnerAgency(StrEnum):

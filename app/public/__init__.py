@@ -22,4 +22,5 @@ def _not_cached(response: Response) -> Response:
 
 from app.public import apply as _apply  # noqa: E402,F401
 from app.public import figures as _figures  # noqa: E402,F401
+from app.public import privacy as _privacy  # noqa: E402,F401
 from app.public import status as _status  # noqa: E402,F401

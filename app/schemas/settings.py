@@ -43,7 +43,9 @@ class SettingsChangeSchema(BaseSchema):
     appeal = fields.Dict(metadata={"description": SECTION_DESCRIPTION})
     not_met_review = fields.Dict(metadata={"description": SECTION_DESCRIPTION})
     letters = fields.Dict(
-        metadata={"description": "support_services, appeal_body, signature: plain text with {placeholders}"}
+        metadata={
+            "description": "support_services, appeal_body, signature, privacy_notice: plain text with {placeholders}"
+        }
     )
     retention_years = fields.Raw(metadata={"description": "whole years, 1 to 100"})
     confirm = fields.List(
@@ -102,7 +104,7 @@ class CouncilSettingsSchema(Schema):
     threshold = _section("RULES.md section 2")
     appeal = _section("body, within_days, lodge_directly, contact, third_party_consent")
     not_met_review = _section("offered, within_days, reviewer")
-    letters = _section("support_services, appeal_body, signature")
+    letters = _section("support_services, appeal_body, signature, privacy_notice")
     retention_years = fields.Integer()
     to_confirm = fields.List(fields.Nested(ToConfirmSchema))
 

@@ -23,6 +23,7 @@ from app.models import CaseTask, Role, TaskStatus, User
 from app.models.user import normalise_email
 from app.observability import metrics
 from app.services import case_runs
+from app.services import cases as case_service
 from app.services.cases import CaseBroken, CaseConflict, saving_case
 from app.services.timers import fire_case_timers
 from app.store import cases as case_store
@@ -91,7 +92,7 @@ def inbox(
     councils = [c for c in user.council_ids if council in (None, c)]
     roles_by_council = {c: visible_roles(user, c, scope) for c in councils}
     roles_by_council = {c: r for c, r in roles_by_council.items() if r}
-    is_partner_only = not any(user.roles_in(c) - {Role.PARTNER_AGENCY} for c in councils)
+    is_partner_only = not any(user.roles_in(c) & case_service.CASE_ROLES for c in councils)
     today = clock.today()
     query = task_store.inbox_query(
         roles_by_council=roles_by_council,
@@ -180,8 +181,8 @@ def visible_task(user: User, task_id: int, *, whole_case: bool = False) -> CaseT
 
 def _may_see(user: User, task: CaseTask) -> bool:
     held = user.roles_in(task.council_id)
-    if held - {Role.PARTNER_AGENCY}:
-        return True  # council staff see every task of their council
+    if held & case_service.CASE_ROLES:
+        return True  # council staff see every task of their council (data_protection alone: none)
     return task.role == Role.PARTNER_AGENCY and task.agency in (None, user.agency)
 
 

@@ -101,6 +101,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("appeal_body", "About the appeal body (outcome letter)", "textarea",
               "Printed under how to appeal; leave empty for nothing more. " + PLACEHOLDER_HINT),
         Field("signature", "Signature (every letter)", "textarea", PLACEHOLDER_HINT),
+        Field("privacy_notice", "Privacy notice (the public page)", "textarea",
+              'A line starting "## " is a heading, lines starting "- " a list. ' + PLACEHOLDER_HINT),
     ),
     "retention_years": (
         Field("", "Years a closed case is kept before it is anonymised", "number"),

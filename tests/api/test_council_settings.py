@@ -157,7 +157,7 @@ def test_a_process_owner_is_told_which_sections_are_theirs(client, owner):
         ({"retention_years": 0}, {"retention_years": ["Must be greater than or equal to 1 and less than or equal to 100."]}),
         ({"letters": {"signature": "{{ config }}\n{council_nam}"}}, {"letters": {"signature": [
             "Unknown placeholder {council_nam}: use only {council_name}, {team}, {email}, {phone}, {address}, "
-            "{website}, {appeal_body}, {appeal_within_days}."]}}),
+            "{website}, {appeal_body}, {appeal_within_days}, {retention_years}."]}}),
         ({"letters": {"signature": "  "}}, {"letters": {"signature": ["Must not be blank: a letter is signed by someone."]}}),
         ({"threshold": {"colour": "blue"}}, {"threshold": {"colour": ["Unknown field."]}}),
         ({"confirm": ["contacts.phone"]}, {"confirm": [
