@@ -163,7 +163,9 @@ def _register_domain_errors(app: Flask) -> None:
 
 
 def handle_unexpected(error: Exception):
-    logger.exception("Unhandled error on %s %s", request.method, request.path)
+    # The route's template, never the path: a path may carry a secret (/status/<token>).
+    route = request.url_rule.rule if request.url_rule else "(no route)"
+    logger.exception("Unhandled error on %s %s", request.method, route)
     if not is_api_request():
         return web_error_page(500)
     return error_response(ApiError(500, "Something went wrong on our side; nothing was changed."))

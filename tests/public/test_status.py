@@ -218,3 +218,21 @@ def test_the_confirmation_and_the_acknowledgement_give_the_same_link(app, derby,
     assert token in browser.get(response.headers["Location"]).get_data(as_text=True)
     clock.freeze("2026-12-14T10:30:00+00:00")
     assert browser.get(response.headers["Location"]).status_code == 302
+
+
+def test_an_unexpected_error_on_a_status_page_logs_the_route_never_the_token(
+    app, client, case, monkeypatch, caplog
+):
+    from app.public import status as status_page
+
+    def broken(*_args):
+        raise RuntimeError("boom")
+
+    token = _link_for(app, case["id"])
+    monkeypatch.setattr(status_page, "waiting_for_consent", broken)
+    with caplog.at_level("ERROR", logger="app.errors"):
+        response = client.get(f"/status/{token}")
+    assert response.status_code == 500
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Unhandled error on GET /status/<token>" in logged
+    assert token not in logged
