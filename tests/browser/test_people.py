@@ -5,6 +5,7 @@ photographed, at a desktop width and a phone's."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, visit
 
@@ -66,7 +67,7 @@ def test_the_password_pages(page, width):
     assert "Enter your email address" in page.locator(".govuk-error-summary").inner_text()
     page.get_by_label("Email address").fill(f"nobody.{width}@example.org")
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()  # waits for the answer
     visit(page, f"reset-requested-{width}")
 
     page.goto("/set-password/not-a-real-link")
