@@ -91,9 +91,13 @@ def met_path(days: list[str]) -> list[tuple[str, str, str | None, str, dict]]:
     ]  # fmt: skip
 
 
-# The walk of tests/api/test_case_lifecycle.py: every step in time, nothing overdue.
+# The walk of tests/api/test_case_lifecycle.py: every step in time, nothing overdue, and the
+# police reporting the plan's one action done (issue 15: the case is monitored until it is).
 IN_TIME = met_path(["2026-12-16T10:00:00+00:00", "2027-01-06T10:00:00+00:00", "2027-01-11T10:00:00+00:00",
-                    "2027-01-20T15:00:00+00:00", "2027-01-22T10:00:00+00:00"])  # fmt: skip
+                    "2027-01-20T15:00:00+00:00", "2027-01-22T10:00:00+00:00"]) + [
+    ("2027-02-12T10:00:00+00:00", "report_action", "police", "police",
+     {"done": True, "done_on": "2027-02-12", "note": "Visited."}),
+]  # fmt: skip
 # All in a day: the fresh case of the old-case comparison.
 IN_A_DAY = met_path(["2026-12-14T10:00:00+00:00"] * 4 + ["2026-12-14T16:00:00+00:00"])
 # Every step late, every escalation timer fired on the way: the old case, over four months.
@@ -161,7 +165,8 @@ def walk_in_raw_spiff(app, case_id: int) -> float:
     from SpiffWorkflow.util.task import TaskState
 
     from app.engine import clock as engine_clock
-    from app.engine.runtime import CaseRun, _agency_of
+    from app.engine.properties import task_properties
+    from app.engine.runtime import CaseRun
     from app.services.cases import workflow_data
     from app.services.councils import policy_for
     from app.services.processes import parsed
@@ -200,7 +205,8 @@ def walk_in_raw_spiff(app, case_id: int) -> float:
             task = next(
                 t
                 for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-                if t.task_spec.bpmn_id == element and _agency_of(t) == agency
+                if t.task_spec.bpmn_id == element
+                and run._agency_of(t, task_properties(t.task_spec)) == agency
             )
             task.data.update(data)
             task.data[f"{element}_done_on"] = run.today.isoformat()

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import inspect
-
 from app import clock
 from app.clock import LOCAL_TIMEZONE
 from app.domain.deadlines import is_window
@@ -29,6 +27,7 @@ from app.models import (
     Milestone,
     TaskStatus,
 )
+from app.models.case import append_history
 from app.services import council_settings
 from app.services.letters import issue_letters
 from app.services.processes import parsed
@@ -163,19 +162,9 @@ def _sync_deadlines(case: Case, snapshot: Snapshot) -> None:
 
 
 def add_history(case: Case, actor: str, event: str, detail: str = "", at=None) -> None:
-    _add_row(
-        case,
-        "history",
-        HistoryEntry(case_id=case.id, at=at or clock.now(), actor=actor, event=event, detail=detail),
-    )
-
-
-def _add_row(case: Case, collection: str, row) -> None:
-    """Add an append-only row; keep the case's collection in step only if it is loaded (the timer
-    sweep never loads history or milestones, a request that shows the case has them already)."""
-    db.session.add(row)
-    if collection not in inspect(case).unloaded:
-        getattr(case, collection).append(row)
+    entry = HistoryEntry(case_id=case.id, at=at or clock.now(), actor=actor, event=event, detail=detail)
+    db.session.add(entry)
+    append_history(case, entry)  # the case's plain history, if it was read (Case.history)
 
 
 def add_agencies(case: Case, agencies: list[str]) -> None:
