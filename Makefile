@@ -69,6 +69,10 @@ bench: $(VENV)/.installed-dev ## print the benchmark figures (rules, the studio,
 bench-load: $(VENV)/.installed-dev ## serve with gunicorn (2 workers) and run the worker on PostgreSQL, then print completions/s, latencies and memory under 1, 4 and 16 clients
 	$(BIN)/python bench/bench_load.py
 
+.PHONY: bench-kill
+bench-kill: $(VENV)/.installed-dev ## SIGKILL ctflow serve --workers 2 mid-stream and ctflow worker mid-sweep on PostgreSQL, then print what was applied, sent and fired, and ctflow check
+	$(BIN)/python bench/bench_kill.py
+
 # The GOV.UK Frontend release named in package-lock.json, built for ctflow (app/assets/ctflow.scss)
 # and committed under app/static/govuk-frontend/, so `make run` and `make test` need no npm.
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk

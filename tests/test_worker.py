@@ -15,22 +15,9 @@ from app.clock import parse_instant
 from app.extensions import db
 from app.models import Document, HistoryEntry
 from app.services import mail
-from tests.factories.cases import application
+from tests.kill import DUE, OPENED, document_ids, open_cases_with_letters
 from tests.processes import Ctflow, ctflow_env
 from tests.smtp import smtp_server_fixture  # noqa: F401  (the smtp_server fixture)
-
-OPENED = "2026-12-14T09:00:00+00:00"
-DUE = "2026-12-22T00:00:01+00:00"  # the acknowledgement and records check, due on 21 December
-
-
-def open_cases_with_letters(derby, clock, count: int) -> list[dict]:
-    """Cases whose acknowledgement (CT1) is waiting to be e-mailed."""
-    clock.freeze(OPENED)
-    cases = []
-    for _ in range(count):
-        case = derby.open_case(application())
-        cases.append(derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"}))
-    return cases
 
 
 def outbox(app) -> list[tuple[int, str, int]]:
@@ -46,11 +33,6 @@ def history_count(app, event: str) -> int:
         return db.session.scalar(
             select(func.count()).select_from(HistoryEntry).where(HistoryEntry.event == event)
         )
-
-
-def document_ids(messages) -> list[int]:
-    """The document each message carries (its Message-ID names it)."""
-    return sorted(int(m["Message-ID"].split("document-")[1].split(".")[0]) for m in messages)
 
 
 def test_one_pass_fires_due_timers_and_sends_the_outbox(app, derby, clock, runner, smtp_server):
