@@ -23,11 +23,10 @@ from app.models import (
     CaseStatus,
     CaseTask,
     Deadline,
-    HistoryEntry,
     Milestone,
     TaskStatus,
 )
-from app.models.case import append_history
+from app.models.case import HistoryItem, add_history_entry
 from app.services import council_settings
 from app.services.letters import issue_letters
 from app.services.processes import parsed
@@ -162,9 +161,7 @@ def _sync_deadlines(case: Case, snapshot: Snapshot) -> None:
 
 
 def add_history(case: Case, actor: str, event: str, detail: str = "", at=None) -> None:
-    entry = HistoryEntry(case_id=case.id, at=at or clock.now(), actor=actor, event=event, detail=detail)
-    db.session.add(entry)
-    append_history(case, entry)  # the case's plain history, if it was read (Case.history)
+    add_history_entry(case, HistoryItem(at or clock.now(), actor, event, detail))
 
 
 def add_agencies(case: Case, agencies: list[str]) -> None:

@@ -15,10 +15,11 @@ token is ever compared character by character.
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from app import clock
 from app.extensions import db
@@ -37,9 +38,18 @@ def applicant_role(application: dict[str, Any]) -> str:
     return Recipient.APPLICANT if application.get("applicant_type") == "victim" else Recipient.THIRD_PARTY
 
 
+@cache
+def _live_links_query() -> Select:
+    # Built once: every acknowledgement letter asks (bench/bench_engine.py's completion).
+    return (
+        select(StatusLink)
+        .where(StatusLink.case_id == bindparam("case_id"), StatusLink.revoked_at.is_(None))
+        .order_by(StatusLink.id)
+    )
+
+
 def _live_links(case: Case, recipient: str) -> list[StatusLink]:
-    query = select(StatusLink).filter_by(case_id=case.id, revoked_at=None).order_by(StatusLink.id)
-    links = db.session.scalars(query)
+    links = db.session.scalars(_live_links_query(), {"case_id": case.id})
     # Links from before they were per recipient belong to the person who applied.
     role = applicant_role(case.application or {})
     return [link for link in links if (link.recipient or role) == recipient]
