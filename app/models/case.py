@@ -227,6 +227,8 @@ def add_history_entry(case: Case, item: HistoryItem) -> None:
     than one INSERT ... RETURNING each (the ORM's way, as it wants each row's id): a completion
     adds four. The case's history, if it has been read, is kept in step."""
     session = db.session()
+    if session.get_transaction() is None:
+        session.connection()  # begins the transaction the entry belongs to
     transaction = session.get_nested_transaction() or session.get_transaction()
     _queued(session).append((transaction, {"case_id": case.id, **item._asdict()}))
     loaded = case.__dict__.get(_HISTORY)
@@ -256,6 +258,13 @@ def _drop_rolled_back_history(session: Session, rolled_back: SessionTransaction)
     queued = session.info.get(_QUEUE)
     if queued:
         queued[:] = [(t, row) for t, row in queued if not _within(t, rolled_back)]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_unwritten_history(session: Session, ended: SessionTransaction) -> None:
+    """Whatever a session's transaction leaves unwritten (closed without a commit) ends with it."""
+    if ended.parent is None:
+        session.info.pop(_QUEUE, None)
 
 
 def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
