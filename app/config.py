@@ -141,6 +141,14 @@ def json_or_text(raw: str) -> str:
     return value
 
 
+def seconds(raw: str) -> float:
+    """A number of seconds above 0: 30, 2.5."""
+    value = float(raw)
+    if not value > 0 or value == float("inf"):
+        raise ValueError(raw)
+    return value
+
+
 def log_level_name(raw: str) -> str:
     value = raw.strip().upper()
     if value not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
@@ -181,10 +189,12 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_SMTP_PASSWORD": ("SMTP_PASSWORD", str),
     "CTFLOW_SMTP_STARTTLS": ("SMTP_STARTTLS", boolean),
     "CTFLOW_SMTP_FROM": ("SMTP_FROM", str),
+    "CTFLOW_SMTP_TIMEOUT_SECONDS": ("SMTP_TIMEOUT_SECONDS", seconds),
     "CTFLOW_WORKER_INTERVAL_SECONDS": ("WORKER_INTERVAL_SECONDS", float),
     "CTFLOW_NOTIFY_API_KEY": ("NOTIFY_API_KEY", str),
     "CTFLOW_NOTIFY_EMAIL_TEMPLATE_ID": ("NOTIFY_EMAIL_TEMPLATE_ID", str),
     "CTFLOW_NOTIFY_BASE_URL": ("NOTIFY_BASE_URL", str),
+    "CTFLOW_NOTIFY_TIMEOUT_SECONDS": ("NOTIFY_TIMEOUT_SECONDS", seconds),
 }
 
 _UUID = r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"

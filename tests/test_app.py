@@ -51,6 +51,15 @@ def test_environment_variables_are_parsed_and_checked():
         read_environment({"CTFLOW_TOKEN_TTL_SECONDS": "a day"})
 
 
+@pytest.mark.parametrize("variable, key", [("CTFLOW_NOTIFY_TIMEOUT_SECONDS", "NOTIFY_TIMEOUT_SECONDS"),
+                                           ("CTFLOW_SMTP_TIMEOUT_SECONDS", "SMTP_TIMEOUT_SECONDS")])  # fmt: skip
+def test_the_senders_timeouts_are_seconds_above_zero(variable, key):
+    assert read_environment({variable: "12.5"}) == {key: 12.5}
+    for wrong in ("0", "-3", "soon", "inf", "nan"):
+        with pytest.raises(ConfigError, match=f"{variable} must be seconds, not '{wrong}'"):
+            read_environment({variable: wrong})
+
+
 def test_a_bad_councils_file_stops_the_app_naming_file_council_and_field(tmp_path):
     bad = tmp_path / "councils.toml"
     bad.write_text('[councils.derby-city]\nname = "Derby"\nnation = "scotland"\n')
