@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
 from app.extensions import db
-from app.observability import metrics
+from app.observability import logs, metrics
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The WSGI names of the headers a proxy sets about the client; untrusted peers lose them.
@@ -114,6 +116,7 @@ def gunicorn_settings(app: Flask, options: ServeOptions) -> dict[str, Any]:
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "ctflow-web",
+        "logger_class": GunicornLogger,
         # gunicorn's control socket would sit in $HOME and clash between instances; not used.
         "control_socket_disable": True,
         "on_starting": on_starting,
@@ -123,6 +126,22 @@ def gunicorn_settings(app: Flask, options: ServeOptions) -> dict[str, Any]:
     if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
         settings["worker_tmp_dir"] = "/dev/shm"  # the workers' heartbeat files, off the disk
     return settings
+
+
+class GunicornLogger(glogging.Logger):
+    """gunicorn's own lines (its error log: starting, a worker booted, timed out or killed; its
+    access log, were it on) written by ctflow's handler, in the app's format (JSON in production)
+    and beside its records, rather than by gunicorn's handlers in gunicorn's text format. Left as
+    gunicorn has them when the app writes no log (``LOG_TO_STDERR`` off)."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        if not any(handler.name == logs.HANDLER_NAME for handler in logging.getLogger().handlers):
+            return
+        for log in (self.error_log, self.access_log):
+            for handler in [h for h in log.handlers if getattr(h, "_gunicorn", False)]:
+                log.removeHandler(handler)
+            log.propagate = True
 
 
 class OwnContextPerRequest:

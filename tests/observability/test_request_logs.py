@@ -217,3 +217,35 @@ def test_a_migration_run_by_the_command_logs_in_the_configured_format(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stderr.splitlines()]
     assert any(line["message"].startswith("Running upgrade") for line in lines), lines
+
+
+@pytest.fixture
+def gunicorn_loggers():
+    """gunicorn's loggers as they were (a test that sets gunicorn's logging up changes them)."""
+    saved = [(log, list(log.handlers), log.propagate, log.level)
+             for log in map(logging.getLogger, ("gunicorn.error", "gunicorn.access"))]  # fmt: skip
+    yield
+    for log, handlers, propagate, level in saved:
+        log.handlers[:], log.propagate = handlers, propagate
+        log.setLevel(level)
+
+
+def test_gunicorns_own_lines_are_in_the_apps_format(tmp_path, capsys, root_logger, gunicorn_loggers):
+    from gunicorn.config import Config
+
+    from app.serving import ServeOptions, gunicorn_settings
+
+    app = create_app(
+        "production", INSTANCE_PATH=str(tmp_path), SECRET_KEY="k", SQLALCHEMY_DATABASE_URI="sqlite://"
+    )
+    config = Config()
+    for key, value in gunicorn_settings(app, ServeOptions(workers=2)).items():
+        config.set(key, value)
+    logger = config.logger_class(config)
+    logger.info("Booting worker with pid: %s", 4242)
+    logger.critical("WORKER TIMEOUT (pid:%s)", 4242)
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    assert [(line["logger"], line["level"], line["message"]) for line in lines] == [
+        ("gunicorn.error", "INFO", "Booting worker with pid: 4242"),
+        ("gunicorn.error", "CRITICAL", "WORKER TIMEOUT (pid:4242)"),
+    ]
