@@ -25,8 +25,8 @@ class Config:
     # An ISO timestamp that freezes the app clock (tests, demonstrations). Refused in production.
     NOW: str | None = None
     COUNCILS_FILE: str | None = None
-    # The councils' source documents (shared/sources/) the "to confirm" values cite; None: the
-    # folder beside the project, where there is one (the settings page links each value's line).
+    # The councils' source documents the "to confirm" values cite; None: processes/sources/,
+    # shipped with the project (the settings page links each value's line).
     SOURCES_DIR: str | None = None
     # Request bodies above this many bytes are refused with 413.
     MAX_CONTENT_LENGTH = 1024 * 1024

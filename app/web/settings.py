@@ -260,7 +260,8 @@ def settings_confirm(council_id: str):
 
 
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.txt$")
-DEFAULT_SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "sources"
+# Shipped beside councils.toml, which cites them, so every install (and a clean clone) has them.
+DEFAULT_SOURCES = Path(__file__).resolve().parents[2] / "processes" / "sources"
 
 
 @web_bp.get("/councils/<council_id>/sources/<name>")
