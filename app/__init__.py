@@ -153,6 +153,6 @@ def _warm_calendars(app: Flask) -> None:
 def _load_councils(app: Flask) -> None:
     from app.councils import DEFAULT_COUNCILS_PATH, load_councils
 
-    app.extensions["ctflow.councils"] = load_councils(
+    app.extensions["ctflow.councils_file"] = load_councils(
         app.config.get("COUNCILS_FILE") or DEFAULT_COUNCILS_PATH
     )

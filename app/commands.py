@@ -17,6 +17,7 @@ def seed_demo_command() -> None:
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo creates users with a published password; not in production.")
     from app.services.council_settings import import_settings
+    from app.services.councils import seed_registry
     from app.services.demo import seed_demo
     from app.services.processes import load_shipped_diagrams
 
@@ -24,7 +25,7 @@ def seed_demo_command() -> None:
     import_settings(_councils_file_label())
     versions = load_shipped_diagrams()
     click.echo("Diagrams: " + ", ".join(f"{key} v{v.number}" for key, v in sorted(versions.items())))
-    click.echo(f"Councils loaded: {len(current_app.extensions['ctflow.councils'])}")
+    click.echo(f"Councils loaded: {len(seed_registry())}")
     click.echo("Demo logins (password for all: " + logins[0].password + "):")
     for login in logins:
         click.echo(f"  {login.council:<24} {login.role:<26} {login.email}")

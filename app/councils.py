@@ -744,25 +744,118 @@ def settings_document(council: Council) -> dict[str, Any]:
     }
 
 
-def with_settings(council: Council, document: dict[str, Any], version: int | None = None) -> Council:
+def with_settings(council: Council, document: Mapping[str, Any], version: int | None = None) -> Council:
     """``council`` with the sections of a settings document (as settings_document gives it),
     checked by SettingsSchema; raises ValidationError."""
+    return replace(council, **_settings_fields(document), settings_version=version)
+
+
+def _settings_fields(document: Mapping[str, Any]) -> dict[str, Any]:
     data = SettingsSchema().load(document)
-    return replace(
-        council,
-        closures=_closure_days(data["closures"]),
-        contacts=Contacts(**data["contacts"]),
-        threshold=_threshold_policy(data["threshold"]),
-        appeal=_appeal_policy(data["appeal"]),
-        not_met_review=ReviewPolicy(
+    return {
+        "closures": _closure_days(data["closures"]),
+        "contacts": Contacts(**data["contacts"]),
+        "threshold": _threshold_policy(data["threshold"]),
+        "appeal": _appeal_policy(data["appeal"]),
+        "not_met_review": ReviewPolicy(
             offered=data["not_met_review"]["offered"],
             within_days=data["not_met_review"].get("within_days"),
             reviewer=data["not_met_review"].get("reviewer", ""),
         ),
-        letters=LetterWording(**data["letters"]),
-        retention_years=data["retention_years"],
-        to_confirm=data["to_confirm"],
-        settings_version=version,
+        "letters": LetterWording(**data["letters"]),
+        "retention_years": data["retention_years"],
+        "to_confirm": data["to_confirm"],
+    }
+
+
+# --- A council added in the browser (app/services/new_councils.py) -------------------------
+
+# Until a new council states its own policy, the Act's floor: the widest threshold the Act allows
+# (s.104(4), (11)), and the usual 28 days to challenge a decision (Schedule 4 requires a way to;
+# LIFECYCLE.md: "typically 28 days"), each marked to confirm with why.
+NEW_COUNCIL_APPEAL_BODY = "A senior officer of the community safety partnership not involved in the case"
+NEW_COUNCIL_TO_CONFIRM = {
+    "threshold.min_qualifying": "A new council: the Act's floor, three qualifying complaints (s.104(4)); "
+    "the council's procedure may set fewer, never more.",
+    "threshold.window_months": "A new council: the Act's six months from each complaint to the "
+    "application (s.104(11)); never fewer.",
+    "threshold.report_within": "A new council: the Act's one month from the behaviour to the complaint "
+    "(s.104(11)); never less.",
+    "not_met_review.within_days": "A new council: 28 days assumed for asking for a review of a "
+    '"threshold not met" decision (Schedule 4 requires the procedure to offer one).',
+    "not_met_review.reviewer": "A new council: who reviews a refusal is assumed until the council says.",
+    "appeal.body": "A new council: who hears an appeal of the outcome is assumed until the council says.",
+    "appeal.within_days": "A new council: 28 days from the outcome assumed for an appeal, the usual "
+    "window (Schedule 4 requires a way to ask for a review of how a case review was carried out).",
+    "consent.follow_up_days": "A new council: 28 days from receipt assumed before a case waiting for "
+    "the victim's consent may be closed.",
+    "retention_years": RETENTION_ASSUMED,
+}
+
+
+def new_council_settings(
+    contacts: Mapping[str, Any], diagram_limits: Mapping[str, str] = MappingProxyType({})
+) -> dict[str, Any]:
+    """The settings document (version 1) of a council added with these contacts: the Act's floor
+    and assumed windows, each to confirm, and ``diagram_limits`` (dotted "diagram.<step>.dueOn"
+    key -> why it is assumed) for the time limits of the diagram it starts from."""
+    return {
+        "closures": [],
+        "contacts": dict(contacts),
+        "threshold": threshold_document(ThresholdPolicy()),
+        "appeal": {"body": NEW_COUNCIL_APPEAL_BODY, "within_days": 28, "lodge_directly": False,
+                   "third_party_consent": False},
+        "not_met_review": {"offered": True, "within_days": 28, "reviewer": NEW_COUNCIL_APPEAL_BODY},
+        "letters": _fields_of(LetterWording()),
+        "retention_years": DEFAULT_RETENTION_YEARS,
+        "to_confirm": {**NEW_COUNCIL_TO_CONFIRM, **diagram_limits},
+    }  # fmt: skip
+
+
+# --- A council as its database row keeps it (app/models/council.py) -----------------------
+
+# The row's columns besides the id: identity, and the policy that is not a versioned setting.
+RECORD_FIELDS = (
+    "name",
+    "nation",
+    "county",
+    "reference_prefix",
+    "process_key",
+    "sender",
+    "consent",
+    "ineligible_review",
+)
+
+
+def council_record(council: Council) -> dict[str, Any]:
+    """The values of a council's row (RECORD_FIELDS), as JSON values."""
+    return {
+        "name": council.name,
+        "nation": council.nation,
+        "county": council.county,
+        "reference_prefix": council.reference_prefix,
+        "process_key": council.process_key,
+        "sender": council.sender,
+        "consent": _fields_of(council.consent),
+        "ineligible_review": _fields_of(council.ineligible_review) if council.ineligible_review else None,
+    }
+
+
+def council_from_record(council_id: str, record: Mapping[str, Any], settings: Mapping[str, Any]) -> Council:
+    """A council from its row's values (as council_record gives them) and a settings document
+    (as settings_document gives it); raises ValidationError for a settings document the schema refuses."""
+    ineligible_review = record.get("ineligible_review")
+    return Council(
+        id=council_id,
+        name=record["name"],
+        nation=record["nation"],
+        county=record["county"],
+        reference_prefix=record["reference_prefix"],
+        process_key=record["process_key"],
+        sender=record["sender"],
+        consent=ConsentPolicy(**(record.get("consent") or {})),
+        ineligible_review=IneligibleReviewPolicy(**ineligible_review) if ineligible_review else None,
+        **_settings_fields(settings),
     )
 
 

@@ -26,13 +26,16 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import jwt
 import pytest
+
+from app.extensions import db
+from app.models import Council
 
 
 @dataclass
@@ -181,10 +184,9 @@ def fake_notify_fixture(app, monkeypatch) -> Iterator[FakeNotify]:
     monkeypatch.setitem(app.config, "NOTIFY_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}")
     monkeypatch.setitem(app.config, "NOTIFY_EMAIL_TEMPLATE_ID", fake.template_id)
     monkeypatch.setitem(app.config, "NOTIFY_TIMEOUT_SECONDS", 5)
-    registry = app.extensions["ctflow.councils"]
-    councils = dict(registry.councils)
-    councils["derby-city"] = replace(councils["derby-city"], sender="notify")
-    monkeypatch.setitem(app.extensions, "ctflow.councils", replace(registry, councils=councils))
+    with app.app_context():
+        db.session.get(Council, "derby-city").sender = "notify"
+        db.session.commit()
     try:
         yield fake
     finally:

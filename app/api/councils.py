@@ -4,13 +4,21 @@ from app.api import api_bp
 from app.api.inputs import load_body
 from app.api.pagination import paginate_list
 from app.domain.threshold import evaluate_threshold
-from app.errors import ApiError, NotFound
-from app.schemas.councils import CouncilPageSchema, FiguresPublicationSchema
+from app.errors import ApiError, NotFound, validation_error
+from app.schemas.councils import (
+    AddedCouncilSchema,
+    CouncilPageSchema,
+    FiguresPublicationSchema,
+    NewCouncilSchema,
+)
 from app.schemas.threshold import ThresholdCheckSchema, ThresholdResultSchema, to_discretionary, to_incidents
-from app.services import councils, published_figures
+from app.services import councils, new_councils, people, published_figures
 from app.services.published_figures import FiguresConflict, FiguresForbidden, FiguresNotFound
+from app.services.users import UserError
 
 council_page_schema = CouncilPageSchema()
+new_council_schema = NewCouncilSchema()
+added_council_schema = AddedCouncilSchema()
 threshold_check_schema = ThresholdCheckSchema()
 threshold_result_schema = ThresholdResultSchema()
 figures_publication_schema = FiguresPublicationSchema()
@@ -18,7 +26,7 @@ figures_publication_schema = FiguresPublicationSchema()
 
 @api_bp.get("/councils")
 def list_councils():
-    """The councils the caller belongs to.
+    """The councils the caller belongs to (every council, to an administrator of the service).
     ---
     get:
       tags: [councils]
@@ -31,6 +39,39 @@ def list_councils():
         422: {description: Bad paging parameters, content: {application/json: {schema: ErrorSchema}}}
     """
     return council_page_schema.dump(paginate_list(councils.council_listings(g.user)))
+
+
+@api_bp.post("/councils")
+def add_council():
+    """An administrator of the service adds a council in one go: its row and county, its settings
+    (version 1: its contacts, and the Act's floor and usual windows marked to confirm), its own
+    process with a copy of the diagram it starts from as version 1 (not live: its cases start once
+    its process owner puts a version live), and the e-mailed invitation of its first process owner.
+    Each step is in the new council's audit list.
+    ---
+    post:
+      tags: [councils]
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: NewCouncilSchema}
+      responses:
+        201: {description: The council added, content: {application/json: {schema: AddedCouncilSchema}}}
+        403: {description: Not an administrator of the service, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: "The id or reference prefix is another council's, or the owner's account is deactivated", content: {application/json: {schema: ErrorSchema}}}
+    """
+    if not new_councils.may_add_councils(g.user):
+        raise ApiError(403, "Only an administrator of the service adds councils.", "forbidden")
+    body = load_body(new_council_schema)
+    try:
+        added = new_councils.add_council(g.user, body)
+    except new_councils.NewCouncilInvalid as exc:
+        raise validation_error(exc.messages) from None
+    except (new_councils.NewCouncilConflict, people.PeopleConflict) as exc:
+        raise ApiError(409, str(exc), "conflict") from None
+    except UserError as exc:
+        raise validation_error({"process_owner": {exc.field or "_schema": [str(exc)]}}) from None
+    return added_council_schema.dump(added), 201
 
 
 @api_bp.post("/councils/<council_id>/threshold-check")

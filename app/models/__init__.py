@@ -16,7 +16,7 @@ from app.models.case import (
     ReferenceCounter,
     TaskStatus,
 )
-from app.models.council import Council
+from app.models.council import Council, County
 from app.models.document import Document, EmailStatus, Recipient
 from app.models.figures import FiguresPublication
 from app.models.process import CouncilProcess, ProcessAudit, ProcessVersion
@@ -27,7 +27,7 @@ from app.models.user import AccountLink, LinkPurpose, Membership, PartnerAgency,
 
 __all__ = [
     "AccountLink", "ApplicationDraft", "ApplySource", "AuditEntry", "LinkPurpose",
-    "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "Deadline",
+    "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "County", "Deadline",
     "Document", "EmailStatus", "FiguresPublication", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",
     "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "Throttle", "User",

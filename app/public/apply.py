@@ -17,6 +17,7 @@ from app.schemas.cases import ApplicationSchema
 from app.services import apply_limits, drafts, status_links, throttle
 from app.services import cases as case_service
 from app.services import councils as council_service
+from app.store import processes as process_store
 from app.web import task_form
 
 ACTOR = "public application"
@@ -56,8 +57,8 @@ def _too_many(exc: TooMany):
 
 def _council(council: str):
     policy = council_service.policy_for(council)
-    if policy is None:
-        abort(404)
+    if policy is None or process_store.active_version_for(council) is None:
+        abort(404)  # no such council, or one not taking applications yet (none of its versions is live)
     return policy
 
 

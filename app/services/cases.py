@@ -101,8 +101,12 @@ def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
     # The policy in force on the day it was received applies to the case for good.
     council = council_settings.settings_at_receipt(council_id, received_on)
     version = process_store.active_version_for(council_id)
-    if council is None or version is None:
+    if council is None:
         raise CaseNotFound(council_id)
+    if version is None:  # a council just added: its cases start once a version is put live
+        raise CaseConflict(
+            f"{council.name} takes no applications yet: its process owner has put no version live."
+        )
     stored = _iso(application)
     now = clock.now()
     number = case_store.next_case_number(council_id, received_on.year)
@@ -185,7 +189,7 @@ def list_cases(user: User, *, council: str | None, status: str | None, stage: st
 
 
 def _in_county(council_id: str, county: str | None) -> bool:
-    policy = councils.registry().get(council_id)  # the county a council is in is not a setting
+    policy = councils.policy_for(council_id)
     return county is None or (policy is not None and policy.county == county)
 
 

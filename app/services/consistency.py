@@ -130,7 +130,7 @@ def check_case(case: Case) -> list[Finding]:
         return Finding(case.id, case.reference, what, _show(expected), _show(found))
 
     if councils.policy_for(case.council_id) is None:
-        return [finding("council", "a council configured in the councils file", case.council_id)]
+        return [finding("council", "a council with its settings", case.council_id)]
     # The snapshot as the last write computed it: dates relative to "today" come out the same.
     run = new_run(case, now=case.updated_at)
     try:

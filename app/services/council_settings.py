@@ -40,9 +40,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.councils import SETTINGS_SECTIONS, Council, settings_document, with_settings
+from app.councils import (
+    RECORD_FIELDS,
+    SETTINGS_SECTIONS,
+    Council,
+    CouncilRegistry,
+    County,
+    council_from_record,
+    settings_document,
+    with_settings,
+)
 from app.extensions import db
 from app.models import Case, CaseStatus, CouncilSettingsVersion, Role, TaskStatus, User
+from app.models import Council as CouncilRow
+from app.models import County as CountyRow
 from app.services import audit
 
 # The seed applies to every application: the Community Trigger began with s.104 of the 2014 Act,
@@ -62,7 +73,10 @@ READ_ROLES = {
     Role.PANEL_CHAIR, Role.APPEAL_BODY,
 }  # fmt: skip
 
-_LATEST = "ctflow.settings_latest"  # session.info: council id -> latest version number
+# session.info: the council rows as this transaction read them (council id -> Row), and the
+# registry built on them, forgotten when the transaction ends.
+_ROWS = "ctflow.council_rows"
+_REGISTRY = "ctflow.council_registry"
 
 
 class SettingsNotFound(Exception):
@@ -97,9 +111,21 @@ class Version:
     changes: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class Row:
+    """A council's row as a transaction read it, with its county's name and its latest settings version."""
+
+    id: str
+    record: Mapping[str, Any]  # app.councils.RECORD_FIELDS
+    county_name: str
+    latest_settings: int | None
+
+
 @dataclass
 class _Cache:
     versions: dict[str, tuple[Version, ...]] = field(default_factory=dict)
+    # council id -> (the row's record, the file's council, the council built on them)
+    bases: dict[str, tuple[Mapping[str, Any], Council | None, Council]] = field(default_factory=dict)
     # (council id, version numbers applied) -> (the file's council it was built on, the result)
     built: dict[tuple[str, tuple[int, ...]], tuple[Council, Council]] = field(default_factory=dict)
     combined: dict[tuple[int, int], Council] = field(default_factory=dict)
@@ -112,8 +138,15 @@ _pending: ContextVar[dict[str, tuple[Version, ...]] | None] = ContextVar("pendin
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_latest(session: Session, _transaction) -> None:
-    session.info.pop(_LATEST, None)
+def _forget_rows(session: Session, _transaction) -> None:
+    forget_rows(session)
+
+
+def forget_rows(session: Session | None = None) -> None:
+    """Read the council rows again at the next question (after this transaction wrote one)."""
+    info = (session or db.session).info
+    info.pop(_ROWS, None)
+    info.pop(_REGISTRY, None)
 
 
 def _cache() -> _Cache:
@@ -125,15 +158,39 @@ def forget_cache() -> None:
     current_app.extensions.pop("ctflow.settings_cache", None)
 
 
-def _latest_numbers() -> dict[str, int]:
-    latest = db.session.info.get(_LATEST)
-    if latest is None:
-        query = select(CouncilSettingsVersion.council_id, func.max(CouncilSettingsVersion.number)).group_by(
-            CouncilSettingsVersion.council_id
+def council_rows() -> dict[str, Row]:
+    """Every council's row, by name, with its latest settings version number: one query, asked
+    once a transaction."""
+    rows = db.session.info.get(_ROWS)
+    if rows is None:
+        latest = (
+            select(CouncilSettingsVersion.council_id, func.max(CouncilSettingsVersion.number).label("number"))
+            .group_by(CouncilSettingsVersion.council_id)
+            .subquery()
         )
-        latest = {council_id: number for council_id, number in db.session.execute(query)}
-        db.session.info[_LATEST] = latest
-    return latest
+        query = (
+            select(
+                CouncilRow.id,
+                *(getattr(CouncilRow, f) for f in RECORD_FIELDS),
+                CountyRow.name,
+                latest.c.number,
+            )
+            .join(CountyRow, CountyRow.id == CouncilRow.county)
+            .outerjoin(latest, latest.c.council_id == CouncilRow.id)
+            .order_by(CouncilRow.name, CouncilRow.id)
+        )
+        rows = {
+            council_id: Row(
+                council_id, MappingProxyType(dict(zip(RECORD_FIELDS, record, strict=True))), county, number
+            )
+            for council_id, *record, county, number in db.session.execute(query)
+        }
+        db.session.info[_ROWS] = rows
+    return rows
+
+
+def _latest_numbers() -> dict[str, int]:
+    return {row.id: row.latest_settings for row in council_rows().values() if row.latest_settings is not None}
 
 
 def versions_of(council_id: str) -> tuple[Version, ...]:
@@ -162,9 +219,49 @@ def versions_of(council_id: str) -> tuple[Version, ...]:
 
 
 def _base(council_id: str) -> Council | None:
-    from app.services.councils import registry
+    """The council its row describes, with its seed settings: the file's where the file has the
+    council, else its version 1 (a council added in the browser). None: no such council."""
+    from app.services.councils import seed_registry
 
-    return registry().get(council_id)
+    row = council_rows().get(council_id)
+    if row is None:
+        return None
+    seed = seed_registry().get(council_id)
+    if row.record["process_key"] is None:
+        return seed  # written before migration 0021 and not imported since: the file's
+    cache = _cache()
+    hit = cache.bases.get(council_id)
+    if hit is not None and hit[0] == row.record and hit[1] is seed:
+        return hit[2]
+    if seed is not None:
+        settings = settings_document(seed)
+    else:
+        versions = versions_of(council_id)
+        if not versions:
+            return None  # never happens: a council is added with its version 1
+        settings = versions[0].changes
+    base = council_from_record(council_id, row.record, settings)
+    with cache.lock:
+        cache.bases[council_id] = (row.record, seed, base)
+    return base
+
+
+def council_registry() -> CouncilRegistry:
+    """Every council with its settings in force today, by name, and the counties they are in."""
+    today = clock.today()
+    cached = db.session.info.get(_REGISTRY)
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    rows = council_rows()
+    councils = {c: settings for c in rows if (settings := settings_for(c, today)) is not None}
+    names = {row.record["county"]: row.county_name for row in rows.values()}
+    counties = {
+        county_id: County(county_id, name, tuple(c.id for c in councils.values() if c.county == county_id))
+        for county_id, name in sorted(names.items(), key=lambda item: item[1])
+    }
+    registry = CouncilRegistry(councils=councils, counties=counties)
+    db.session.info[_REGISTRY] = (today, registry)
+    return registry
 
 
 def settings_for(council_id: str, on: date | None = None, *, up_to: int | None = None) -> Council | None:
@@ -246,7 +343,7 @@ def ensure_seeded(council_id: str, actor: str = "system") -> None:
         )
         .on_conflict_do_nothing(index_elements=[CouncilSettingsVersion.council_id, CouncilSettingsVersion.number])
     )  # fmt: skip
-    db.session.info.pop(_LATEST, None)
+    forget_rows()
 
 
 # --- Reading, for the API and the page ------------------------------------------------------
@@ -530,10 +627,10 @@ def import_settings(source: str, actor: str = "cli", *, update: bool = False) ->
     changes are never overwritten by an upgrade's import, unless ``update``, which stores the
     sections that differ from the file as a new version applying from today. Council id -> the
     version written, or None. Commits."""
-    from app.services.councils import registry
+    from app.services.councils import seed_registry
 
     written: dict[str, int | None] = {}
-    for base in registry():
+    for base in seed_registry():
         existing = versions_of(base.id)
         document = settings_document(base)
         if not existing:

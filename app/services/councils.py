@@ -1,4 +1,5 @@
-"""The councils of the configuration file, and their rows in the database."""
+"""The councils: read from the database (their rows and settings versions), seeded from the
+councils file."""
 
 from __future__ import annotations
 
@@ -7,13 +8,23 @@ from dataclasses import dataclass
 from flask import current_app
 
 from app.councils import Council as CouncilPolicy
-from app.councils import CouncilRegistry
+from app.councils import CouncilRegistry, council_record
 from app.extensions import db
-from app.models import Council, User
+from app.models import Council, County, User
 
 
 def registry() -> CouncilRegistry:
-    return current_app.extensions["ctflow.councils"]
+    """Every council in the database, by name, with its settings in force today, and their
+    counties (app/services/council_settings.py)."""
+    from app.services.council_settings import council_registry
+
+    return council_registry()
+
+
+def seed_registry() -> CouncilRegistry:
+    """The councils file (CTFLOW_COUNCILS_FILE), as checked at start-up: the seed of the rows
+    and their settings, nothing more."""
+    return current_app.extensions["ctflow.councils_file"]
 
 
 def policy_for(council_id: str) -> CouncilPolicy | None:
@@ -24,20 +35,30 @@ def policy_for(council_id: str) -> CouncilPolicy | None:
 
 
 def sync_council_rows() -> list[str]:
-    """Insert or update a row for every configured council; returns the ids written. Idempotent."""
+    """Insert or update a row for every council of the file, and its county; returns the ids
+    written. Councils the file does not have (added in the browser) are left alone. Idempotent;
+    commits."""
+    from app.services.council_settings import forget_rows
+
+    seed = seed_registry()
+    for county in seed.counties.values():
+        row = db.session.get(County, county.id) or County(id=county.id)
+        row.name = county.name
+        db.session.add(row)
     written = []
-    for policy in registry():
+    for policy in seed:
         row = db.session.get(Council, policy.id) or Council(id=policy.id)
-        row.name, row.nation, row.county = policy.name, policy.nation, policy.county
-        row.reference_prefix = policy.reference_prefix
+        for name, value in council_record(policy).items():
+            setattr(row, name, value)
         db.session.add(row)
         written.append(policy.id)
     db.session.commit()
+    forget_rows()
     return written
 
 
 def councils_visible_to(user: User) -> list[CouncilPolicy]:
-    """The councils a user belongs to, in configuration order."""
+    """The councils a user belongs to, by name."""
     mine = set(user.council_ids)
     return [policy_for(policy.id) for policy in registry() if policy.id in mine]
 
@@ -61,10 +82,11 @@ class CouncilListing:
 
 
 def council_listings(user: User) -> list[CouncilListing]:
-    """The user's councils with their live process versions, read in one query."""
+    """The user's councils (an administrator of the service: every council, as they may add one
+    starting from any of their diagrams) with their live process versions, read in one query."""
     from app.store.processes import active_versions
 
-    policies = councils_visible_to(user)
+    policies = list(registry()) if user.service_admin else councils_visible_to(user)
     live = active_versions([p.id for p in policies])
     return [
         CouncilListing(

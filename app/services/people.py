@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -135,7 +136,24 @@ def _member(council_id: str, user_id: int) -> User:
     return user
 
 
-def invite(
+def invite(manager: User, council_id: str, **invitation: Any) -> Person:
+    """Invite someone to the council (``invitation``: add_to_council's email, roles, agency, name
+    and reason). A new address gets an account with no password and an e-mail with a one-time link
+    to choose it; an account of another council gets the roles here (it signs in as before).
+    UserError (with the field), PeopleConflict. Commits."""
+    managed_council(manager, council_id)
+    user = add_to_council(manager, council_id, **invitation)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # invited by someone else at the same moment
+        raise PeopleConflict(
+            f"{invitation['email']} already works at this council: change their roles instead."
+        ) from None
+    return person_at(manager, council_id, user.id)
+
+
+def add_to_council(
     manager: User,
     council_id: str,
     *,
@@ -144,11 +162,9 @@ def invite(
     agency: str | None = None,
     name: str | None = None,
     reason: str | None = None,
-) -> Person:
-    """Invite someone to the council with these roles. A new address gets an account with no
-    password and an e-mail with a one-time link to choose it; an account of another council
-    gets the roles here (it signs in as before). UserError (with the field), PeopleConflict."""
-    managed_council(manager, council_id)
+) -> User:
+    """``invite`` in the caller's transaction, for a manager the caller has authorised (a new
+    council's first process owner is invited in the transaction that adds the council)."""
     email = check_email(email)
     name = (name or "").strip()
     if len(name) > MAX_NAME_LENGTH:
@@ -158,15 +174,14 @@ def invite(
     if user is not None and council_id in user.council_ids:
         raise PeopleConflict(f"{email} already works at this council: change their roles instead.")
     if user is not None and not user.active:
-        raise PeopleConflict(f"The account of {email} has been deactivated.")
-    now = clock.now()
+        raise PeopleConflict(f"The account of {email} has been deactivated: reactivate it first.")
     if user is None:
         user = User(
             email=email,
             name=name or default_name(email),
             password_hash=NO_PASSWORD,
             agency=agency or None,
-            created_at=now,
+            created_at=clock.now(),
             token_generation=0,
         )
         db.session.add(user)
@@ -188,12 +203,7 @@ def invite(
         user.memberships.extend(Membership(council_id=council_id, role=r) for r in roles)
         for role in roles:
             _record_role(manager, council_id, user, "user.role_added", role, reason)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # invited by someone else at the same moment
-        raise PeopleConflict(f"{email} already works at this council: change their roles instead.") from None
-    return person_at(manager, council_id, user.id)
+    return user
 
 
 def change_roles(

@@ -228,7 +228,7 @@ def upload_version(user: User, process_key: str, xml: bytes, note: str = "") -> 
             latest = process_store.latest_version(process_key)
             version = save_version(process_key, xml, created_by_id=user_id, note=note)
             if latest is None or version.id != latest.id:
-                _audit(email, "version_saved", version)
+                record_process_change(email, "version_saved", version)
             db.session.commit()
             return version
         except IntegrityError:
@@ -247,12 +247,15 @@ def activate_version(user: User, process_key: str, number: int, council_id: str)
     if process_key not in keys_of(council_id):
         raise ProcessForbidden(f"{council_id} does not run {process_key}.")
     activate(council_id, version)
-    _audit(user.email, "activated", version, council_id)
+    record_process_change(user.email, "activated", version, council_id)
     db.session.commit()
     return version
 
 
-def _audit(actor: str, action: str, version: ProcessVersion, council_id: str | None = None) -> None:
+def record_process_change(
+    actor: str, action: str, version: ProcessVersion, council_id: str | None = None
+) -> None:
+    """Add a line to the process's history (the caller commits)."""
     db.session.add(
         ProcessAudit(
             at=clock.now(),

@@ -63,6 +63,30 @@ def save_version(
     return version
 
 
+def copy_diagram(version: ProcessVersion, process_key: str, name: str) -> bytes:
+    """The diagram of ``version`` as a process of its own: its process id (and what points at it:
+    the participant's processRef, the drawing's bpmnElement) becomes ``process_key``, its name
+    ``name``. Nothing else changes, so the copy runs exactly as the original does."""
+    from lxml import etree
+
+    from app.engine.structure import BPMN_NAMESPACE
+
+    old_key = version.process_key
+    root = etree.fromstring(
+        version.xml.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True)
+    )
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment or processing instruction
+        if element.tag == f"{{{BPMN_NAMESPACE}}}process" and element.get("id") == old_key:
+            element.set("id", process_key)
+            element.set("name", name)
+        for attribute in ("processRef", "bpmnElement"):
+            if element.get(attribute) == old_key:
+                element.set(attribute, process_key)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 def activate(council_id: str, version: ProcessVersion) -> None:
     binding = db.session.get(CouncilProcess, council_id) or CouncilProcess(council_id=council_id)
     binding.process_version_id = version.id
@@ -73,10 +97,11 @@ def activate(council_id: str, version: ProcessVersion) -> None:
 
 def load_shipped_diagrams() -> dict[str, ProcessVersion]:
     """Store every ``processes/*.bpmn`` as a version (unchanged files are not duplicated) and
-    bind each council without a process to its configured one. Idempotent; commits."""
+    bind each council of the councils file without a process to its configured one (a council
+    added in the browser starts when its process owner puts a version live). Idempotent; commits."""
     versions = {path.stem: save_version(path.stem, path.read_bytes(), note=f"shipped {path.name}")
                 for path in sorted(PROCESSES_DIR.glob("*.bpmn"))}  # fmt: skip
-    for council in councils.registry():
+    for council in councils.seed_registry():
         if process_store.active_version_for(council.id) is not None:
             continue
         # Until a council's own variant ships, its cases run the base lifecycle.

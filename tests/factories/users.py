@@ -20,6 +20,7 @@ def create_user(
     agency: str | None = None,
     email: str | None = None,
     password: str = PASSWORD,
+    service_admin: bool = False,
 ) -> str:
     with app.app_context():
         user = create_user_service(
@@ -28,6 +29,7 @@ def create_user(
             councils=councils,
             role=role,
             agency=agency,
+            service_admin=service_admin,
         )
         return user.email
 

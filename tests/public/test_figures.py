@@ -109,8 +109,8 @@ def test_the_county_page_collates_the_councils_that_published(app, client, derby
     assert publish(client, amber, "manager", 2026).status_code == 200
     csv = client.get("/figures/county/derbyshire.csv?year=2026").get_data(as_text=True).splitlines()
     assert csv[1:] == [
-        "2026,derbyshire,derby-city,Derby City Council,3,1,2,1,2,1,0,1",
         "2026,derbyshire,amber-valley,Amber Valley Borough Council,1,0,0,0,0,0,0,0",
+        "2026,derbyshire,derby-city,Derby City Council,3,1,2,1,2,1,0,1",
         "2026,derbyshire,,Total for Derbyshire,4,1,2,1,2,1,0,1",
     ]
 

@@ -1,0 +1,202 @@
+"""POST /api/v1/councils (issue 16): an administrator of the service adds a council in one go."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.models import Council, CouncilSettingsVersion
+from app.services import councils
+from app.store import processes as process_store
+from tests.factories.users import auth_headers, create_user
+from tests.people.helpers import audit_actions
+
+CONTACTS = {
+    "team": "Community Safety Team",
+    "email": "community.safety@newtown.example.org",
+    "phone": "01632 960100",
+    "address": "Town Hall, Newtown",
+    "website": "https://www.newtown.example.org/",
+}
+
+
+def new_council(*leave_out: str, **overrides):
+    body = {
+        "id": "newtown",
+        "name": "Newtown Borough Council",
+        "nation": "wales",
+        "county": "powys",
+        "county_name": "Powys",
+        "reference_prefix": "NEW",
+        "contacts": CONTACTS,
+        "process_owner": {"email": "owner@newtown.example.org", "name": "Olu Owner"},
+        **overrides,
+    }
+    return {k: v for k, v in body.items() if k not in leave_out}
+
+
+@pytest.fixture
+def root(app, client, processes):
+    """An administrator of the service (a panel chair at Derby City besides)."""
+    return auth_headers(app, client, role="panel_chair", email="root@example.org", service_admin=True)
+
+
+def test_a_council_is_added_with_its_settings_process_and_owner(app, client, root):
+    response = client.post("/api/v1/councils", json=new_council(reason="Joining the service"), headers=root)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body | {"process_owner": None, "to_confirm": None} == {
+        "id": "newtown",
+        "name": "Newtown Borough Council",
+        "nation": "wales",
+        "county": "powys",
+        "reference_prefix": "NEW",
+        "process": {"key": "community_trigger_newtown", "version": None},
+        "process_version": 1,
+        "started_from": {"key": "community_trigger", "version": 1},
+        "settings_version": 1,
+        "to_confirm": None,
+        "process_owner": None,
+    }
+    assert (body["process_owner"]["email"], body["process_owner"]["roles"], body["process_owner"]["status"]) == (
+        "owner@newtown.example.org", ["process_owner"], "invited",
+    )  # fmt: skip
+    # Where the Act sets the floor, its values, each to confirm; and the copied diagram's limits.
+    assert {"threshold.min_qualifying", "appeal.within_days", "retention_years",
+            "diagram.acknowledge.dueOn", "diagram.case_review.dueOn"} <= set(body["to_confirm"])  # fmt: skip
+    with app.app_context():
+        policy = councils.policy_for("newtown")
+        assert (policy.threshold.min_qualifying, policy.threshold.window_months) == (3, 6)
+        assert (policy.appeal.within_days, policy.contacts.email) == (28, CONTACTS["email"])
+        assert policy.calendar.nation == "wales"
+        assert councils.registry().county("powys").council_ids == ("newtown",)
+        # Its own process, version 1 a copy of the base diagram under its key, not live.
+        version = process_store.latest_version("community_trigger_newtown")
+        assert 'id="community_trigger_newtown"' in version.xml
+        assert 'name="Community Trigger: Newtown Borough Council"' in version.xml
+        assert process_store.active_version_for("newtown") is None
+    # Its settings read through the settings API like any council's, by its own admin.
+    assert audit_actions(app, "newtown") == [
+        ("root@example.org", "settings.created", "closures, contacts, threshold, appeal, not_met_review, letters, "
+         "retention_years, to_confirm"),
+        ("root@example.org", "user.invited", "owner@newtown.example.org"),
+        ("root@example.org", "council.added", "Newtown Borough Council"),
+    ]  # fmt: skip
+    listed = client.get("/api/v1/councils?per_page=100", headers=root).get_json()["items"]
+    assert "newtown" in [c["id"] for c in listed]
+
+
+def test_a_council_starts_from_another_councils_live_diagram(app, client, root):
+    response = client.post(
+        "/api/v1/councils", json=new_council("county_name", diagram_from="east-herts", county="hertfordshire"),
+        headers=root,
+    )  # fmt: skip
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["started_from"] == {"key": "community_trigger_east_herts", "version": 1}
+    assert body["county"] == "hertfordshire"
+    assert "diagram.contact_victim.dueOn" not in body["to_confirm"]  # not a statutory deadline
+    with app.app_context():
+        copy = process_store.latest_version("community_trigger_newtown")
+        assert "contact_victim" in copy.xml  # East Herts' own step came along
+        assert [c.id for c in councils.registry().councils_in("hertfordshire")] == ["east-herts", "newtown"]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ({"role": "admin"}, 403),
+        ({"role": "process_owner"}, 403),
+        ({"role": "community_safety_manager", "councils": ("east-herts",)}, 403),
+    ],
+    ids=["a-councils-admin", "a-process-owner", "a-manager"],
+)
+def test_only_administrators_of_the_service_add_councils(app, client, processes, who, status):
+    headers = auth_headers(app, client, **who)
+    response = client.post("/api/v1/councils", json=new_council(), headers=headers)
+    assert response.status_code == status
+    assert response.get_json()["error"]["message"] == "Only an administrator of the service adds councils."
+    # Refused before the body is read: a bad body is still a 403.
+    assert client.post("/api/v1/councils", json={"id": "x"}, headers=headers).status_code == 403
+    assert client.post("/api/v1/councils", json=new_council()).status_code == 401
+    with app.app_context():
+        assert db.session.get(Council, "newtown") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "fields"),
+    [
+        ({"id": "New Town"}, {"id": ["Must be a slug: lower-case letters and digits, separated by single hyphens."]}),
+        ({"nation": "scotland"}, {"nation": ["Must be one of: england, wales."]}),
+        ({"reference_prefix": "new"}, {"reference_prefix": ["Must be 2 to 6 capital letters."]}),
+        ({"contacts": {**CONTACTS, "email": "not an address"}}, {"contacts": {"email": ["Not a valid email address."]}}),
+        ({"contacts": {**CONTACTS, "fax": "1"}}, {"contacts": {"fax": ["Unknown field."]}}),
+        ({"county_name": None}, {"county_name": ["Field may not be null."]}),
+        ({"county": "derbyshire", "county_name": "Derbys"},
+         {"county_name": ["The county 'derbyshire' is 'Derbyshire' already; leave its name out."]}),
+        ({"county_name": "   "},
+         {"county_name": ["Required for a new county ('powys' is not one yet): its name, e.g. \"Derbyshire\"."]}),
+        ({"diagram_from": "atlantis"},
+         {"diagram_from": ["No council 'atlantis' runs a live diagram to start from; leave it out for the base diagram."]}),
+        ({"process_owner": {"email": "nobody"}}, {"process_owner": {"email": ["'nobody' is not an e-mail address."]}}),
+        ({"mayor": "x"}, {"mayor": ["Unknown field."]}),
+    ],
+    ids=["id-not-a-slug", "nation", "prefix", "contact-email", "contact-unknown", "county-name-null",
+         "county-renamed", "county-name-blank", "diagram-from-unknown", "owner-email", "unknown-field"],
+)  # fmt: skip
+def test_bad_input_is_a_422_naming_the_field(app, client, root, change, fields):
+    response = client.post("/api/v1/councils", json=new_council(**change), headers=root)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["fields"] == fields
+    with app.app_context():
+        assert db.session.get(Council, "newtown") is None
+        assert db.session.query(CouncilSettingsVersion).filter_by(council_id="newtown").count() == 0
+        assert process_store.latest_version("community_trigger_newtown") is None
+    assert audit_actions(app, "newtown") == []
+
+
+def test_a_new_county_needs_its_name(app, client, root):
+    response = client.post("/api/v1/councils", json=new_council("county_name"), headers=root)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {
+        "county_name": ["Required for a new county ('powys' is not one yet): its name, e.g. \"Derbyshire\"."]
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"id": "derby-city"}, "There is already a council 'derby-city'."),
+        ({"reference_prefix": "DER"}, "The reference prefix 'DER' is already 'derby-city''s."),
+    ],
+    ids=["id-taken", "prefix-taken"],
+)
+def test_a_taken_id_or_prefix_is_a_409(app, client, root, change, message):
+    response = client.post("/api/v1/councils", json=new_council(**change), headers=root)
+    assert response.status_code == 409
+    assert response.get_json()["error"]["message"] == message
+
+
+def test_a_deactivated_owner_is_a_409_and_nothing_is_added(app, client, root):
+    create_user(app, email="owner@newtown.example.org", role="process_owner")
+    admin = auth_headers(app, client, role="admin")
+    [owner] = [p for p in client.get("/api/v1/councils/derby-city/users", headers=admin).get_json()["items"]
+               if p["email"] == "owner@newtown.example.org"]  # fmt: skip
+    client.post(f"/api/v1/councils/derby-city/users/{owner['id']}/deactivate", headers=admin)
+    response = client.post("/api/v1/councils", json=new_council(), headers=root)
+    assert response.status_code == 409
+    assert "deactivated" in response.get_json()["error"]["message"]
+    with app.app_context():
+        assert db.session.get(Council, "newtown") is None
+        assert process_store.latest_version("community_trigger_newtown") is None
+
+
+def test_a_process_key_taken_by_another_process_gets_a_number(app, client, root):
+    # "derbyshire" (the county council) would be community_trigger_derbyshire, the county-wide process.
+    response = client.post(
+        "/api/v1/councils",
+        json=new_council("county_name", id="derbyshire", county="derbyshire"),
+        headers=root,
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["process"]["key"] == "community_trigger_derbyshire_2"
