@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Council, Membership, User
-from app.services.demo import DEMO_COUNCILS, DEMO_USERS
+from app.services.demo import DEMO_COUNCILS, DEMO_SERVICE_ADMIN, DEMO_USERS
 
 
 def test_seed_demo_loads_every_council_and_a_user_per_role_and_body_and_is_idempotent(app, runner):
@@ -15,9 +15,13 @@ def test_seed_demo_loads_every_council_and_a_user_per_role_and_body_and_is_idemp
     assert second.exit_code == 0, second.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Council)) == 11
-        assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_COUNCILS) * len(
-            DEMO_USERS
+        # A user per role at each demo council, and an administrator of the service.
+        assert (
+            db.session.scalar(select(func.count()).select_from(User))
+            == len(DEMO_COUNCILS) * len(DEMO_USERS) + 1
         )
+        root = db.session.scalar(select(User).where(User.email == DEMO_SERVICE_ADMIN))
+        assert root.service_admin
         partner = db.session.scalar(select(User).where(User.email == "police.east-herts@example.org"))
         assert partner.agency == "police"
         assert partner.roles_in("east-herts") == {"partner_agency"}

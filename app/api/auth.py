@@ -31,6 +31,20 @@ def _throttled(exc: auth.TooManyAttempts) -> ApiError:
     return ApiError(429, str(exc), headers={"Retry-After": str(exc.retry_after_seconds)})
 
 
+def _password_step(step, *args):
+    """Run a password service (app.services.passwords), its refusals as the API's answers: 429 with
+    Retry-After once throttled, 404 for a link that no longer works, 422 naming the field whose
+    password breaks the rule (or is not the current one)."""
+    try:
+        return step(*args)
+    except auth.TooManyAttempts as exc:
+        raise _throttled(exc) from None
+    except passwords.LinkNotValid as exc:
+        raise ApiError(404, str(exc), "link_not_valid") from None
+    except UserError as exc:
+        raise validation_error({exc.field or "_schema": [str(exc)]}) from None
+
+
 @api_bp.post("/auth/token")
 def create_token():
     """Sign in and get a bearer token.
@@ -72,15 +86,11 @@ def request_password_reset():
           application/json: {schema: PasswordResetRequestSchema}
       responses:
         202: {description: Accepted (whatever the address), content: {application/json: {schema: AcceptedSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
         422: {description: Missing fields, content: {application/json: {schema: ErrorSchema}}}
         429: {description: "Too many requests for this e-mail from this address, or from this address; see Retry-After", content: {application/json: {schema: ErrorSchema}}}
     """
     body = load_body(reset_request_schema)
-    try:
-        passwords.request_reset(body["email"], request.remote_addr)
-    except auth.TooManyAttempts as exc:
-        raise _throttled(exc) from None
+    _password_step(passwords.request_reset, body["email"], request.remote_addr)
     return accepted_schema.dump({"message": RESET_REQUESTED}), 202
 
 
@@ -98,20 +108,14 @@ def set_password_with_link():
           application/json: {schema: LinkPasswordSchema}
       responses:
         200: {description: The password is set; a token for the user, content: {application/json: {schema: TokenSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
         404: {description: "The link is unknown, used or expired", content: {application/json: {schema: ErrorSchema}}}
         422: {description: Invalid fields (the password rule), content: {application/json: {schema: ErrorSchema}}}
         429: {description: Too many attempts with links from this address; see Retry-After, content: {application/json: {schema: ErrorSchema}}}
     """
     body = load_body(link_password_schema)
-    try:
-        user = passwords.set_password_with_link(body["token"], body["password"], request.remote_addr)
-    except auth.TooManyAttempts as exc:
-        raise _throttled(exc) from None
-    except passwords.LinkNotValid as exc:
-        raise ApiError(404, str(exc), "link_not_valid") from None
-    except UserError as exc:
-        raise validation_error({exc.field or "password": [str(exc)]}) from None
+    user = _password_step(
+        passwords.set_password_with_link, body["token"], body["password"], request.remote_addr
+    )
     return token_schema.dump(auth.issue_token(user))
 
 
@@ -128,18 +132,13 @@ def change_password():
           application/json: {schema: PasswordChangeSchema}
       responses:
         200: {description: Changed; a new token, content: {application/json: {schema: TokenSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
-        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
         422: {description: "The current password is wrong, or the new one breaks the rule", content: {application/json: {schema: ErrorSchema}}}
         429: {description: Too many wrong passwords for this account from this address; see Retry-After, content: {application/json: {schema: ErrorSchema}}}
     """
     body = load_body(password_change_schema)
-    try:
-        passwords.change_password(g.user, body["current_password"], body["new_password"], request.remote_addr)
-    except auth.TooManyAttempts as exc:
-        raise _throttled(exc) from None
-    except UserError as exc:
-        raise validation_error({exc.field or "new_password": [str(exc)]}) from None
+    _password_step(
+        passwords.change_password, g.user, body["current_password"], body["new_password"], request.remote_addr
+    )
     return token_schema.dump(auth.issue_token(g.user))
 
 
@@ -151,7 +150,6 @@ def logout():
       tags: [auth]
       responses:
         204: {description: Signed out everywhere}
-        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
     """
     auth.sign_out_everywhere(g.user)
     return "", 204
@@ -165,6 +163,5 @@ def me():
       tags: [auth]
       responses:
         200: {description: The caller, content: {application/json: {schema: MeSchema}}}
-        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
     """
     return me_schema.dump(g.user)

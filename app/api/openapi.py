@@ -27,6 +27,16 @@ COMMON_RESPONSES = {
     422: ("Invalid", "Invalid fields or parameters, each listed under fields"),
 }
 RESPONSE_KEYS = {"description", "content", "headers", "links", "$ref"}
+# What several operations share, named once: a docstring lists a parameter or a response by its
+# name here (`parameters: [council_id]`, `403: NotCouncilAdmin`) and apispec writes the $ref.
+PARAMETERS = {
+    "council_id": {"in": "path", "name": "council_id", "required": True, "schema": {"type": "string"},
+                   "example": "derby-city"},
+    "user_id": {"in": "path", "name": "user_id", "required": True, "schema": {"type": "integer"}},
+}  # fmt: skip
+RESPONSES = {
+    "NotCouncilAdmin": "Not an admin of the council, nor an administrator of the service",
+}
 
 
 def build_spec() -> dict:
@@ -42,8 +52,10 @@ def build_spec() -> dict:
         security=[{"bearerAuth": []}],
     )
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for name, description in COMMON_RESPONSES.values():
+    for name, description in [*COMMON_RESPONSES.values(), *RESPONSES.items()]:
         spec.components.response(name, {"description": description, "content": ERROR_CONTENT})
+    for name, parameter in PARAMETERS.items():
+        spec.components.parameter(name, parameter["in"], parameter)
     for endpoint, view in current_app.view_functions.items():
         if endpoint.startswith(f"{api_bp.name}.") and view.__doc__ and "---" in view.__doc__:
             [rule] = current_app.url_map._rules_by_endpoint[endpoint]
@@ -61,6 +73,10 @@ def _check_responses(endpoint: str, operation: dict[str, Any]) -> None:
     # In a YAML flow mapping an unquoted comma ends the value: `{description: a, b, content: ...}`
     # gives a key "b" and a broken document. Say so where the docstring is, not in a validator.
     for status, response in operation.get("responses", {}).items():
+        if isinstance(response, str):  # a component's name (RESPONSES)
+            if response not in RESPONSES:
+                raise ValueError(f"{endpoint}: the {status} response names no component: {response!r}")
+            continue
         stray = set(response) - RESPONSE_KEYS
         if stray:
             raise ValueError(
@@ -79,7 +95,8 @@ def _add_common_responses(operation: dict[str, Any], *, public: bool, has_path_a
         wanted.add(401)
     if "requestBody" in operation:
         wanted |= {400, 413, 422}
-    if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+    # A parameter named by its component (a string) is a path parameter (PARAMETERS).
+    if any(isinstance(p, dict) and p.get("in") == "query" for p in operation.get("parameters", [])):
         wanted.add(422)
     if has_path_args:
         wanted.add(404)

@@ -20,7 +20,7 @@ person_schema = CouncilPersonSchema()
 person_page_schema = CouncilPersonPageSchema()
 invitation_schema = InvitationSchema()
 roles_change_schema = RolesChangeSchema()
-deactivation_schema = DeactivationSchema()
+account_change_schema = DeactivationSchema()
 
 
 def _answer(change, *args, **kwargs):
@@ -45,14 +45,12 @@ def list_people(council_id: str):
     get:
       tags: [people]
       parameters:
-        - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
+        - council_id
         - {in: query, name: page, schema: {type: integer, minimum: 1, default: 1}}
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100, default: 25}}
       responses:
         200: {description: A page of people, content: {application/json: {schema: CouncilPersonPageSchema}}}
-        403: {description: Not an admin of the council, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such council among the caller's, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Bad paging parameters, content: {application/json: {schema: ErrorSchema}}}
+        403: NotCouncilAdmin
     """
     return person_page_schema.dump(paginate_list(_answer(people.people_of, g.user, council_id)))
 
@@ -64,19 +62,15 @@ def invite_person(council_id: str):
     ---
     post:
       tags: [people]
-      parameters:
-        - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
+      parameters: [council_id]
       requestBody:
         required: true
         content:
           application/json: {schema: InvitationSchema}
       responses:
         201: {description: The person invited, content: {application/json: {schema: CouncilPersonSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Not an admin of the council, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such council among the caller's, content: {application/json: {schema: ErrorSchema}}}
+        403: NotCouncilAdmin
         409: {description: "Already works at the council, or deactivated", content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid fields, content: {application/json: {schema: ErrorSchema}}}
     """
     _answer(people.managed_council, g.user, council_id)
     body = load_body(invitation_schema)
@@ -93,29 +87,21 @@ def person(council_id: str, user_id: int):
     ---
     get:
       tags: [people]
-      parameters:
-        - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
-        - {in: path, name: user_id, required: true, schema: {type: integer}}
+      parameters: [council_id, user_id]
       responses:
         200: {description: The person, content: {application/json: {schema: CouncilPersonSchema}}}
-        403: {description: Not an admin of the council, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: "No such council or person among the caller's", content: {application/json: {schema: ErrorSchema}}}
+        403: NotCouncilAdmin
     patch:
       tags: [people]
-      parameters:
-        - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
-        - {in: path, name: user_id, required: true, schema: {type: integer}}
+      parameters: [council_id, user_id]
       requestBody:
         required: true
         content:
           application/json: {schema: RolesChangeSchema}
       responses:
         200: {description: The person as they are now, content: {application/json: {schema: CouncilPersonSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Not an admin of the council, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: "No such council or person among the caller's", content: {application/json: {schema: ErrorSchema}}}
+        403: NotCouncilAdmin
         409: {description: The account is deactivated, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid fields, content: {application/json: {schema: ErrorSchema}}}
     """
     found = _answer(people.person_at, g.user, council_id, user_id)
     if request.method == "GET":
@@ -131,24 +117,44 @@ def deactivate_person(council_id: str, user_id: int):
     ---
     post:
       tags: [people]
-      parameters:
-        - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
-        - {in: path, name: user_id, required: true, schema: {type: integer}}
+      parameters: [council_id, user_id]
       requestBody:
         required: false
         content:
           application/json: {schema: DeactivationSchema}
       responses:
         200: {description: The person deactivated, content: {application/json: {schema: CouncilPersonSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Not an admin of the council, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such council or person among the caller's, content: {application/json: {schema: ErrorSchema}}}
+        403: NotCouncilAdmin
         409: {description: "Already deactivated, the caller themself, or someone of another council too", content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid fields, content: {application/json: {schema: ErrorSchema}}}
     """
+    return person_schema.dump(_change_account(people.deactivate, council_id, user_id))
+
+
+@api_bp.post("/councils/<council_id>/users/<int:user_id>/reactivate")
+def reactivate_person(council_id: str, user_id: int):
+    """Reactivate a deactivated account, with the roles it had: its old password stays void, and it
+    is e-mailed an invitation with a one-time link to choose a new one (status "invited").
+    ---
+    post:
+      tags: [people]
+      parameters: [council_id, user_id]
+      requestBody:
+        required: false
+        content:
+          application/json: {schema: ReactivationSchema}
+      responses:
+        200: {description: The person reactivated, content: {application/json: {schema: CouncilPersonSchema}}}
+        403: NotCouncilAdmin
+        409: {description: "Not deactivated, or someone of another council too", content: {application/json: {schema: ErrorSchema}}}
+    """
+    return person_schema.dump(_change_account(people.reactivate, council_id, user_id))
+
+
+def _change_account(change, council_id: str, user_id: int):
+    """Deactivate or reactivate, with the reason of an optional body."""
     _answer(people.person_at, g.user, council_id, user_id)
-    body = load_body(deactivation_schema) if request.get_data(cache=True).strip() else {}
-    return person_schema.dump(_answer(people.deactivate, g.user, council_id, user_id, **body))
+    body = load_body(account_change_schema) if request.get_data(cache=True).strip() else {}
+    return _answer(change, g.user, council_id, user_id, **body)
 
 
 @api_bp.post("/councils/<council_id>/users/<int:user_id>/invitation")
@@ -157,13 +163,10 @@ def reinvite_person(council_id: str, user_id: int):
     ---
     post:
       tags: [people]
-      parameters:
-        - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
-        - {in: path, name: user_id, required: true, schema: {type: integer}}
+      parameters: [council_id, user_id]
       responses:
         202: {description: The new invitation is on its way, content: {application/json: {schema: CouncilPersonSchema}}}
-        403: {description: Not an admin of the council, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such council or person among the caller's, content: {application/json: {schema: ErrorSchema}}}
+        403: NotCouncilAdmin
         409: {description: "The person has already chosen a password, or is deactivated", content: {application/json: {schema: ErrorSchema}}}
     """
     return person_schema.dump(_answer(people.resend_invitation, g.user, council_id, user_id)), 202

@@ -41,6 +41,10 @@ class DeactivationSchema(BaseSchema):
     reason = text(2000)
 
 
+class ReactivationSchema(DeactivationSchema):
+    """The same body as a deactivation's: an optional reason, kept in the audit list."""
+
+
 class CouncilPersonSchema(Schema):
     id = fields.Integer(attribute="user.id")
     email = fields.String(attribute="user.email")

@@ -11,6 +11,7 @@ from app.store import users as user_store
 
 DEMO_COUNCILS = ("derby-city", "east-herts", "kensington-and-chelsea")
 DEMO_PASSWORD = "demo-password"
+DEMO_SERVICE_ADMIN = "service.admin@example.org"
 # (role, login name, partner agency): a user for every role, and a partner for each relevant body
 # an application may name, so that every body's records check can be done in the demo.
 DEMO_USERS: tuple[tuple[Role, str, str | None], ...] = (
@@ -58,4 +59,15 @@ def seed_demo() -> list[DemoLogin]:
                     name=f"Demo {login} ({council_id})",
                 )
             logins.append(DemoLogin(council_id, role.value, email, DEMO_PASSWORD, created=not exists))
+    # An administrator of the service, who adds councils (and manages every council's people);
+    # an admin of the first demo council besides, as an account needs a council.
+    exists = user_store.get_user_by_email(DEMO_SERVICE_ADMIN) is not None
+    if not exists:
+        create_user(
+            email=DEMO_SERVICE_ADMIN, password=DEMO_PASSWORD, councils=[DEMO_COUNCILS[0]], role=Role.ADMIN,
+            name="Demo administrator of the service", service_admin=True,
+        )  # fmt: skip
+    logins.append(
+        DemoLogin("every council", "service admin", DEMO_SERVICE_ADMIN, DEMO_PASSWORD, created=not exists)
+    )
     return logins

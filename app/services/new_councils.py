@@ -127,7 +127,7 @@ def add_council(admin: User, new: Mapping[str, Any]) -> AddedCouncil:
             roles=[Role.PROCESS_OWNER.value], reason=reason,
         )  # fmt: skip
         audit.record(
-            council_id=council_id, actor=admin.email, action="council.added", subject=policy.name, reason=reason,
+            council_id=council_id, actor=admin.email, action="council.created", subject=policy.name, reason=reason,
             details={**{k: v for k, v in record.items() if k in ("name", "nation", "county", "reference_prefix")},
                      "process": process_key, "started_from": f"{source.process_key} v{source.number}",
                      "process_owner": owner.email},

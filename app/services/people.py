@@ -171,10 +171,10 @@ def add_to_council(
         raise UserError(f"The name must be at most {MAX_NAME_LENGTH} characters long.", "name")
     roles = _checked_roles(roles, agency)
     user = user_store.get_user_by_email(email)
+    if user is not None and not user.active:
+        raise PeopleConflict(f"The account of {email} is deactivated: reactivate it from its page first.")
     if user is not None and council_id in user.council_ids:
         raise PeopleConflict(f"{email} already works at this council: change their roles instead.")
-    if user is not None and not user.active:
-        raise PeopleConflict(f"The account of {email} has been deactivated: reactivate it first.")
     if user is None:
         user = User(
             email=email,
@@ -267,17 +267,32 @@ def deactivate(manager: User, council_id: str, user_id: int, *, reason: str | No
         raise PeopleConflict("You cannot deactivate your own account: ask another admin.")
     if not user.active:
         raise PeopleConflict("This account is already deactivated.")
-    if not manager.service_admin and not all(manages(manager, c) for c in user.council_ids):
-        raise PeopleConflict(
-            "This person also works for another council, so only an administrator of the service can "
-            "deactivate the account; take away their roles here instead."
-        )
+    _check_whole_account(manager, user, "deactivate the account; take away their roles here instead")
     user.deactivated_at = clock.now()
     auth.end_every_session(user)
     account_links.void_links(user)
     _return_tasks(user, manager, None, "their account was deactivated")
     record_for_councils(
         user, actor=manager.email, action="user.deactivated", subject=user.email, reason=reason
+    )
+    db.session.commit()
+    return person_at(manager, council_id, user.id)
+
+
+def reactivate(manager: User, council_id: str, user_id: int, *, reason: str | None = None) -> Person:
+    """Open a deactivated account again, with the roles it had. Its old password stays void: it is
+    invited again, by e-mail, to choose a new one, so whoever may have known the old one (why it
+    was deactivated, perhaps) cannot sign in with it. Who may: as for deactivating."""
+    managed_council(manager, council_id)
+    user = _member(council_id, user_id)
+    if user.active:
+        raise PeopleConflict("This account is active: only a deactivated account can be reactivated.")
+    _check_whole_account(manager, user, "reactivate the account")
+    user.deactivated_at = None
+    user.password_hash, user.password_set_at = NO_PASSWORD, None
+    account_links.issue(user, LinkPurpose.INVITATION, by=manager.email, council_id=council_id)
+    record_for_councils(
+        user, actor=manager.email, action="user.reactivated", subject=user.email, reason=reason
     )
     db.session.commit()
     return person_at(manager, council_id, user.id)
@@ -293,6 +308,15 @@ def resend_invitation(manager: User, council_id: str, user_id: int) -> Person:
     audit.record(council_id=council_id, actor=manager.email, action="user.reinvited", subject=user.email)
     db.session.commit()
     return person_at(manager, council_id, user.id)
+
+
+def _check_whole_account(manager: User, user: User, what: str) -> None:
+    """An account is every council's it works for: only someone who manages all of them (or the
+    service) changes it as a whole."""
+    if not manager.service_admin and not all(manages(manager, c) for c in user.council_ids):
+        raise PeopleConflict(
+            f"This person also works for another council, so only an administrator of the service can {what}."
+        )
 
 
 def _checked_roles(roles: Iterable[str], agency: str | None) -> list[str]:

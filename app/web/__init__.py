@@ -140,6 +140,14 @@ def _navigation(user) -> list[dict]:
                 or request.endpoint == "web.council_source",
             }
         )
+    if user.service_admin:
+        items.append(
+            {
+                "href": url_for("web.council_new"),
+                "text": "Add a council",
+                "active": request.endpoint == "web.council_new",
+            }
+        )
     audited = audit.readable_councils(user)
     if audited:
         council = session.get("council") if session.get("council") in audited else audited[0]
@@ -170,6 +178,7 @@ from app.web import audit as _audit  # noqa: E402,F401
 from app.web import auth as _auth  # noqa: E402,F401
 from app.web import case_list as _case_list  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
+from app.web import councils as _councils  # noqa: E402,F401
 from app.web import dashboard as _dashboard  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
 from app.web import overview as _overview  # noqa: E402,F401

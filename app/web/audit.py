@@ -24,6 +24,8 @@ FIELD_LABELS = {"action": "Change", "actor": "Made by", "from": "From", "to": "T
 ACTION_LABELS = {
     "settings.changed": "Settings changed",
     "settings.confirmed": "Assumed value confirmed",
+    "settings.created": "Settings created",
+    "settings.imported": "Settings imported",
     "user.invited": "User invited",
     "user.reinvited": "Invitation sent again",
     "user.invitation_accepted": "Invitation accepted",
@@ -31,6 +33,7 @@ ACTION_LABELS = {
     "user.role_removed": "Role removed",
     "user.agency_changed": "Agency changed",
     "user.deactivated": "Account deactivated",
+    "user.reactivated": "Account reactivated",
     "user.password_reset": "Password reset",
     "user.password_changed": "Password changed",
     "council.created": "Council created",

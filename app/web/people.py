@@ -16,7 +16,12 @@ from app.web import web_bp
 from app.web.forms import form_errors
 
 # The pages of one person, under "People" in the navigation with the list.
-PERSON_ENDPOINTS = {"web.person_page", "web.person_deactivate", "web.person_reinvite"}
+PERSON_ENDPOINTS = {
+    "web.person_page",
+    "web.person_deactivate",
+    "web.person_reactivate",
+    "web.person_reinvite",
+}
 
 
 def _managed(council_id: str):
@@ -165,6 +170,24 @@ def person_deactivate(council_id: str, user_id: int):
         reason=request.form.get("reason", ""),
         **form_errors(errors),
     ), 200 if not errors else 409
+
+
+@web_bp.post("/councils/<council_id>/people/<int:user_id>/reactivate")
+def person_reactivate(council_id: str, user_id: int):
+    _managed(council_id)
+    person = _person(council_id, user_id)
+    reason = request.form.get("reason", "").strip() or None
+    try:
+        people.reactivate(g.user, council_id, user_id, reason=reason)
+    except people.PeopleConflict as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            f"The account of {person.user.email} is active again: an email with a link to choose a new "
+            "password is on its way.",
+            "success",
+        )
+    return redirect(url_for("web.person_page", council_id=council_id, user_id=user_id))
 
 
 @web_bp.post("/councils/<council_id>/people/<int:user_id>/invitation")

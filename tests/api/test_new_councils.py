@@ -80,7 +80,7 @@ def test_a_council_is_added_with_its_settings_process_and_owner(app, client, roo
         ("root@example.org", "settings.created", "closures, contacts, threshold, appeal, not_met_review, letters, "
          "retention_years, to_confirm"),
         ("root@example.org", "user.invited", "owner@newtown.example.org"),
-        ("root@example.org", "council.added", "Newtown Borough Council"),
+        ("root@example.org", "council.created", "Newtown Borough Council"),
     ]  # fmt: skip
     listed = client.get("/api/v1/councils?per_page=100", headers=root).get_json()["items"]
     assert "newtown" in [c["id"] for c in listed]

@@ -55,8 +55,47 @@ def test_every_operation_documents_the_errors_every_request_of_its_kind_can_get(
                 assert "401" in statuses, where
             if "requestBody" in operation:
                 assert {"400", "413", "422"} <= statuses, where
-            if any(p["in"] == "query" for p in operation.get("parameters", [])):
+            if any(_resolved(spec, p)["in"] == "query" for p in operation.get("parameters", [])):
                 assert "422" in statuses, where
+
+
+def _resolved(spec: dict, item: dict) -> dict:
+    """A parameter or response as written, or the component its $ref names."""
+    if "$ref" not in item:
+        return item
+    _, _, kind, name = item["$ref"].split("/")
+    return spec["components"][kind][name]
+
+
+def test_shared_parameters_and_responses_are_components(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    person = spec["paths"]["/api/v1/councils/{council_id}/users/{user_id}/reactivate"]["post"]
+    assert [_resolved(spec, p)["name"] for p in person["parameters"]] == ["council_id", "user_id"]
+    assert _resolved(spec, person["parameters"][0]) == {
+        "in": "path", "name": "council_id", "required": True, "schema": {"type": "string"}, "example": "derby-city"
+    }  # fmt: skip
+    assert _resolved(spec, person["responses"]["403"])["description"] == (
+        "Not an admin of the council, nor an administrator of the service"
+    )
+
+
+def test_a_docstring_naming_no_component_is_refused(app, monkeypatch):
+    from app.api import openapi
+
+    def broken():
+        """Broken.
+        ---
+        get:
+          responses:
+            403: NotAnAdmin
+        """
+
+    monkeypatch.setitem(app.view_functions, "api.openapi", broken)
+    with (
+        app.app_context(),
+        pytest.raises(ValueError, match=r"api.openapi: the 403 response names no component"),
+    ):
+        openapi.build_spec()
 
 
 def test_an_unquoted_comma_in_a_docstring_is_named_where_it_is(app, monkeypatch):

@@ -139,6 +139,13 @@ def page(chromium, server):
     context.close()
 
 
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def width(request, page) -> int:
+    """The page at a desktop's width, then at a phone's (GOV.UK's layout changes at 641 px)."""
+    page.set_viewport_size({"width": request.param, "height": 900})
+    return request.param
+
+
 def api(server: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
     """One JSON call to the server's API, as a client system would make it."""
     headers = {"Content-Type": "application/json", "Accept": "application/json"}

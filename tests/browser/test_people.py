@@ -4,18 +4,11 @@ photographed, at a desktop width and a phone's."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, visit
 
 ADMIN = "admin.derby-city@example.org"
-
-
-@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def width(request, page) -> int:
-    page.set_viewport_size({"width": request.param, "height": 900})
-    return request.param
 
 
 def test_an_admin_invites_changes_roles_and_deactivates(page, width):

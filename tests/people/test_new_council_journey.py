@@ -89,7 +89,7 @@ def test_a_council_added_in_one_go_takes_its_first_case_once_its_owner_puts_a_ve
     assert [(actor, action) for actor, action, _ in audit_actions(app, "newtown")] == [
         ("root@example.org", "settings.created"),
         ("root@example.org", "user.invited"),
-        ("root@example.org", "council.added"),
+        ("root@example.org", "council.created"),
         ("owner@newtown.example.org", "user.invitation_accepted"),
         ("root@example.org", "user.invited"),
         ("officer@newtown.example.org", "user.invitation_accepted"),
