@@ -20,11 +20,11 @@ from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from app.domain.calendar import NATIONS, ClosureDays, WorkingCalendar, calendar_for
+from app.domain.calendar import NATIONS, ClosureDays, WorkingCalendar, calendar_for, format_date
 from app.domain.letter_wording import DEFAULT_WORDING, PLACEHOLDERS, unknown_placeholders
 from app.domain.threshold import AGENCIES, SENIOR_ROLES, ReportLimit, ThresholdPolicy, above_the_act
 
@@ -264,31 +264,67 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class Closure(NamedTuple):
+    day: date | tuple[int, int]  # once, or (month, day) every year
+    label: str | None = None
+
+
+CLOSURE_LABEL_MAX = 100
+
+
 class ClosureDay(fields.Field):
-    """ "MM-DD" (every year) -> (month, day); "YYYY-MM-DD" or a TOML date (once) -> date."""
+    """ "MM-DD" (every year) or "YYYY-MM-DD" (once), or a TOML date (once), optionally followed by a
+    space and a label ("12-24 Christmas Eve") -> Closure."""
 
     default_error_messages = {
-        "invalid": 'Not a closure day: {value!r}. Use "MM-DD" for every year or "YYYY-MM-DD" for once.'
+        "invalid": 'Not a closure day: {value!r}. Use "MM-DD" for every year or "YYYY-MM-DD" for once, '
+        'and a label after it if you like ("12-24 Christmas Eve").',
+        "label": f"The label of a closure day must be at most {CLOSURE_LABEL_MAX} characters long.",
     }
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date | tuple[int, int]:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Closure:
         if isinstance(value, date) and not isinstance(value, datetime):
-            return value
+            return Closure(value)
         if isinstance(value, str):
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                try:
-                    return date.fromisoformat(value)
-                except ValueError:
-                    pass
-            elif re.fullmatch(r"\d{2}-\d{2}", value):
-                month, day = int(value[:2]), int(value[3:])
-                try:
-                    date(2000, month, day)  # a leap year, so "02-29" is allowed
-                except ValueError:
-                    pass
-                else:
-                    return (month, day)
+            day, _, label = value.strip().partition(" ")
+            label = " ".join(label.split()) or None
+            if label is not None and len(label) > CLOSURE_LABEL_MAX:
+                raise self.make_error("label")
+            parsed = _closure_day(day)
+            if parsed is not None:
+                return Closure(parsed, label)
         raise self.make_error("invalid", value=value)
+
+
+def _closure_day(text: str) -> date | tuple[int, int] | None:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    if re.fullmatch(r"\d{2}-\d{2}", text):
+        month, day = int(text[:2]), int(text[3:])
+        try:
+            date(2000, month, day)  # a leap year, so "02-29" is allowed
+        except ValueError:
+            return None
+        return (month, day)
+    return None
+
+
+def closure_words(text: str) -> str:
+    """A closure day as the settings hold it, in words: "17 December 2026 (Office move)",
+    "29 December, every year"."""
+    closure = ClosureDay().deserialize(text)
+    day = closure.day
+    words = format_date(day) if isinstance(day, date) else f"{format_date(date(2000, *day))[:-5]}, every year"
+    return f"{words} ({closure.label})" if closure.label else words
+
+
+def closure_text(day: date | tuple[int, int], label: str | None) -> str:
+    """A closure day as the settings hold it: "2026-12-24", "12-29 Office shut"."""
+    text = day.isoformat() if isinstance(day, date) else f"{day[0]:02d}-{day[1]:02d}"
+    return f"{text} {label}" if label else text
 
 
 def non_blank(value: str) -> None:
@@ -732,8 +768,10 @@ def _with_retention_assumed(data: dict[str, Any]) -> dict[str, str]:
 def settings_document(council: Council) -> dict[str, Any]:
     """The council's settings sections as JSON values, in the shape SettingsSchema loads."""
     return {
-        "closures": sorted(d.isoformat() for d in council.closures.dates)
-        + [f"{m:02d}-{d:02d}" for m, d in sorted(council.closures.annual)],
+        "closures": [
+            closure_text(day, council.closures.label_of(day))
+            for day in [*sorted(council.closures.dates), *sorted(council.closures.annual)]
+        ],
         "contacts": _fields_of(council.contacts),
         "threshold": threshold_document(council.threshold),
         "appeal": _appeal_document(council.appeal),
@@ -931,10 +969,11 @@ def _threshold_policy(data: dict[str, Any]) -> ThresholdPolicy:
     return ThresholdPolicy(**kwargs)
 
 
-def _closure_days(days: list[date | tuple[int, int]]) -> ClosureDays:
+def _closure_days(days: list[Closure]) -> ClosureDays:
     return ClosureDays(
-        dates=frozenset(d for d in days if isinstance(d, date)),
-        annual=frozenset(d for d in days if isinstance(d, tuple)),
+        dates=frozenset(c.day for c in days if isinstance(c.day, date)),
+        annual=frozenset(c.day for c in days if isinstance(c.day, tuple)),
+        labels={c.day: c.label for c in days if c.label},
     )
 
 

@@ -104,12 +104,14 @@ class ClosureDays:
     """A council's own closure days, on top of weekends and bank holidays.
 
     ``dates`` are one-off closures; ``annual`` are ``(month, day)`` pairs closed every year,
-    e.g. ``(12, 29)``. Any iterables are accepted and stored as frozensets, so the value is
-    hashable (``calendar_for`` caches on it).
+    e.g. ``(12, 29)``. ``labels`` name some of them ("Christmas Eve"): a mapping (or pairs) from a
+    date or a ``(month, day)`` to its label. Any iterables are accepted and stored as frozensets,
+    so the value is hashable (``calendar_for`` caches on it).
     """
 
     dates: frozenset[date] = frozenset()
     annual: frozenset[tuple[int, int]] = frozenset()
+    labels: frozenset[tuple[date | tuple[int, int], str]] = frozenset()
 
     def __post_init__(self) -> None:
         if isinstance(self.dates, str | date) or not isinstance(self.dates, Iterable):
@@ -118,13 +120,26 @@ class ClosureDays:
             raise ValueError(f"annual closures must be a collection of (month, day), got {self.annual!r}")
         dates = frozenset(check_date(d, "closure date") for d in self.dates)
         annual = frozenset(_check_month_day(item) for item in self.annual)
+        pairs = self.labels.items() if isinstance(self.labels, Mapping) else self.labels
+        labels = frozenset((tuple(day) if isinstance(day, list) else day, label) for day, label in pairs)
+        unknown = [day for day, _label in labels if day not in dates | annual]
+        if unknown:
+            raise ValueError(f"a label names no closure day: {unknown[0]!r}")
         object.__setattr__(self, "dates", dates)
         object.__setattr__(self, "annual", annual)
+        object.__setattr__(self, "labels", labels)
 
     def __contains__(self, d: object) -> bool:
         if isinstance(d, datetime) or not isinstance(d, date):
             return False
         return d in self.dates or (d.month, d.day) in self.annual
+
+    def label_of(self, d: date | tuple[int, int]) -> str | None:
+        """The label of a closure day (a one-off's before the yearly one of its day), if it has one."""
+        names = dict(self.labels)
+        if isinstance(d, date):
+            return names.get(d) or names.get((d.month, d.day))
+        return names.get(d)
 
 
 def _check_month_day(item: object) -> tuple[int, int]:
@@ -283,7 +298,8 @@ class WorkingCalendar:
         if name is not None:
             return SkippedDay(d, "bank_holiday", f"bank holiday: {name}")
         if d in self.closures:
-            return SkippedDay(d, "closure", "council closure")
+            label = self.closures.label_of(d)
+            return SkippedDay(d, "closure", f"council closure: {label}" if label else "council closure")
         return None
 
     def _working_days_of(self, year: int) -> tuple[int, ...]:

@@ -34,7 +34,11 @@ class SettingsChangeSchema(BaseSchema):
         metadata={"description": "check and show the effect (due dates moved), save nothing"},
     )
     closures = fields.List(
-        fields.Raw(), metadata={"description": '"MM-DD" every year or "YYYY-MM-DD" once; replaces the list'}
+        fields.Raw(),
+        metadata={
+            "description": '"MM-DD" every year or "YYYY-MM-DD" once, then a label if you like '
+            '("2026-12-24 Christmas Eve"); replaces the list'
+        },
     )
     contacts = fields.Dict(metadata={"description": SECTION_DESCRIPTION})
     threshold = fields.Dict(
@@ -99,7 +103,10 @@ class CouncilSettingsSchema(Schema):
     changed_by = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     editable = fields.List(fields.String(), metadata={"description": "the sections the caller may change"})
-    closures = fields.List(fields.String())
+    closures = fields.List(
+        fields.String(),
+        metadata={"description": '"MM-DD" every year or "YYYY-MM-DD" once, and its label if any'},
+    )
     contacts = _section("team, email, phone, address, website")
     threshold = _section("RULES.md section 2")
     appeal = _section("body, within_days, lodge_directly, contact, third_party_consent")

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -50,6 +50,7 @@ from app.councils import (
     settings_document,
     with_settings,
 )
+from app.domain.calendar import ClosureDays, format_date
 from app.extensions import db
 from app.models import Case, CaseStatus, CouncilSettingsVersion, Role, TaskStatus, User
 from app.models import Council as CouncilRow
@@ -463,7 +464,9 @@ def change(
     version = Version(number, effective_from, now, user.email, reason, MappingProxyType(changed))
     token = _pending.set({**(_pending.get() or {}), council_id: (*versions_of(council_id), version)})
     try:
-        moves = _move_due_dates(council_id, user.email, version) if "closures" in changed else ()
+        moves = (
+            _move_due_dates(council_id, user.email, version, before.closures) if "closures" in changed else ()
+        )
         if dry_run:
             db.session.rollback()
             return ChangeResult(settings_for(council_id, effective_from), number, moves)
@@ -580,12 +583,15 @@ def _audit(
         )  # fmt: skip
 
 
-def _move_due_dates(council_id: str, actor: str, version: Version) -> tuple[DueDateMove, ...]:
+def _move_due_dates(
+    council_id: str, actor: str, version: Version, closures_before: ClosureDays
+) -> tuple[DueDateMove, ...]:
     """Run every open case of the council again under the new closures (nothing else happens to
     it): each open task and each statutory deadline not yet met whose due date moves is recorded,
-    with a history entry on its case."""
+    with a history entry on its case naming the closure days (with their labels) that moved it."""
     from app.services.case_runs import add_history, run_case
 
+    closures_after = settings_for(council_id).closures
     moves: list[DueDateMove] = []
     cases = db.session.scalars(
         select(Case).where(Case.council_id == council_id, Case.status == CaseStatus.OPEN).order_by(Case.id)
@@ -600,13 +606,29 @@ def _move_due_dates(council_id: str, actor: str, version: Version) -> tuple[DueD
             if (kind, row_id) in after and after[(kind, row_id)][1] != due
         ]
         for move in moved:
+            why = _closures_changed(closures_before, closures_after, max(move.before, move.after))
             add_history(
                 case, actor, "due_date_moved",
                 f"{move.what}: due {move.before.isoformat()} → {move.after.isoformat()} "
-                f"(settings version {version.number}: {version.reason})",
+                f"({why + '; ' if why else ''}settings version {version.number}: {version.reason})",
             )  # fmt: skip
         moves.extend(moved)
     return tuple(moves)
+
+
+def _closures_changed(before: ClosureDays, after: ClosureDays, until: date) -> str:
+    """The closure days from today to ``until`` that a change added or took away, in words, each
+    with its label: "closed 24 December 2026 (Christmas Eve)"."""
+    day, found = clock.today(), {"closed": [], "open again": []}
+    while day <= until:
+        if (day in after) != (day in before):
+            closures = after if day in after else before
+            label = closures.label_of(day)
+            found["closed" if day in after else "open again"].append(
+                format_date(day) + (f" ({label})" if label else "")
+            )
+        day += timedelta(days=1)
+    return "; ".join(f"{what} {', '.join(days)}" for what, days in found.items() if days)
 
 
 def _due_dates(case: Case) -> dict[tuple[str, int], tuple[str, date]]:

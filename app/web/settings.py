@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from app.councils import settings_document
+from app.councils import closure_words, settings_document
 from app.domain.letter_wording import DEFAULT_WORDING
 from app.letters.snapshots import council_wording
 from app.presenters.council_settings import settings_view
@@ -100,8 +100,8 @@ def _rows(section: str, value: Any) -> list[tuple[str, str, bool]]:
         if spec.kind == "choices":
             labels = dict(spec.choices)
             text = ", ".join(labels.get(c, c) for c in current or []) or "None"
-        elif spec.kind == "lines":
-            text = ", ".join(current or []) or "None"
+        elif spec.kind == "lines":  # the closure days
+            text = "; ".join(closure_words(c) for c in current or []) or "None"
         else:
             text = _shown(current) or "Not set"
         rows.append((spec.label, text, spec.path.split(".")[0] in confirmed))

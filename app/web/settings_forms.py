@@ -53,8 +53,8 @@ PLACEHOLDER_HINT = "Plain text. Placeholders: " + ", ".join("{" + p + "}" for p 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "closures": (
         Field("", "Days the offices are closed", "lines",
-              'One a line: "MM-DD" for every year (12-24), or "YYYY-MM-DD" for once (2026-12-24). '
-              "Weekends and bank holidays are closed already."),
+              'One a line: "MM-DD" for every year (12-24), or "YYYY-MM-DD" for once (2026-12-24), then its '
+              'name if you like ("2026-12-24 Christmas Eve"). Weekends and bank holidays are closed already.'),
     ),
     "contacts": (
         Field("team", "Team", "text"),

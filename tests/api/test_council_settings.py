@@ -147,7 +147,8 @@ def test_a_process_owner_is_told_which_sections_are_theirs(client, owner):
         ({"threshold": {"report_within": {"months": 1, "days": 30}}},
          {"threshold": {"report_within": {"_schema": ["Must have exactly one of months or days."]}}}),
         ({"closures": ["2026-13-01"]},
-         {"closures": {"0": ['Not a closure day: \'2026-13-01\'. Use "MM-DD" for every year or "YYYY-MM-DD" for once.']}}),
+         {"closures": {"0": ['Not a closure day: \'2026-13-01\'. Use "MM-DD" for every year or "YYYY-MM-DD" for once, '
+                            'and a label after it if you like ("12-24 Christmas Eve").']}}),
         ({"contacts": {"email": "not an address"}}, {"contacts": {"email": ["Not a valid email address."]}}),
         ({"contacts": {"website": None}}, {"contacts": {"website": ["Missing data for required field."]}}),
         ({"appeal": {"within_days": 0}}, {"appeal": {"within_days": ["Must be greater than or equal to 1."]}}),
@@ -340,10 +341,11 @@ def test_a_closure_moves_the_due_dates_it_falls_inside_with_history_and_a_dry_ru
     before = _open_due_dates(app, case["id"])
     assert before["acknowledge"] == date(2026, 12, 21)  # 5 working days from Monday 14 December
     admin = auth_headers(app, client, role="admin", councils=("derby-city",))
-    closure = {"reason": "Offices shut on 17 December for the move", "closures": ["2026-12-17"]}
+    # A closure with its label, shown wherever the closure is.
+    closure = {"reason": "Offices shut on 17 December for the move", "closures": ["2026-12-17 Office move"]}
 
     preview = _patch(client, admin, {**closure, "dry_run": True}, url=DERBY).get_json()
-    assert preview["dry_run"] is True and preview["closures"] == ["2026-12-17"]
+    assert preview["dry_run"] is True and preview["closures"] == ["2026-12-17 Office move"]
     tasks = [m for m in preview["moved_due_dates"] if m["kind"] == "task"]
     assert {(m["what"], m["before"], m["after"]) for m in tasks} == {
         ("Acknowledge the completed application", "2026-12-21", "2026-12-22"),
@@ -371,15 +373,57 @@ def test_a_closure_moves_the_due_dates_it_falls_inside_with_history_and_a_dry_ru
     ] == "2026-12-22"
     history = [h for h in derby.case(case["id"])["history"] if h["event"] == "due_date_moved"]
     assert history and history[0]["detail"] == (
-        "Acknowledge the completed application: due 2026-12-21 → 2026-12-22 (settings version 2: Offices shut on 17 "
-        "December for the move)"
+        "Acknowledge the completed application: due 2026-12-21 → 2026-12-22 (closed 17 December 2026 (Office move); "
+        "settings version 2: Offices shut on 17 December for the move)"
     )
     assert history[0]["actor"].endswith("@example.org")
     # A closure outside every open task's time moves nothing.
     later = _patch(
-        client, admin, {"reason": "Next year", "closures": ["2026-12-17", "2027-06-01"]}, url=DERBY
+        client,
+        admin,
+        {"reason": "Next year", "closures": ["2026-12-17 Office move", "2027-06-01"]},
+        url=DERBY,
     )
     assert later.get_json()["moved_due_dates"] == []
+    # The calendar names the closure by its label.
+    days = client.get(
+        "/api/v1/calendar/working-days?from=2026-12-16&days=1&council=derby-city", headers=admin
+    ).get_json()
+    assert (days["due_on"], days["skipped"]) == (
+        "2026-12-18",
+        [{"date": "2026-12-17", "kind": "closure", "reason": "council closure: Office move"}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("closures", "message"),
+    [
+        (["12-24 " + "x" * 101], "The label of a closure day must be at most 100 characters long."),
+        (
+            ["Christmas Eve 12-24"],
+            'Not a closure day: \'Christmas Eve 12-24\'. Use "MM-DD" for every year or "YYYY-MM-DD" '
+            'for once, and a label after it if you like ("12-24 Christmas Eve").',
+        ),
+    ],
+    ids=["label-too-long", "label-first"],
+)
+def test_a_closures_label_follows_its_day_and_is_short(app, client, closures, message):
+    admin = auth_headers(app, client, role="admin", councils=("derby-city",))
+    response = _patch(client, admin, {"reason": "Christmas", "closures": closures}, url=DERBY)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"closures": {"0": [message]}}
+
+
+def test_a_relabelled_closure_moves_nothing_and_spaces_are_tidied(app, client, derby, clock):
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    derby.open_case(application(received_on="2026-12-14"))
+    admin = auth_headers(app, client, role="admin", councils=("derby-city",))
+    _patch(client, admin, {"reason": "Shut", "closures": ["2026-12-17"]}, url=DERBY)
+    relabelled = _patch(
+        client, admin, {"reason": "Say why", "closures": ["  2026-12-17   Office   move "]}, url=DERBY
+    )
+    assert relabelled.get_json()["closures"] == ["2026-12-17 Office move"]
+    assert relabelled.get_json()["moved_due_dates"] == []
 
 
 def test_a_yearly_closure_applies_every_year(app, client, derby, clock):

@@ -415,6 +415,25 @@ def test_closure_days_accept_lists_and_stay_hashable():
     assert datetime(2026, 12, 24) not in closures
 
 
+def test_a_closure_days_label_names_it_where_the_calendar_explains_itself():
+    closures = ClosureDays(
+        dates=[date(2026, 12, 24)], annual=[(12, 24), (12, 29)],
+        labels={date(2026, 12, 24): "Office move", (12, 24): "Christmas Eve"},
+    )  # fmt: skip
+    assert closures.label_of(date(2026, 12, 24)) == "Office move"  # the one-off's, before the yearly one
+    assert closures.label_of(date(2027, 12, 24)) == "Christmas Eve"
+    assert closures.label_of((12, 29)) is None
+    assert hash(closures) == hash(ClosureDays(dates=[date(2026, 12, 24)], annual=[(12, 29), (12, 24)],
+                                              labels=[((12, 24), "Christmas Eve"), (date(2026, 12, 24), "Office move")]))  # fmt: skip
+    due = WorkingCalendar("england", closures).explain_working_days(date(2027, 12, 23), 1)
+    assert [(s.on, s.reason) for s in due.skipped if s.kind == "closure"] == [
+        (date(2027, 12, 24), "council closure: Christmas Eve"),
+        (date(2027, 12, 29), "council closure"),
+    ]
+    with pytest.raises(ValueError, match=re.escape("a label names no closure day: (1, 1)")):
+        ClosureDays(annual=[(12, 29)], labels={(1, 1): "New Year"})
+
+
 def test_leap_day_closure_only_matches_leap_years():
     calendar = WorkingCalendar("england", ClosureDays(annual=frozenset({(2, 29)})))
     assert not calendar.is_working_day(date(2028, 2, 29))

@@ -118,12 +118,14 @@ def test_a_closure_shows_its_effect_before_it_is_saved(app, derby, clock):
     assert case["reference"] in html and "21 December 2026" in html and "22 December 2026" in html
     assert "Acknowledge the completed application" in html
     assert derby.case(case["id"])["open_tasks"][0]["due_on"] == "2026-12-21"  # not saved
-    response = _post(browser, page, {"value": "2026-12-17", "reason": "Office move", "action": "save"})
-    assert response.status_code == 302
-    assert re.search(
-        r"Saved as settings version 2\. \d+ due dates moved\.",
-        browser.get("/councils/derby-city/settings").get_data(as_text=True),
+    response = _post(
+        browser, page, {"value": "2026-12-17 Office move\n12-29", "reason": "Office move", "action": "save"}
     )
+    assert response.status_code == 302
+    settings = browser.get("/councils/derby-city/settings").get_data(as_text=True)
+    assert re.search(r"Saved as settings version 2\. \d+ due dates moved\.", settings)
+    # Each closure day in words, with its label.
+    assert "17 December 2026 (Office move); 29 December, every year" in settings
     assert derby.case(case["id"])["open_tasks"][0]["due_on"] == "2026-12-22"
 
 
