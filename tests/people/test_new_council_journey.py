@@ -7,6 +7,7 @@ from __future__ import annotations
 from tests.api.test_new_councils import new_council
 from tests.factories.cases import application
 from tests.factories.users import auth_headers, token_for
+from tests.factories.web import signed_in
 from tests.people.helpers import audit_actions, send_link_emails, token_in
 from tests.smtp import smtp_server_fixture  # noqa: F401
 
@@ -39,6 +40,26 @@ def test_a_council_added_in_one_go_takes_its_first_case_once_its_owner_puts_a_ve
     )
     _set_password(client, invitation, OWNER_PASSWORD)
     owner = {"Authorization": f"Bearer {token_for(client, 'owner@newtown.example.org', OWNER_PASSWORD)}"}
+
+    # Its settings are complete, and its assumed values the owner's to confirm, like any council's.
+    settings = client.get("/api/v1/councils/newtown/settings", headers=owner).get_json()
+    assert (
+        settings["version"],
+        settings["threshold"]["min_qualifying"],
+        settings["appeal"]["within_days"],
+    ) == (1, 3, 28)
+    assumed = {item["key"]: item["may_confirm"] for item in settings["to_confirm"]}
+    assert assumed["threshold.min_qualifying"] and assumed["diagram.acknowledge.dueOn"]
+    assert not assumed["retention_years"]  # the council's admins confirm that
+    confirmed = client.patch(
+        "/api/v1/councils/newtown/settings",
+        json={"reason": "Our procedure says 28 days", "confirm": ["appeal.within_days"]},
+        headers=owner,
+    )
+    assert confirmed.status_code == 200, confirmed.get_json()
+    assert "appeal.within_days" not in {item["key"] for item in confirmed.get_json()["to_confirm"]}
+    page = signed_in(app, "owner@newtown.example.org", OWNER_PASSWORD).get("/councils/newtown/settings")
+    assert page.status_code == 200 and "Community Safety Team" in page.get_data(as_text=True)
 
     # An officer too (the service's administrator manages every council's people).
     invited = client.post(
@@ -91,6 +112,7 @@ def test_a_council_added_in_one_go_takes_its_first_case_once_its_owner_puts_a_ve
         ("root@example.org", "user.invited"),
         ("root@example.org", "council.created"),
         ("owner@newtown.example.org", "user.invitation_accepted"),
+        ("owner@newtown.example.org", "settings.confirmed"),
         ("root@example.org", "user.invited"),
         ("officer@newtown.example.org", "user.invitation_accepted"),
     ]
