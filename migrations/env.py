@@ -106,6 +106,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            # A migration that copies a table others point at turns SQLite's foreign keys off first
+            # (0015, 0021); turning them on again is a no-op inside the migration's transaction, so
+            # it is done here, after it, and the connection goes back to the pool as the app's
+            # connect hook (app/sqlite.py) made it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -18,6 +18,10 @@ depends_on = None
 
 
 def upgrade():
+    # SQLite adds these columns by copying user_account to a new table, dropping it and renaming
+    # the copy: with foreign keys on, dropping it deleted every membership (ON DELETE CASCADE).
+    # They are off while the table is copied.
+    _sqlite_foreign_keys_off()
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("password_set_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("deactivated_at", sa.DateTime(timezone=True), nullable=True))
@@ -64,6 +68,7 @@ def upgrade():
 
 
 def downgrade():
+    _sqlite_foreign_keys_off()
     with op.batch_alter_table("account_link", schema=None) as batch_op:
         batch_op.drop_index("ix_account_link_outbox")
         batch_op.drop_index(batch_op.f("ix_account_link_user_id"))
@@ -72,3 +77,10 @@ def downgrade():
         batch_op.drop_column("service_admin")
         batch_op.drop_column("deactivated_at")
         batch_op.drop_column("password_set_at")
+
+
+def _sqlite_foreign_keys_off() -> None:
+    """Before anything else in the migration (a no-op inside a transaction); migrations/env.py
+    turns them on again once the migrations are done."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("PRAGMA foreign_keys=OFF")

@@ -20,6 +20,10 @@ depends_on = None
 
 
 def upgrade():
+    # SQLite adds the county's foreign key by copying the council table to a new one, dropping it
+    # and renaming the copy: with foreign keys on, dropping a table that memberships and cases
+    # point at fails. They are off while the table is copied.
+    _sqlite_foreign_keys_off()
     county = op.create_table(
         "county",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -41,6 +45,7 @@ def upgrade():
 
 
 def downgrade():
+    _sqlite_foreign_keys_off()
     with op.batch_alter_table("council", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("fk_council_county_county"), type_="foreignkey")
         batch_op.drop_column("ineligible_review")
@@ -48,3 +53,10 @@ def downgrade():
         batch_op.drop_column("sender")
         batch_op.drop_column("process_key")
     op.drop_table("county")
+
+
+def _sqlite_foreign_keys_off() -> None:
+    """Before anything else in the migration (a no-op inside a transaction); migrations/env.py
+    turns them on again once the migrations are done."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("PRAGMA foreign_keys=OFF")
