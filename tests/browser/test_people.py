@@ -49,7 +49,17 @@ def test_an_admin_invites_changes_roles_and_deactivates(page, width):
     visit(page, f"person-deactivate-{width}")
     page.get_by_role("button", name="Deactivate account").click()
     page.wait_for_url("**/councils/derby-city/people")
-    assert "Deactivated" in page.get_by_role("row").filter(has_text=invitee).inner_text()
+    row = page.get_by_role("row").filter(has_text=invitee)
+    assert "Deactivated" in row.inner_text()
+
+    row.get_by_role("link", name="New Starter").click()
+    expect(page.get_by_role("button", name="Reactivate account")).to_be_visible()
+    visit(page, f"person-deactivated-{width}")
+    page.get_by_role("button", name="Reactivate account").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"The account of {invitee} is active again"
+    )
+    visit(page, f"person-reactivated-{width}")
 
 
 def test_the_password_pages(page, width):
