@@ -203,16 +203,9 @@ def _serve_with_waitress(app: Flask, host: str, port: int, threads: int) -> None
 def timers_command(now_text: str | None) -> None:
     """Fire every workflow timer due now, print what fired, and exit."""
     from app import clock
-    from app.clock import parse_instant
     from app.services.timers import fire_due_timers
 
-    if now_text:
-        if current_app.config["ENV_NAME"] == "production":
-            raise click.ClickException("--now moves the clock and is refused in production.")
-        try:
-            clock.clock().freeze(parse_instant(now_text))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--now") from None
+    _freeze_clock(now_text)
     report = fire_due_timers(clock.now())
     click.echo(f"Timers due at {clock.now().isoformat()}: fired on {len(report.fired)} case(s).")
     for reference in report.fired:
@@ -223,6 +216,43 @@ def timers_command(now_text: str | None) -> None:
         click.echo(f"  FAILED   {reference}: {error}")
     if report.failed:
         raise SystemExit(1)
+
+
+def _freeze_clock(now_text: str | None) -> None:
+    """--now: run as if at that ISO instant (refused in production)."""
+    from app import clock
+    from app.clock import parse_instant
+
+    if not now_text:
+        return
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("--now moves the clock and is refused in production.")
+    try:
+        clock.clock().freeze(parse_instant(now_text))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from None
+
+
+@click.command("retention")
+@click.option("--now", "now_text", help="Run as if at this ISO instant (default: the clock).")
+@with_appcontext
+def retention_command(now_text: str | None) -> None:
+    """Anonymise the closed cases past their council's retention period (names, contacts, free
+    text and letter bodies replaced; dates, deadlines and figures kept), print what was done, and
+    exit. Idempotent; `ctflow worker` runs it once a day."""
+    from app import clock
+    from app.services.retention import run_retention
+
+    _freeze_clock(now_text)
+    report = run_retention(clock.now())
+    click.echo(
+        f"Retention on {report.today.isoformat()}: {len(report.anonymised)} case(s) anonymised, "
+        f"{len(report.left)} left for the next run, {report.drafts_deleted} old draft application(s) deleted."
+    )
+    for reference, council, years in report.anonymised:
+        click.echo(f"  anonymised  {reference} ({council}: closed more than {years} years ago)")
+    for what, why in report.left:
+        click.echo(f"  left        {what}: {why}")
 
 
 @click.command("check")
@@ -333,6 +363,7 @@ def register_commands(app: Flask) -> None:
         serve_command,
         timers_command,
         worker_command,
+        retention_command,
         status_link_group,
         check_command,
         backup_command,

@@ -45,6 +45,7 @@ from app.api import auth as _auth  # noqa: E402,F401
 from app.api import calendar as _calendar  # noqa: E402,F401
 from app.api import cases as _cases  # noqa: E402,F401
 from app.api import councils as _councils  # noqa: E402,F401
+from app.api import data_protection as _data_protection  # noqa: E402,F401
 from app.api import documents as _documents  # noqa: E402,F401
 from app.api import health as _health  # noqa: E402,F401
 from app.api import openapi as _openapi  # noqa: E402,F401

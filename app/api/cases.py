@@ -16,7 +16,7 @@ from app.schemas.cases import (
     PartnerCaseSchema,
 )
 from app.services import actions, cases, councils
-from app.services.cases import CASE_ROLES, CREATE_ROLES
+from app.services.cases import CREATE_ROLES
 
 application_schema = ApplicationSchema()
 case_schema = CaseSchema()
@@ -98,7 +98,7 @@ def list_cases():
         figure=query.get("figure"),
     )
     page = {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
-    if any(g.user.roles_in(c) & CASE_ROLES for c in g.user.council_ids):
+    if cases.staff_councils(g.user):
         return case_page_schema.dump(page)
     return partner_case_page_schema.dump(page)
 

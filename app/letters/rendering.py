@@ -64,6 +64,12 @@ def render_html(snapshot: dict[str, Any]) -> str:
     return environment().get_template(f"letters/{kind}.html").render(**snapshot)
 
 
+def render_removed_html(snapshot: dict[str, Any]) -> str:
+    """What an anonymised letter shows instead of its content: its title, date, reference and
+    recipient, and why and when the content was removed (app/services/anonymise.py)."""
+    return environment().get_template("letters/removed.html").render(**snapshot)
+
+
 def render_email_text(snapshot: dict[str, Any]) -> str:
     """The short plain-text body of the e-mail the letter is attached to."""
     return environment().get_template("letters/email.txt").render(**snapshot)

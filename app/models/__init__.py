@@ -7,6 +7,7 @@ from app.models.case import (
     Appeal,
     Case,
     CaseAgency,
+    CaseRestriction,
     CaseSearchTerm,
     CaseStatus,
     CaseTask,
@@ -20,6 +21,7 @@ from app.models.council import Council, County
 from app.models.document import Document, EmailStatus, Recipient
 from app.models.figures import FiguresPublication
 from app.models.process import CouncilProcess, ProcessAudit, ProcessVersion
+from app.models.scheduled_job import ScheduledJob
 from app.models.settings import CouncilSettingsVersion
 from app.models.status_link import StatusLink
 from app.models.throttle import Throttle
@@ -27,9 +29,9 @@ from app.models.user import AccountLink, LinkPurpose, Membership, PartnerAgency,
 
 __all__ = [
     "AccountLink", "ApplicationDraft", "ApplySource", "AuditEntry", "LinkPurpose",
-    "Appeal", "Case", "CaseAgency", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "County", "Deadline",
+    "Appeal", "Case", "CaseAgency", "CaseRestriction", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "County", "Deadline",
     "Document", "EmailStatus", "FiguresPublication", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",
-    "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "StatusLink", "TaskStatus", "Throttle", "User",
+    "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "ScheduledJob", "StatusLink", "TaskStatus", "Throttle", "User",
     "WebSession",
 ]  # fmt: skip

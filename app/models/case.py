@@ -77,6 +77,9 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When its personal data was replaced (app/services/anonymise.py); None: never. Its dates,
+    # deadlines, milestones and figures stay, so the reports count it as before.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # A write that raced another one fails with StaleDataError instead of overwriting it.
     __mapper_args__ = {"version_id_col": version}
@@ -87,6 +90,7 @@ class Case(db.Model):
     milestones: Mapped[list[Milestone]] = relationship(order_by="(Milestone.on, Milestone.id)")
     agencies: Mapped[list[CaseAgency]] = relationship(order_by="CaseAgency.agency")
     appeals: Mapped[list[Appeal]] = relationship(order_by="Appeal.id")
+    restrictions: Mapped[list[CaseRestriction]] = relationship(order_by="CaseRestriction.id")
 
     @property
     def history(self) -> list[HistoryItem]:
@@ -278,6 +282,11 @@ def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -
     return False
 
 
+def forget_loaded_history(case: Case) -> None:
+    """Read the case's history again next time (after entries were changed in the database)."""
+    case.__dict__.pop(_HISTORY, None)
+
+
 @event.listens_for(Case, "expire")
 @event.listens_for(Case, "refresh")
 def _forget_history(case: Case | None, *args) -> None:
@@ -307,6 +316,25 @@ class Appeal(db.Model):
     decided_on: Mapped[date | None] = mapped_column(Date)
     upheld: Mapped[bool | None] = mapped_column()
     reasons: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseRestriction(db.Model):
+    """A person's data restricted on a case (UK GDPR Art. 18), at a data protection officer's
+    request: only the case's officers and managers see it (app/services/restrictions.py). Lifting
+    it keeps the row, with who lifted it and why."""
+
+    __tablename__ = "case_restriction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    # Whose data: "applicant", or "victim-N" (the N-th of the application's victims, from 1).
+    person: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    restricted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    restricted_by: Mapped[str] = mapped_column(String(254))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lifted_by: Mapped[str | None] = mapped_column(String(254))
+    lift_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ReferenceCounter(db.Model):

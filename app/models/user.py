@@ -20,8 +20,8 @@ class Role(StrEnum):
     PANEL_CHAIR = "panel_chair"
     APPEAL_BODY = "appeal_body"
     ADMIN = "admin"
-    # The data protection right (issue 17): people search, subject access, anonymisation and
-    # access logs, none built yet. It grants nothing else: no case, task or letter (CASE_ROLES).
+    # The data protection right (issue 17): sees the council's cases and letters as staff do
+    # (app/services/cases.py VIEW_ROLES) to anonymise and restrict them; works no task.
     DATA_PROTECTION = "data_protection"
 
 

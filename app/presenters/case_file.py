@@ -37,7 +37,7 @@ from app.domain.labels import (
 )
 from app.models import Case, CaseTask, Document, EmailStatus, TaskStatus, User
 from app.services import councils
-from app.services.cases import CASE_ROLES, open_window
+from app.services.cases import VIEW_ROLES, open_window
 from app.services.task_context import RECORDS_CHECK_FORM
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ BPMN_NAME_TAGS = ("task", "Task", "Event", "Gateway", "subProcess", "callActivit
 def audience_of(user: User, case: Case) -> str:
     """Council staff of the case's council see the case file; anyone else who may see the case
     (``visible_case``) is a partner agency asked about it."""
-    return STAFF if user.roles_in(case.council_id) & CASE_ROLES else PARTNER
+    return STAFF if user.roles_in(case.council_id) & VIEW_ROLES else PARTNER
 
 
 # --- the partner's part ----------------------------------------------------------------------

@@ -219,6 +219,14 @@ class CaseSchema(CaseSummarySchema):
     outcome = fields.Dict(allow_none=True)
     appeals = fields.List(fields.Nested(AppealSchema))
     history = HistoryField()
+    anonymised_at = fields.AwareDateTime(
+        format="iso",
+        allow_none=True,
+        metadata={
+            "description": "when the case's personal data was replaced (retention or an erasure "
+            "request); null: never. Its dates, deadlines, milestones and figures are kept"
+        },
+    )
     version = fields.Integer(metadata={"description": "changes with every change to the case"})
 
 

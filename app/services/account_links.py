@@ -215,7 +215,10 @@ def _attempt(link_id: int, settings: mail.SmtpSettings, instant: datetime, repor
             link.email_next_attempt_at = instant + mail.BACKOFF[link.email_attempts - 1]
         report.failed.append((link_id, link.email_last_error))
         logger.warning(
-            "E-mailing account link %s failed (attempt %s): %s", link_id, link.email_attempts, error
+            "E-mailing account link %s failed (attempt %s): %s",
+            link_id,
+            link.email_attempts,
+            mail.loggable_error(error),
         )
     db.session.commit()
 

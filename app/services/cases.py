@@ -31,6 +31,9 @@ CASE_ROLES = {
     Role.APPEAL_BODY, Role.PROCESS_OWNER, Role.ADMIN,
 }  # fmt: skip
 CREATE_ROLES = {Role.COMMUNITY_SAFETY_OFFICER, Role.COMMUNITY_SAFETY_MANAGER, Role.ADMIN}
+# Roles that see every case of their council as staff do: CASE_ROLES, and its data protection
+# staff, who anonymise and restrict (issue 17) but work no task (tasks go by CASE_ROLES).
+VIEW_ROLES = CASE_ROLES | {Role.DATA_PROTECTION}
 
 
 class CaseNotFound(Exception):
@@ -147,8 +150,8 @@ def open_case(council_id: str, application: dict[str, Any], actor: str) -> Case:
 
 def visible_case(user: User, case_id: int) -> Case:
     """The case if the user may see it; CaseNotFound otherwise (never saying it exists)."""
-    staff_councils = [c for c in user.council_ids if user.roles_in(c) & CASE_ROLES]
-    case = case_store.get_case_in(case_id, staff_councils) if staff_councils else None
+    staff = staff_councils(user)
+    case = case_store.get_case_in(case_id, staff) if staff else None
     if case is None and user.agency:
         partner_councils = [c for c in user.council_ids if Role.PARTNER_AGENCY in user.roles_in(c)]
         case = case_store.get_case_for_agency(case_id, partner_councils, user.agency)
@@ -195,7 +198,7 @@ def _in_county(council_id: str, county: str | None) -> bool:
 
 def staff_councils(user: User, council: str | None = None) -> list[str]:
     """The councils (or the one asked for) whose every case the user may see as staff."""
-    return [c for c in user.council_ids if user.roles_in(c) & CASE_ROLES and council in (None, c)]
+    return [c for c in user.council_ids if user.roles_in(c) & VIEW_ROLES and council in (None, c)]
 
 
 def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Case:
@@ -210,6 +213,11 @@ def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Cas
         user.roles_in(case.council_id) & CASE_ROLES
     ):
         raise CaseForbidden("Partner agencies cannot lodge appeals.")
+    if case.anonymised_at is not None:
+        raise CaseConflict(
+            f"Case {case.reference} was anonymised on {format_date(case.anonymised_at.astimezone(LOCAL_TIMEZONE).date())}; "
+            "it cannot be reopened."
+        )
     window = open_window(case)
     if window is not None and not received_in_window(received_on, window.due_on):
         raise CaseConflict(

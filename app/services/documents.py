@@ -12,7 +12,7 @@ from __future__ import annotations
 from app.letters import render_pdf
 from app.models import Document, User
 from app.services import mail
-from app.services.cases import CASE_ROLES, CaseNotFound, visible_case
+from app.services.cases import CaseNotFound, staff_councils, visible_case
 from app.store import cases as case_store
 from app.store import documents as document_store
 
@@ -22,7 +22,7 @@ class DocumentNotFound(Exception):
 
 
 def _letter_councils(user: User) -> list[str]:
-    return [c for c in user.council_ids if user.roles_in(c) & CASE_ROLES]
+    return staff_councils(user)
 
 
 def documents_of_case(user: User, case_id: int, page: int, per_page: int) -> tuple[list[Document], int]:

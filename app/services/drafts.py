@@ -43,9 +43,18 @@ def save_draft(draft_id: str | None, council_id: str, answers: dict[str, Any]) -
     draft = db.session.get(ApplicationDraft, _hash(draft_id)) or ApplicationDraft(id_hash=_hash(draft_id))
     draft.council_id, draft.answers, draft.updated_at = council_id, answers, now
     db.session.add(draft)
-    db.session.execute(delete(ApplicationDraft).where(ApplicationDraft.updated_at < now - KEPT_FOR))
+    delete_expired(now)
     db.session.commit()
     return draft_id
+
+
+def delete_expired(now=None) -> int:
+    """Delete the drafts not changed for KEPT_FOR (the caller commits); how many. Saving a draft
+    does it, and so does ``ctflow retention``, daily, for the days nobody applies."""
+    result = db.session.execute(
+        delete(ApplicationDraft).where(ApplicationDraft.updated_at < (now or clock.now()) - KEPT_FOR)
+    )
+    return result.rowcount or 0
 
 
 def discard_draft(draft_id: str | None) -> None:

@@ -267,7 +267,12 @@ def _record_failure(document: Document, error: Exception, instant: datetime) -> 
         )
     else:
         document.email_next_attempt_at = instant + BACKOFF[document.email_attempts - 1]
-    logger.warning("Sending document %s failed (attempt %s): %s", document.id, document.email_attempts, error)
+    logger.warning(
+        "Sending document %s failed (attempt %s): %s",
+        document.id,
+        document.email_attempts,
+        loggable_error(error),
+    )
 
 
 def _history(document: Document, instant: datetime, event_name: str, detail: str) -> None:
@@ -294,6 +299,20 @@ def describe_error(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def loggable_error(error: Exception) -> str:
+    """What a log line says of a failed send: the error's kind and the server's reply codes, never
+    the server's words, which often name the recipient's address ("550 5.1.1 <alex@example.org>:
+    no such user"). The case's outbox columns keep the words (``describe_error``), where staff who
+    may see the address read them."""
+    cause = error.__cause__ if isinstance(error, PermanentFailure) and error.__cause__ else error
+    codes: list[int] = []
+    if isinstance(cause, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _message in cause.recipients.values()})
+    elif isinstance(cause, smtplib.SMTPResponseException):
+        codes = [cause.smtp_code]
+    return " ".join([type(error).__name__, *(str(code) for code in codes)])
 
 
 def _text(value: bytes | str) -> str:

@@ -1,4 +1,6 @@
-"""The background worker (``ctflow worker``): fires due timers, then sends the outbox, in a loop.
+"""The background worker (``ctflow worker``): fires due timers, then sends the outbox, in a loop;
+once a day (whichever worker claims the day's run: app/services/scheduled_jobs.py) it also runs
+``ctflow retention`` (app/services/retention.py).
 
 Any number of workers may run at once, on any machines, beside any number of web processes:
 each timer is fired in a transaction that locks its case (FOR UPDATE SKIP LOCKED on PostgreSQL)
@@ -27,6 +29,7 @@ from flask import Flask
 from app.extensions import db
 from app.services.account_links import LinkMailReport, send_due_emails
 from app.services.mail import MailReport, send_pending_emails
+from app.services.retention import RetentionReport, run_daily
 from app.services.timers import SweepReport, fire_due_timers
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,8 @@ class PassReport:
     mail: MailReport
     # The e-mails with a link to set a password (invitations, resets).
     links: LinkMailReport = field(default_factory=LinkMailReport)
+    # The day's retention run, on the pass of the worker that claimed it; else None.
+    retention: RetentionReport | None = None
 
     def summary(self) -> str | None:
         parts = []
@@ -56,6 +61,8 @@ class PassReport:
             parts.append(f"{len(self.links.sent)} invitation or reset e-mail(s) sent")
         if self.links.failed:
             parts.append(f"{len(self.links.failed)} invitation or reset e-mail(s) not sent")
+        if self.retention is not None and self.retention.summary():
+            parts.append(f"retention: {self.retention.summary()}")
         return "; ".join(parts) or None
 
 
@@ -101,11 +108,13 @@ class StopRequest:
 
 
 def run_pass(should_stop: Callable[[], bool] = lambda: False) -> PassReport:
-    """One pass: fire what is due, then send what is due (timers first: a timer may issue a letter)."""
+    """One pass: fire what is due, then send what is due (timers first: a timer may issue a letter),
+    then the day's retention run if no other worker has claimed it."""
     timers = fire_due_timers(should_stop=should_stop)
     mail = MailReport() if should_stop() else send_pending_emails(should_stop=should_stop)
     links = LinkMailReport() if should_stop() else send_due_emails(should_stop=should_stop)
-    return PassReport(timers=timers, mail=mail, links=links)
+    retention = None if should_stop() else run_daily(should_stop=should_stop)
+    return PassReport(timers=timers, mail=mail, links=links, retention=retention)
 
 
 def run_worker(

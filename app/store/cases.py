@@ -72,6 +72,19 @@ def get_whole_case(case_id: int) -> Case:
     return with_collections(held)
 
 
+def lock_whole_case(case_id: int) -> Case | None:
+    """The case read afresh with everything ``get_whole_case`` reads; on PostgreSQL its row is
+    locked until the transaction ends, so a change that reads it the same way waits its turn
+    (on SQLite, which runs one writer at a time, the case's optimistic version catches a race)."""
+    held = db.session.identity_map.get(identity_key(Case, case_id))
+    if held is not None:
+        db.session.expire(held)  # what this session read before the lock is not what it locks
+    query = select(Case).where(Case.id == case_id).options(*WHOLE_CASE, undefer(Case.workflow))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Case)
+    return with_collections(db.session.scalar(query))
+
+
 def get_case_for_agency(case_id: int, council_ids: Iterable[str], agency: str) -> Case | None:
     """A case a partner agency was asked for information on."""
     return with_collections(
@@ -131,9 +144,11 @@ def _cases_with_term(council_ids: list[str], prefix: str) -> Select:
 def index_case_for_search(case: Case) -> None:
     """(Re)write the terms a case is found by; call it whenever its application changes."""
     db.session.execute(delete(CaseSearchTerm).where(CaseSearchTerm.case_id == case.id))
+    # An anonymised case is found by its reference alone: no name of it is left to find.
+    application = {} if case.anonymised_at else case.application or {}
     db.session.add_all(
         CaseSearchTerm(case_id=case.id, council_id=case.council_id, term=term)
-        for term in sorted(case_terms(case.reference, case.application or {}))
+        for term in sorted(case_terms(case.reference, application))
     )
 
 
@@ -166,6 +181,21 @@ def open_tasks_of(case_id: int) -> list[CaseTask]:
             .order_by(CaseTask.id)
         )
     )
+
+
+def closed_cases_to_anonymise(council_id: str, closed_before: datetime) -> list[int]:
+    """The ids of the council's closed cases, not anonymised yet, closed before the instant."""
+    query = (
+        select(Case.id)
+        .where(
+            Case.council_id == council_id,
+            Case.status == "closed",
+            Case.anonymised_at.is_(None),
+            Case.closed_at < closed_before,
+        )
+        .order_by(Case.closed_at, Case.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def cases_with_timers_due(now: datetime, limit: int) -> list[int]:

@@ -19,6 +19,27 @@ def documents_of_case_query(case_id: int) -> Select:
     return select(Document).where(Document.case_id == case_id).order_by(Document.id)
 
 
+def letters_in_outbox(case_id: int) -> list[Document]:
+    """The case's letters the mailer still has an attempt planned for (waiting, being sent, or
+    to be retried)."""
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(
+                Document.case_id == case_id,
+                Document.email_status.in_(OUTBOX_STATUSES),
+                Document.email_next_attempt_at.is_not(None),
+            )
+            .order_by(Document.id)
+        )
+    )
+
+
+def documents_with_letters(case_id: int) -> list[Document]:
+    """Every document of the case with its letter (HTML), oldest first."""
+    return list(db.session.scalars(documents_of_case_query(case_id).options(undefer(Document.html))))
+
+
 def get_document_in(document_id: int, council_ids: Iterable[str]) -> Document | None:
     return db.session.scalar(
         select(Document)

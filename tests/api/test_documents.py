@@ -264,8 +264,10 @@ def test_a_failed_send_keeps_the_letter_does_not_fail_the_task_and_is_retried(
     assert [m["To"] for m in smtp_server.messages] == ["alex@example.org"]
 
 
-def test_an_address_the_server_rejects_is_given_up_and_shown_on_the_case(derby, client, app, at, smtp_server):
-    smtp_server.refuse("550 5.1.1 No such mailbox")
+def test_an_address_the_server_rejects_is_given_up_and_shown_on_the_case(
+    derby, client, app, at, smtp_server, caplog
+):
+    smtp_server.refuse("550 5.1.1 <alex@example.org>: no such mailbox")
     at("2026-12-14T09:00:00+00:00")
     case = derby.open_case(application())
     case = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
@@ -276,6 +278,10 @@ def test_an_address_the_server_rejects_is_given_up_and_shown_on_the_case(derby, 
     history = derby.case(case["id"])["history"]
     (failed,) = [h for h in history if h["event"] == "letter_email_failed"]
     assert "send it by post" in failed["detail"] and failed["actor"] == "mailer"
+    # The log says it failed and how, never the server's words naming the address (issue 17).
+    logged = [r.getMessage() for r in caplog.records if r.name == "app.services.mail"]
+    assert logged and all("alex@example.org" not in line for line in logged)
+    assert any("SMTPRecipientsRefused 550" in line or "PermanentFailure 550" in line for line in logged)
 
 
 def test_letters_are_kept_without_smtp_or_an_address(derby, client, app, at):

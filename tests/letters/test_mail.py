@@ -68,6 +68,24 @@ def test_errors_are_described_for_the_case(error, text):
     assert mail.describe_error(error) == text
 
 
+@pytest.mark.parametrize(
+    ("error", "logged"),
+    [
+        (smtplib.SMTPRecipientsRefused({"alex@example.org": (550, b"5.1.1 <alex@example.org>: no such user")}),
+         "SMTPRecipientsRefused 550"),
+        (smtplib.SMTPDataError(554, b"Message to <alex@example.org> rejected"), "SMTPDataError 554"),
+        (ConnectionRefusedError(111, "Connection refused"), "ConnectionRefusedError"),
+    ],
+    ids=["refused recipient", "server reply", "server down"],
+)  # fmt: skip
+def test_a_failure_is_logged_without_the_servers_words(error, logged):
+    """The server's words can name the recipient's address; the log keeps the kind and the code."""
+    assert mail.loggable_error(error) == logged
+    permanent = mail.PermanentFailure("refused")
+    permanent.__cause__ = smtplib.SMTPRecipientsRefused({"alex@example.org": (550, b"<alex@example.org>")})
+    assert mail.loggable_error(permanent) == "PermanentFailure 550"
+
+
 def test_backoff_then_give_up():
     assert [int(b.total_seconds()) for b in mail.BACKOFF] == [60, 300, 900, 3600, 14400, 43200, 86400]
     assert mail.MAX_ATTEMPTS == 8

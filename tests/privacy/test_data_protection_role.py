@@ -1,6 +1,6 @@
 """The ``data_protection`` right (issue 17, spec/API.md ``ctflow users create``): a role a user
-may be given at a council. Its features (people search, subject access, anonymisation, access
-logs) are later slices; until then it opens nothing: no case, task or letter of the council."""
+may be given at a council. It shows the council's cases and letters as staff see them, to
+anonymise and restrict them (tests/privacy/test_anonymise.py), and works no task."""
 
 from __future__ import annotations
 
@@ -34,8 +34,12 @@ def case_with_letter(derby, clock):
 
 
 @pytest.mark.parametrize("agency", [None, "police"])
-def test_the_role_alone_opens_no_case_task_or_letter(app, client, derby, case_with_letter, agency):
-    """Alone, or beside a partner agency's role (which must then still see only its agency's tasks)."""
+def test_the_role_sees_the_councils_cases_and_letters_but_works_no_task(
+    app, client, derby, case_with_letter, agency
+):
+    """Data protection staff see the council's cases and letters as staff do (they anonymise and
+    restrict them), and no task: alone, or beside a partner agency's role (which must then still
+    see only its agency's tasks)."""
     from app.services.users import create_user as create_user_service
     from tests.factories.users import token_for
 
@@ -49,9 +53,15 @@ def test_the_role_alone_opens_no_case_task_or_letter(app, client, derby, case_wi
             db.session.commit()
     headers = {"Authorization": f"Bearer {token_for(client, 'dpo@example.org', 'long enough pw')}"}
     case = case_with_letter
-    assert client.get(f"/api/v1/cases/{case['id']}", headers=headers).status_code == 404
-    assert client.get("/api/v1/cases", headers=headers).get_json()["total"] == 0
-    assert client.get(f"/api/v1/cases/{case['id']}/documents", headers=headers).status_code == 404
+    seen_case = client.get(f"/api/v1/cases/{case['id']}", headers=headers).get_json()
+    assert (
+        seen_case["audience"] == "staff" and seen_case["application"]["victims"][0]["name"] == "Alex Victim"
+    )
+    assert client.get("/api/v1/cases", headers=headers).get_json()["total"] == 1
+    documents = client.get(f"/api/v1/cases/{case['id']}/documents", headers=headers).get_json()
+    assert documents["items"]
+    for document in documents["items"]:
+        assert client.get(f"/api/v1/documents/{document['id']}", headers=headers).status_code == 200
     officer_tasks = client.get("/api/v1/tasks?scope=all", headers=derby.as_("officer")).get_json()["items"]
     assert officer_tasks  # the case has open tasks for the council's staff
     for task in officer_tasks:
@@ -62,9 +72,12 @@ def test_the_role_alone_opens_no_case_task_or_letter(app, client, derby, case_wi
     # With the partner's role: the police's tasks, exactly as a police partner sees them.
     police = client.get("/api/v1/tasks?scope=all", headers=derby.as_("police")).get_json()["items"]
     assert seen == ({t["id"] for t in police} if agency else set())
-    documents = client.get(f"/api/v1/cases/{case['id']}/documents", headers=derby.as_("officer")).get_json()
-    for document in documents["items"]:
-        assert client.get(f"/api/v1/documents/{document['id']}", headers=headers).status_code == 404
+
+
+def test_another_councils_data_protection_staff_see_nothing(app, client, derby, case_with_letter):
+    headers = auth_headers(app, client, role="data_protection", councils=("amber-valley",))
+    assert client.get(f"/api/v1/cases/{case_with_letter['id']}", headers=headers).status_code == 404
+    assert client.get("/api/v1/cases", headers=headers).get_json()["total"] == 0
 
 
 def test_a_council_officer_with_the_role_too_works_as_before(app, client, derby, case_with_letter):

@@ -1,0 +1,42 @@
+"""A council's data protection staff on a case (issue 17): anonymise a closed case on request."""
+
+from __future__ import annotations
+
+from flask import g
+
+from app.api import api_bp
+from app.api.cases import case_response
+from app.api.inputs import load_body
+from app.schemas.data_protection import AnonymiseRequestSchema
+from app.services import anonymise, cases
+
+anonymise_request_schema = AnonymiseRequestSchema()
+
+
+@api_bp.post("/cases/<int:case_id>/anonymise")
+def anonymise_case(case_id: int):
+    """Replace the personal data of a closed case, on an erasure request: names, contact details,
+    addresses, free text, task answers, history details and letter bodies; dates, deadlines,
+    milestones, figures and the diagram's path stay. Anonymising an anonymised case changes
+    nothing (200 again).
+    ---
+    post:
+      tags: [data protection]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: AnonymiseRequestSchema}
+      responses:
+        200: {description: "The case, anonymised (anonymised_at set)", content: {application/json: {schema: CaseSchema}}}
+        403: {description: Only the data protection staff of the case's council anonymise it, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such case among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: "The case is open (only a closed case can be anonymised), or one of its letters is still being sent", content: {application/json: {schema: ErrorSchema}}}
+        422: {description: The reason is missing or too long, content: {application/json: {schema: ErrorSchema}}}
+    """
+    case = cases.visible_case(g.user, case_id)  # 404 before reading the body
+    anonymise.check_may_anonymise(g.user, case)
+    body = load_body(anonymise_request_schema)
+    done = anonymise.anonymise_on_request(g.user, case.id, body["reason"])
+    return case_response(done.case)
