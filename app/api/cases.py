@@ -54,7 +54,7 @@ def create_case(council_id: str):
         raise ApiError(403, "Only community safety officers and managers open cases.", "forbidden")
     application = load_body(application_schema)
     case = cases.open_case(council_id, application, actor=g.user.email)
-    return case_schema.dump(case), 201
+    return case_response(case), 201
 
 
 @api_bp.get("/cases")
@@ -128,7 +128,7 @@ def case_response(case) -> dict:
     case page choose the fields in the same place."""
     view = case_file.present(g.user, case)
     if isinstance(view, case_file.StaffCase):
-        return case_schema.dump(view.case)
+        return case_schema.dump(view)
     return partner_case_schema.dump(view)
 
 
@@ -153,7 +153,7 @@ def lodge_appeal(case_id: int):
     case = cases.visible_case(g.user, case_id)  # 404 before reading the body
     body = load_body(appeal_request_schema)
     case = cases.lodge_appeal(g.user, case, body["received_on"], body["grounds"])
-    return case_schema.dump(case), 201
+    return case_response(case), 201
 
 
 @api_bp.get("/cases/<int:case_id>/actions")

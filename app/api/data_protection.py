@@ -1,4 +1,5 @@
-"""A council's data protection staff on a case (issue 17): anonymise a closed case on request."""
+"""A council's data protection staff on a case (issue 17): anonymise a closed case on request,
+restrict a person's data on an open one."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from flask import g
 from app.api import api_bp
 from app.api.cases import case_response
 from app.api.inputs import load_body
-from app.schemas.data_protection import AnonymiseRequestSchema
-from app.services import anonymise, cases
+from app.schemas.data_protection import AnonymiseRequestSchema, RestrictionRequestSchema, RestrictionsSchema
+from app.services import anonymise, cases, restrictions
 
 anonymise_request_schema = AnonymiseRequestSchema()
+restriction_request_schema = RestrictionRequestSchema()
+restrictions_schema = RestrictionsSchema()
 
 
 @api_bp.post("/cases/<int:case_id>/anonymise")
@@ -40,3 +43,37 @@ def anonymise_case(case_id: int):
     body = load_body(anonymise_request_schema)
     done = anonymise.anonymise_on_request(g.user, case.id, body["reason"])
     return case_response(done.case)
+
+
+@api_bp.post("/cases/<int:case_id>/restriction")
+def restrict_person(case_id: int):
+    """Restrict (or lift the restriction of) one person's data on an open case, on their request:
+    while restricted, only the case's officers and managers (and data protection staff) see it;
+    panel chairs, appeal bodies, process owners, admins and partner agencies see it withheld, in
+    the case, its tasks and its letters. Setting it as it is already changes nothing.
+    ---
+    post:
+      tags: [data protection]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: RestrictionRequestSchema}
+      responses:
+        200: {description: "The case's restrictions", content: {application/json: {schema: RestrictionsSchema}}}
+        403: {description: Only the data protection staff of the case's council restrict data, content: {application/json: {schema: ErrorSchema}}}
+        404: {description: No such case among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
+        409: {description: "The case is closed (anonymise it instead)", content: {application/json: {schema: ErrorSchema}}}
+        422: {description: "The person, restricted or reason is missing or wrong (a person the case does not have is named with the case's people)", content: {application/json: {schema: ErrorSchema}}}
+    """
+    restrictions.check_may_restrict(g.user, cases.visible_case(g.user, case_id))  # before the body
+    body = load_body(restriction_request_schema)
+    case = restrictions.set_restriction(g.user, case_id, body["person"], body["restricted"], body["reason"])
+    return restrictions_schema.dump(
+        {
+            "case": case.id,
+            "restricted": sorted(restrictions.restricted_people(case)),
+            "history": case.restrictions,
+        }
+    )

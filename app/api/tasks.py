@@ -3,6 +3,7 @@ from flask import g
 from app.api import api_bp
 from app.api.cases import case_response
 from app.api.inputs import json_body, load_body, load_query
+from app.presenters.task_detail import task_detail
 from app.schemas.tasks import AssignSchema, InboxQuerySchema, TaskDetailSchema, TaskPageSchema, TaskSchema
 from app.services import tasks
 
@@ -56,7 +57,7 @@ def get_task(task_id: int):
         200: {description: The task, content: {application/json: {schema: TaskDetailSchema}}}
         404: {description: No such task among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
     """
-    return task_detail_schema.dump(tasks.visible_task(g.user, task_id))
+    return task_detail_schema.dump(task_detail(g.user, tasks.visible_task(g.user, task_id)))
 
 
 @api_bp.post("/tasks/<int:task_id>/claim")

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime
@@ -70,6 +70,8 @@ class Document(db.Model):
     email_last_error: Mapped[str | None] = mapped_column(Text)
     email_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    case = relationship("Case")
 
     def __repr__(self) -> str:
         return f"<Document {self.id} {self.kind} to {self.recipient}>"

@@ -35,6 +35,7 @@ from app.domain.labels import (
     recipient_label,
     stage_label,
 )
+from app.domain.restriction import person_heading
 from app.models import Case, CaseTask, Document, EmailStatus, TaskStatus, User
 from app.services import councils
 from app.services.cases import VIEW_ROLES, open_window
@@ -109,9 +110,9 @@ class PartnerCase:
     audience: str = PARTNER
 
 
-def partner_case(case: Case, agency: str) -> PartnerCase:
-    application = case.application or {}
-    incidents = _checked_incidents(case)
+def partner_case(case: Case, agency: str, application: dict[str, Any]) -> PartnerCase:
+    """``application``: the case's as the partner may see it (restrictions.application_for)."""
+    incidents = _checked_incidents(case, application)
     return PartnerCase(
         id=case.id,
         reference=case.reference,
@@ -174,10 +175,9 @@ def progress(case: Case) -> list[ProgressStep]:
     return steps
 
 
-def _checked_incidents(case: Case) -> list[tuple[str, dict[str, Any]]]:
+def _checked_incidents(case: Case, application: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """The application's incidents with each report's ``confirmed`` from the bodies' answers,
     each with its id as the records check names it."""
-    application = case.application or {}
     # Each body's answers as soon as it gives them (its completed records check), before the
     # workflow gathers them all for the threshold evaluation; a later check of a body wins.
     checks = [
@@ -194,18 +194,35 @@ def _checked_incidents(case: Case) -> list[tuple[str, dict[str, Any]]]:
 
 @dataclass(frozen=True)
 class StaffCase:
-    """Council staff see the whole case: the API dumps ``case`` as API.md's Case (with the
-    application); the page lays out ``case_file(view)``."""
+    """Council staff see the whole case: the API dumps it as API.md's Case; the page lays out
+    ``case_file(view)``. The application is the case's as this reader may see it: a person whose
+    data is restricted is withheld from all but the case's officers and managers
+    (app/services/restrictions.py), as are the letters written to them."""
 
     case: Case
+    application: dict[str, Any]
+    restricted: tuple[str, ...] = ()  # the people whose data is restricted (keys: "victim-1")
+    # The recipients of the letters this reader may not open (those to a person withheld from them).
+    withheld_recipients: frozenset[str] = frozenset()
     audience: str = STAFF
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.case, name)  # the rest is the case's own
 
 
 def present(user: User, case: Case) -> StaffCase | PartnerCase:
     """The case as ``user`` may see it (the case already passed ``visible_case``)."""
+    from app.services import restrictions
+
+    application = restrictions.application_for(user, case)
     if audience_of(user, case) == STAFF:
-        return StaffCase(case)
-    return partner_case(case, user.agency or "")
+        return StaffCase(
+            case,
+            application,
+            tuple(sorted(restrictions.restricted_people(case))),
+            restrictions.withheld_recipients(user, case),
+        )
+    return partner_case(case, user.agency or "", application)
 
 
 @dataclass(frozen=True)
@@ -305,6 +322,8 @@ class CaseFile:
     received_on: date
     clock_started_on: date | None
     application: ApplicationView
+    restricted: list[str]  # "Victim 1": whose data is restricted (only officers and managers see it)
+    anonymised: str | None  # "2 December 2026": when its personal data was removed
     deadlines: list[DeadlineRow]
     tasks: list[TaskLink]
     letters: list[LetterRow]
@@ -346,7 +365,9 @@ def case_file(view: StaffCase, letters: list[Document], today: date | None = Non
         settings=settings_used(case),
         received_on=case.received_on,
         clock_started_on=case.clock_started_on,
-        application=application_view(case),
+        application=application_view(case, view.application),
+        restricted=[person_heading(key) for key in view.restricted],
+        anonymised=govuk_date(case.anonymised_at) if case.anonymised_at else None,
         deadlines=[
             DeadlineRow(
                 label=d.label,
@@ -358,7 +379,7 @@ def case_file(view: StaffCase, letters: list[Document], today: date | None = Non
             for d in case.deadlines
         ],
         tasks=task_links(case, [t for t in case.tasks if t.status == TaskStatus.OPEN], today, staff=True),
-        letters=[letter_row(d) for d in letters],
+        letters=[letter_row(d) for d in letters if d.recipient not in view.withheld_recipients],
         timeline=timeline(case),
         challenge=challenge_window(case),
         steps_done=[names.get(e, in_words(e)) for e in state["completed"]],
@@ -390,8 +411,8 @@ def task_links(case: Case, tasks: list[CaseTask], today: date, *, staff: bool) -
     ]
 
 
-def application_view(case: Case) -> ApplicationView:
-    application = case.application or {}
+def application_view(case: Case, application: dict[str, Any]) -> ApplicationView:
+    """``application``: the case's as the reader may see it (restrictions.application_for)."""
     kind = application.get("applicant_type") or ""
     people = []
     victims = application.get("victims") or []
@@ -403,7 +424,7 @@ def application_view(case: Case) -> ApplicationView:
                 email=victim.get("email") or "",
                 phone=victim.get("phone") or "",
                 address=victim.get("address") or "",
-                vulnerable=bool(victim.get("vulnerable")),
+                vulnerable=None if victim.get("restricted") else bool(victim.get("vulnerable")),
             )
         )
     applicant = application.get("applicant") or {}
@@ -434,7 +455,7 @@ def application_view(case: Case) -> ApplicationView:
                 description=incident.get("description") or "",
                 reports=[_report_row(r) for r in incident.get("reports") or []],
             )
-            for ident, incident in _checked_incidents(case)
+            for ident, incident in _checked_incidents(case, application)
         ],
         impact=application.get("impact") or "",
         actions_taken=application.get("actions_taken") or "",

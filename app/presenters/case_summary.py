@@ -16,7 +16,7 @@ from app import clock
 from app.domain.labels import applicant_type_label, stage_label
 from app.models import CaseTask, TaskStatus, User
 from app.presenters.case_file import Person, application_view
-from app.services import councils
+from app.services import councils, restrictions
 
 if TYPE_CHECKING:
     from app.web.due_dates import DueDate
@@ -56,7 +56,7 @@ def case_summary(task: CaseTask, user: User, *, staff: bool, today: date | None 
     case = task.case
     policy = councils.policy_for(case.council_id)
     today = today or clock.today()
-    application = case.application or {}
+    application = restrictions.application_for(user, case)  # a restricted person withheld
     victims = application.get("victims") or []
     names = [
         (v.get("name") or "Not given") + (" (vulnerable)" if staff and v.get("vulnerable") else "")
@@ -81,7 +81,9 @@ def case_summary(task: CaseTask, user: User, *, staff: bool, today: date | None 
         clock_awaits_consent=case.clock_started_on is None,
         task_due=describe_due_date(task.due_on, today, policy.calendar),
         holder=holder(task, user, staff=staff),
-        contacts=application_view(case).people if staff and task.form_key in CONTACT_FORMS else [],
+        contacts=application_view(case, application).people
+        if staff and task.form_key in CONTACT_FORMS
+        else [],
     )
 
 

@@ -219,6 +219,13 @@ class CaseSchema(CaseSummarySchema):
     outcome = fields.Dict(allow_none=True)
     appeals = fields.List(fields.Nested(AppealSchema))
     history = HistoryField()
+    restricted = fields.List(
+        fields.String(),
+        metadata={
+            "description": "the people whose data is restricted (victim-N, applicant): only the "
+            "case's officers and managers see it; others get it withheld in application"
+        },
+    )
     anonymised_at = fields.AwareDateTime(
         format="iso",
         allow_none=True,

@@ -40,8 +40,7 @@ class TaskDetailSchema(TaskSchema):
         metadata={"type": "object", "description": "the form as JSON Schema"},
     )
     data = fields.Dict(allow_none=True, metadata={"description": "what was entered, once completed"})
-    context = fields.Function(
-        lambda t: _task_context(t),
+    context = fields.Raw(
         metadata={
             "type": "object",
             "nullable": True,
@@ -49,12 +48,6 @@ class TaskDetailSchema(TaskSchema):
             "search details and its own reports; for the threshold decision, each body's answers",
         },
     )
-
-
-def _task_context(task) -> dict | None:
-    from app.services.task_context import task_context
-
-    return task_context(task)
 
 
 def _form_json_schema(form_key: str) -> dict:

@@ -25,6 +25,7 @@ DEMO_USERS: tuple[tuple[Role, str, str | None], ...] = (
     (Role.PANEL_CHAIR, "chair", None),
     (Role.APPEAL_BODY, "appeals", None),
     (Role.ADMIN, "admin", None),
+    (Role.DATA_PROTECTION, "dataprotection", None),
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from app.letters import render_pdf
 from app.models import Document, User
-from app.services import mail
+from app.services import mail, restrictions
 from app.services.cases import CaseNotFound, staff_councils, visible_case
 from app.store import cases as case_store
 from app.store import documents as document_store
@@ -30,14 +30,17 @@ def documents_of_case(user: User, case_id: int, page: int, per_page: int) -> tup
     case = visible_case(user, case_id)
     if case.council_id not in _letter_councils(user):
         raise CaseNotFound(case_id)  # a partner agency that can see the case: not its letters
-    return case_store.page_of(document_store.documents_of_case_query(case.id), page, per_page)
+    query = document_store.documents_of_case_query(
+        case.id, without=restrictions.withheld_recipients(user, case)
+    )
+    return case_store.page_of(query, page, per_page)
 
 
 def visible_document(user: User, document_id: int) -> Document:
     councils_of_user = _letter_councils(user)
     document = document_store.get_document_in(document_id, councils_of_user) if councils_of_user else None
-    if document is None:
-        raise DocumentNotFound(document_id)
+    if document is None or document.recipient in restrictions.withheld_recipients(user, document.case):
+        raise DocumentNotFound(document_id)  # a letter to someone whose data is restricted from them
     return document
 
 

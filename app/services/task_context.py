@@ -18,14 +18,16 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain import actions, bodies
-from app.models import CaseTask
+from app.models import CaseTask, User
 
 RECORDS_CHECK_FORM = "confirm_reports"
 
 
-def task_context(task: CaseTask) -> dict[str, Any] | None:
+def task_context(task: CaseTask, viewer: User) -> dict[str, Any] | None:
+    """What the task shows ``viewer`` beside its form (a person whose data is restricted withheld
+    from those it is restricted from: app/services/restrictions.py)."""
     if task.form_key == RECORDS_CHECK_FORM:
-        return records_check_context(task)
+        return records_check_context(task, viewer)
     if task.form_key == "threshold_decision":
         return {"records_checks": records_checks(task.case)}
     if task.form_key == ACTION_REPORT_FORM:
@@ -58,8 +60,10 @@ def action_context(task: CaseTask) -> dict[str, Any] | None:
         return None
 
 
-def records_check_context(task: CaseTask) -> dict[str, Any]:
-    application = task.case.application or {}
+def records_check_context(task: CaseTask, viewer: User) -> dict[str, Any]:
+    from app.services.restrictions import application_for
+
+    application = application_for(viewer, task.case)
     incidents = application.get("incidents") or []
     return {
         "search": search_details(application),

@@ -15,8 +15,12 @@ from app.models import Document, EmailStatus
 OUTBOX_STATUSES = (EmailStatus.PENDING, EmailStatus.FAILED)
 
 
-def documents_of_case_query(case_id: int) -> Select:
-    return select(Document).where(Document.case_id == case_id).order_by(Document.id)
+def documents_of_case_query(case_id: int, without: Iterable[str] = ()) -> Select:
+    """The case's documents, oldest first; ``without``: but those to these recipients."""
+    query = select(Document).where(Document.case_id == case_id)
+    if without:
+        query = query.where(Document.recipient.not_in(list(without)))
+    return query.order_by(Document.id)
 
 
 def letters_in_outbox(case_id: int) -> list[Document]:

@@ -180,6 +180,7 @@ from app.web import case_list as _case_list  # noqa: E402,F401
 from app.web import cases as _cases  # noqa: E402,F401
 from app.web import councils as _councils  # noqa: E402,F401
 from app.web import dashboard as _dashboard  # noqa: E402,F401
+from app.web import data_protection as _data_protection  # noqa: E402,F401
 from app.web import inbox as _inbox  # noqa: E402,F401
 from app.web import overview as _overview  # noqa: E402,F401
 from app.web import people as _people  # noqa: E402,F401

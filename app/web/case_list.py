@@ -17,6 +17,7 @@ from app.models import Case, CaseStatus
 from app.schemas.dashboard import CaseFigureQueryFields
 from app.services import cases as case_service
 from app.services import councils as council_service
+from app.services import restrictions
 from app.store.dashboard import CaseFigure
 from app.web import web_bp
 from app.web.pagination import page_number, pagination
@@ -89,12 +90,13 @@ def _filters(councils: list[str]) -> dict[str, Any]:
     }
 
 
-def case_rows(items: list[Case], today: date) -> list[CaseRow]:
+def case_rows(items: list[Case], today: date, viewer) -> list[CaseRow]:
     rows = []
     for case in items:
+        application = restrictions.application_for(viewer, case)  # a restricted person withheld
         late = [d for d in case.deadlines if d.done_on is None and d.due_on < today]
         first = min(late, key=lambda d: d.due_on) if late and case.status == CaseStatus.OPEN else None
-        victims = [v.get("name") or "" for v in (case.application or {}).get("victims") or []]
+        victims = [v.get("name") or "" for v in application.get("victims") or []]
         rows.append(
             CaseRow(
                 id=case.id,
@@ -155,7 +157,7 @@ def case_list():
         "web/case_list.html",
         filters=filters,
         options=options,
-        rows=case_rows(items, clock.today()),
+        rows=case_rows(items, clock.today(), g.user),
         total=total,
         pagination=pagination("web.case_list", page, total, PER_PAGE),
         searched=any(filters[k] for k in ("q", "stage", "status", "overdue")) or bool(figure_args),

@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from app import clock
 from app.models import Case
 from app.presenters import case_file
+from app.presenters.data_protection import data_protection_actions
 from app.schemas.cases import AppealRequestSchema
 from app.services import cases as case_service
 from app.services import documents as document_service
@@ -59,7 +60,11 @@ def case_page(case_id: int):
         tasks = case_file.task_links(case, view.open_tasks, clock.today(), staff=False)
         return render_template("web/case_partner.html", case=view, tasks=tasks)
     letters = case_store.page_of(document_store.documents_of_case_query(case.id), 1, MAX_LETTERS_SHOWN)[0]
-    return render_template("web/case.html", case=case_file.case_file(view, letters))
+    return render_template(
+        "web/case.html",
+        case=case_file.case_file(view, letters),
+        data_protection=data_protection_actions(g.user, case),
+    )
 
 
 # The appeal or review request as the page asks for it (the API's AppealRequestSchema checks it).

@@ -21,6 +21,7 @@ from app.domain.threshold import METHOD_PHRASES, refusal_barred
 from app.models import CaseTask, TaskStatus
 from app.presenters.case_file import STAFF, audience_of
 from app.presenters.case_summary import case_summary
+from app.services import restrictions
 from app.services import tasks as task_service
 from app.services.cases import CaseConflict
 from app.services.task_context import RECORDS_CHECK_FORM, task_context
@@ -49,7 +50,7 @@ REPORT_REASON_LABELS = {
 def task_page(task_id: int):
     task = task_service.visible_task(g.user, task_id)  # another council's, or not visible: 404
     schema = form_json_schema(task.form_key)
-    context = task_context(task)
+    context = task_context(task, g.user)
     form = request.form if request.method == "POST" else _prefilled(task, context)
     errors: dict[str, str] = {}
     conflict = None
@@ -85,7 +86,7 @@ def task_page(task_id: int):
         assign=assign_control(task),
         return_to=request.path,
         deadlines=deadline_rows(task) if staff else [],
-        threshold=threshold_view(task) if task.form_key == "threshold_decision" else None,
+        threshold=threshold_view(task, g.user) if task.form_key == "threshold_decision" else None,
         records_check=records_check,
         checks=checks_view(context) if task.form_key == "threshold_decision" else None,
     ), status
@@ -214,14 +215,14 @@ def deadline_rows(task: CaseTask) -> list[dict[str, Any]]:
     return rows
 
 
-def threshold_view(task: CaseTask) -> dict[str, Any] | None:
+def threshold_view(task: CaseTask, viewer) -> dict[str, Any] | None:
     evaluation = task.case.threshold
     if not evaluation:
         return None
     excluded = {item["incident"]: item for item in evaluation.get("excluded", [])}
     qualifying = set(evaluation.get("qualifying_incidents", []))
     incidents = []
-    for incident in (task.case.application or {}).get("incidents", []):
+    for incident in restrictions.application_for(viewer, task.case).get("incidents", []):
         ident = incident.get("id")
         if ident in qualifying:
             tag, reasons = {"text": "Qualifies", "classes": "govuk-tag--green"}, []

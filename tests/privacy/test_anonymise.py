@@ -125,3 +125,47 @@ def test_an_admin_who_is_also_data_protection_may(app, client, closed):
         user.memberships.append(Membership(council_id="derby-city", role="data_protection"))
         db.session.commit()
     assert anonymise(client, closed["id"], headers).status_code == 200
+
+
+def test_a_change_racing_the_anonymisation_makes_one_of_them_fail_whole(
+    app, client, closed, dpo, monkeypatch
+):
+    """While a case is anonymised its row is held: on PostgreSQL another writer cannot lock it
+    (FOR UPDATE); on SQLite, a change committed meanwhile (its version moved on) makes the
+    anonymisation a conflict, with nothing of it saved."""
+    from sqlalchemy import text
+
+    from app.services import anonymise as service
+
+    original = service._replace_personal_data
+    seen = {}
+
+    def racing(case, *args, **kwargs):
+        with db.engine.connect() as other:
+            if app.config["BACKEND"] == "postgresql":
+                try:
+                    other.execute(text("SET lock_timeout = '200ms'"))
+                    other.execute(text("SELECT id FROM case_file WHERE id = :id FOR UPDATE"), {"id": case.id})
+                    seen["locked"] = False
+                except Exception as exc:  # the lock is held by the anonymisation
+                    seen["locked"] = "lock" in str(exc).lower()
+            else:
+                other.execute(
+                    text("UPDATE case_file SET version = version + 1 WHERE id = :id"), {"id": case.id}
+                )
+                other.commit()
+        original(case, *args, **kwargs)
+
+    monkeypatch.setattr(service, "_replace_personal_data", racing)
+    response = anonymise(client, closed["id"], dpo)
+    if app.config["BACKEND"] == "postgresql":
+        assert seen == {"locked": True}
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 409
+        assert "changed by someone else" in response.get_json()["error"]["message"]
+        with app.app_context():
+            assert db.session.scalars(select(AuditEntry)).all() == []
+        monkeypatch.setattr(service, "_replace_personal_data", original)
+        case = client.get(f"/api/v1/cases/{closed['id']}", headers=dpo).get_json()
+        assert case["anonymised_at"] is None and case["application"]["victims"][0]["name"] == "Alex Victim"
