@@ -149,8 +149,9 @@ def serve_command(
     timeout: int | None,
     graceful_timeout: int | None,
 ) -> None:
-    """Serve the web app and API: waitress in this one process with the timer loop and the mailer
-    inside (what `make run` uses), or, with --workers N, gunicorn's N processes (production)."""
+    """Serve the web app and API: waitress in this one process with the timer loop, the mailer and
+    the daily retention run inside (what `make run` uses), or, with --workers N, gunicorn's N
+    processes (production)."""
     app = current_app._get_current_object()
     if workers is None:
         if timeout is not None or graceful_timeout is not None:
@@ -189,10 +190,12 @@ def _serve_with_waitress(app: Flask, host: str, port: int, threads: int) -> None
     from waitress import serve
 
     from app.services.mail import start_background_mailer
+    from app.services.retention import start_background_retention
     from app.services.timers import start_background_sweep
 
     start_background_sweep(app)
     start_background_mailer(app)
+    start_background_retention(app)
     click.echo(f"ctflow serving on http://{host}:{port}/ (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=threads, ident="ctflow")
 

@@ -23,6 +23,7 @@ from app.clock import LOCAL_TIMEZONE
 from app.extensions import db
 from app.services import council_settings, councils, drafts, scheduled_jobs
 from app.services.anonymise import RETENTION, anonymise_case
+from app.services.background import BackgroundLoop, start_loop
 from app.services.cases import CaseConflict
 from app.store import cases as case_store
 
@@ -98,3 +99,15 @@ def run_daily(
     else:
         scheduled_jobs.finish_daily(JOB, today)
     return report
+
+
+def start_background_retention(app, interval_seconds: float = 3600.0) -> BackgroundLoop:
+    """Beside ``ctflow serve`` run as one process (no ``ctflow worker``): ask for the day's run
+    every ``interval_seconds``, through the same claim as the workers, so it is once a day
+    whatever else runs. ``stop()`` the returned loop to end it."""
+
+    def daily() -> str | None:
+        report = run_daily()
+        return report.summary() if report is not None else None
+
+    return start_loop(app, "ctflow-retention", interval_seconds, daily)

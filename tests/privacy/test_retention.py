@@ -261,3 +261,29 @@ def test_an_open_case_is_never_anonymised(app, derby, runner, at):
     case = derby.open_case(application())
     assert "0 case(s) anonymised" in retention(runner, "2040-01-01T12:00:00+00:00")
     assert "Alex Victim" in stored(app, case["id"])
+
+
+def test_ctflow_serve_alone_runs_it_daily_too(app, derby, at):
+    """Beside `ctflow serve` in one process (no worker), a loop asks for the day's run."""
+    import time
+
+    from app.services.retention import start_background_retention
+
+    case = walk_to_closed(derby, at, "2026-12")
+    at("2032-12-22T12:00:00+00:00")
+    loop = start_background_retention(app, interval_seconds=0.05)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with app.app_context():
+                job = db.session.get(ScheduledJob, "retention")
+                done = job is not None and job.done_on is not None
+                db.session.remove()
+            if done:
+                break
+            time.sleep(0.05)
+    finally:
+        loop.stop()
+    with app.app_context():
+        assert db.session.get(ScheduledJob, "retention").done_on.isoformat() == "2032-12-22"
+        assert db.session.get(Case, case["id"]).anonymised_at is not None
