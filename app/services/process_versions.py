@@ -28,7 +28,7 @@ from app.engine.specs import (
 from app.engine.structure import BPMN_NAMESPACE, FLOW_NODES, describe
 from app.extensions import db
 from app.models import ProcessAudit, ProcessVersion, Role, User
-from app.services import councils
+from app.services import audit, councils
 from app.services.processes import activate, parsed, save_version
 from app.store import processes as process_store
 
@@ -246,8 +246,15 @@ def activate_version(user: User, process_key: str, number: int, council_id: str)
         raise ProcessNotFound(f"{process_key} v{number}")
     if process_key not in keys_of(council_id):
         raise ProcessForbidden(f"{council_id} does not run {process_key}.")
+    before = process_store.active_version_for(council_id)
     activate(council_id, version)
     record_process_change(user.email, "activated", version, council_id)
+    # In the council's audit list too: when its new cases start on another diagram (or, for a
+    # council just added, when it starts taking applications at all).
+    audit.record(
+        council_id=council_id, actor=user.email, action="process.activated", subject=f"{process_key} v{number}",
+        details={"before": f"{before.process_key} v{before.number}" if before else None},
+    )  # fmt: skip
     db.session.commit()
     return version
 

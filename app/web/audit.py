@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "user.password_reset": "Password reset",
     "user.password_changed": "Password changed",
     "council.created": "Council created",
+    "process.activated": "Process version put live",
 }
 query_schema = AuditQuerySchema()
 

@@ -64,6 +64,15 @@ def test_a_new_version_is_uploaded_compared_activated_and_only_new_cases_use_it(
         ("version_saved", 2, None, "owner.derby-city@example.org"),
         ("activated", 2, "derby-city", "owner.derby-city@example.org"),
     ]
+    # The council's own audit list says its new cases run another version, and which it replaced.
+    [entry] = client.get(
+        "/api/v1/councils/derby-city/audit?action=process", headers=derby.as_("manager")
+    ).get_json()["items"]
+    assert (entry["action"], entry["subject"], entry["details"]) == (
+        "process.activated",
+        f"{KEY} v2",
+        {"before": f"{KEY} v1"},
+    )
 
     after = derby.open_case(application())
     assert after["process"] == {"key": KEY, "version": 2}

@@ -115,4 +115,5 @@ def test_a_council_added_in_one_go_takes_its_first_case_once_its_owner_puts_a_ve
         ("owner@newtown.example.org", "settings.confirmed"),
         ("root@example.org", "user.invited"),
         ("officer@newtown.example.org", "user.invitation_accepted"),
+        ("owner@newtown.example.org", "process.activated"),  # from here it takes applications
     ]
