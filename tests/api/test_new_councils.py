@@ -200,3 +200,23 @@ def test_a_process_key_taken_by_another_process_gets_a_number(app, client, root)
     )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["process"]["key"] == "community_trigger_derbyshire_2"
+
+
+def test_someone_of_another_council_becomes_its_process_owner_without_an_invitation(app, client, root):
+    create_user(app, email="owner@newtown.example.org", role="process_owner", councils=("east-herts",))
+    response = client.post("/api/v1/councils", json=new_council(), headers=root)
+    assert response.status_code == 201, response.get_json()
+    owner = response.get_json()["process_owner"]
+    assert (owner["status"], owner["roles"]) == ("active", ["process_owner"])  # signs in as before
+    assert ("root@example.org", "user.role_added", "owner@newtown.example.org") in audit_actions(
+        app, "newtown"
+    )
+
+
+def test_an_administrator_of_the_service_is_listed_every_council(app, client, root):
+    body = client.get("/api/v1/councils?per_page=100", headers=root).get_json()
+    assert body["total"] == 11  # a panel chair of Derby City only, and yet every council
+    officer = auth_headers(app, client, role="community_safety_officer")
+    assert [c["id"] for c in client.get("/api/v1/councils", headers=officer).get_json()["items"]] == [
+        "derby-city"
+    ]
