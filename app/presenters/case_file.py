@@ -38,7 +38,7 @@ from app.domain.labels import (
 from app.domain.restriction import person_heading
 from app.models import Case, CaseTask, Document, EmailStatus, TaskStatus, User
 from app.services import councils
-from app.services.cases import VIEW_ROLES, open_window
+from app.services.cases import CASE_ROLES, VIEW_ROLES, open_window
 from app.services.task_context import RECORDS_CHECK_FORM
 
 if TYPE_CHECKING:
@@ -204,6 +204,7 @@ class StaffCase:
     restricted: tuple[str, ...] = ()  # the people whose data is restricted (keys: "victim-1")
     # The recipients of the letters this reader may not open (those to a person withheld from them).
     withheld_recipients: frozenset[str] = frozenset()
+    works_tasks: bool = True  # False: data protection staff, who see the case and work no task
     audience: str = STAFF
 
     def __getattr__(self, name: str) -> Any:
@@ -221,6 +222,7 @@ def present(user: User, case: Case) -> StaffCase | PartnerCase:
             application,
             tuple(sorted(restrictions.restricted_people(case))),
             restrictions.withheld_recipients(user, case),
+            bool(user.roles_in(case.council_id) & CASE_ROLES),
         )
     return partner_case(case, user.agency or "", application)
 
@@ -286,7 +288,7 @@ class TaskLink:
     id: int
     name: str
     stage: str
-    href: str
+    href: str | None  # None: the reader cannot open it
     due: DueDate
     assignee: str  # staff: the assignee's e-mail or "Unclaimed"
     agency: str = ""  # a partner agency's task: which agency, in words
@@ -378,7 +380,13 @@ def case_file(view: StaffCase, letters: list[Document], today: date | None = Non
             )
             for d in case.deadlines
         ],
-        tasks=task_links(case, [t for t in case.tasks if t.status == TaskStatus.OPEN], today, staff=True),
+        tasks=task_links(
+            case,
+            [t for t in case.tasks if t.status == TaskStatus.OPEN],
+            today,
+            staff=True,
+            linked=view.works_tasks,
+        ),
         letters=[letter_row(d) for d in letters if d.recipient not in view.withheld_recipients],
         timeline=timeline(case),
         challenge=challenge_window(case),
@@ -393,7 +401,11 @@ def challenge_window(case: Case) -> str | None:
     return f"{window.label}: last day {_long(window.due_on)}" if window else None
 
 
-def task_links(case: Case, tasks: list[CaseTask], today: date, *, staff: bool) -> list[TaskLink]:
+def task_links(
+    case: Case, tasks: list[CaseTask], today: date, *, staff: bool, linked: bool = True
+) -> list[TaskLink]:
+    """``linked``: the reader may open the tasks (data protection staff see a case's tasks, and
+    work none: app/services/tasks.py)."""
     from app.web.due_dates import describe_due_date
 
     calendar = councils.policy_for(case.council_id).calendar
@@ -402,7 +414,7 @@ def task_links(case: Case, tasks: list[CaseTask], today: date, *, staff: bool) -
             id=t.id,
             name=t.name,
             stage=stage_label(t.stage),
-            href=f"/tasks/{t.id}",
+            href=f"/tasks/{t.id}" if linked else None,
             due=describe_due_date(t.due_on, today, calendar),
             assignee=(t.assignee.email if t.assignee else "Unclaimed") if staff else "",
             agency=agency_label(t.agency) if staff and t.agency else "",

@@ -35,12 +35,13 @@ def test_the_case_page_offers_data_protection_staff_their_actions_only(app, dpo,
     page = dpo.get(f"/cases/{open_case['id']}").get_data(as_text=True)
     assert 'id="data-protection"' in page and f'href="/cases/{open_case["id"]}/restriction/victim-1"' in page
     assert "Anonymise this case" not in page  # open
+    assert "Acknowledge" in page and 'href="/tasks/' not in page  # its tasks, not theirs to open
     officer = (
         signed_in(app, "officer.derby-city@example.org")
         .get(f"/cases/{open_case['id']}")
         .get_data(as_text=True)
     )
-    assert 'id="data-protection"' not in officer
+    assert 'id="data-protection"' not in officer and 'href="/tasks/' in officer
 
 
 def test_restricting_from_the_page_asks_why_then_restricts(app, dpo, open_case):
