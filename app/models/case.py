@@ -219,13 +219,22 @@ def history_of(case_id: int) -> list:
     """A case's history, oldest first: one plain query, and what this transaction added and has
     not written yet."""
     # The rows as they come (named tuples, as HistoryItem is), not converted one by one.
-    rows = list(db.session.execute(_history_query(), {"case_id": case_id}))
-    rows += [
+    return _with_unwritten(case_id, list(db.session.execute(_history_query(), {"case_id": case_id})))
+
+
+def remember_history(case: Case, written: list) -> None:
+    """The case's history as a query that read the case with it found it written (oldest first),
+    unless the case holds its history already."""
+    if _HISTORY not in case.__dict__:
+        case.__dict__[_HISTORY] = _with_unwritten(case.id, written)
+
+
+def _with_unwritten(case_id: int, written: list) -> list:
+    return written + [
         HistoryItem(r["at"], r["actor"], r["event"], r["detail"])
         for _t, r in _queued()
         if r["case_id"] == case_id
     ]
-    return rows
 
 
 def add_history_entry(case: Case, item: HistoryItem) -> None:

@@ -7,69 +7,188 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, delete, func, inspect, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    cast,
+    delete,
+    func,
+    inspect,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, selectinload, undefer
+from sqlalchemy.exc import NoResultFound
+from sqlalchemy.orm import aliased, joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from app.domain.search import case_terms, search_words
 from app.extensions import db
-from app.models import Case, CaseAgency, CaseSearchTerm, CaseTask, Deadline, ReferenceCounter, TaskStatus
+from app.models import (
+    Appeal,
+    Case,
+    CaseAgency,
+    CaseRestriction,
+    CaseSearchTerm,
+    CaseTask,
+    Deadline,
+    HistoryEntry,
+    Milestone,
+    ProcessVersion,
+    ReferenceCounter,
+    TaskStatus,
+)
+from app.models.case import HistoryItem, remember_history
 
-# What a case shows and a run rewrites: its process version, joined to the case's row, and its
-# COLLECTIONS. Not its agencies: only a run that asks agencies for information reads them
-# (case_runs.add_agencies), and loads them then.
-WHOLE_CASE = (joinedload(Case.process_version, innerjoin=True),)
-COLLECTIONS = ("tasks", "deadlines", "milestones", "appeals")
-# A task with its case, workflow included, in one query, for completing it (``with_collections``
-# adds the rest).
-TASK_WITH_CASE = joinedload(CaseTask.case, innerjoin=True).options(*WHOLE_CASE, undefer(Case.workflow))
+# What a case shows and a run rewrites, besides its row and its process version: its
+# COLLECTIONS and its history. Not its agencies: only a run that asks agencies for information
+# reads them (case_runs.add_agencies), and loads them then.
+COLLECTIONS = ("tasks", "deadlines", "milestones", "appeals", "restrictions")
+_COLLECTION_MODELS = (CaseTask, Deadline, Milestone, Appeal, CaseRestriction)
+# A whole-case query's rows: (part, case, process version, one entity per collection, the
+# HistoryItem fields); part 0 is the case's row, 1 to 5 a row of a collection, 6 a history entry,
+# and the other parts' columns are NULL.
+_HISTORY_PART = len(COLLECTIONS) + 1
+_HISTORY_FIELDS = slice(3 + len(COLLECTIONS), 3 + len(COLLECTIONS) + len(HistoryItem._fields))
 
 
-def with_collections(case: Case | None) -> Case | None:
-    """The case with its COLLECTIONS in place: one plain query each, in its relationship's order,
-    set as loaded, and its history (plain rows, not mapped objects). selectinload issues the same
-    queries at about twice the cost in Python, which shows in every request that reads a case
-    (bench/bench_engine.py)."""
-    if case is None:
-        return None
-    unloaded = inspect(case).unloaded
-    for name in COLLECTIONS:
-        if name in unloaded:
-            rows = db.session.scalars(_collection_query(name), {"case_id": case.id})
-            set_committed_value(case, name, list(rows))
-    case.history  # noqa: B018  (read now, as plain rows: Case.history)
-    return case
+def _case_id_of(anchor: str) -> ColumnElement[int]:
+    """The id of the case a whole-case query reads, from its parameters: ``case`` the case's id;
+    ``case_in`` the case's id if of one of ``council_ids``; ``case_for_agency`` the same, if
+    ``agency`` was asked for information on it; ``task_in`` the case of task ``task_id`` if of
+    one of ``council_ids``."""
+    if anchor == "case":
+        return bindparam("case_id", type_=Integer)
+    councils = bindparam("council_ids", expanding=True)
+    if anchor == "task_in":
+        query = select(CaseTask.case_id).where(
+            CaseTask.id == bindparam("task_id"), CaseTask.council_id.in_(councils)
+        )
+    else:
+        query = select(Case.id).where(Case.id == bindparam("case_id"), Case.council_id.in_(councils))
+        if anchor == "case_for_agency":
+            query = query.join(CaseAgency, CaseAgency.case_id == Case.id).where(
+                CaseAgency.agency == bindparam("agency")
+            )
+    return query.scalar_subquery()
+
+
+def _loaded_columns(model, undeferred: tuple[str, ...] = ()) -> list[ColumnElement]:
+    """The columns the ORM loads of ``model``, with the deferred ones named."""
+    return [p.columns[0] for p in model.__mapper__.column_attrs if not p.deferred or p.key in undeferred]
 
 
 @cache
-def _collection_query(name: str) -> Select:
-    # Built once: building a statement and its cache key costs more than running it here.
-    relationship = Case.__mapper__.relationships[name]
-    model = relationship.mapper.class_
-    return select(model).where(model.case_id == bindparam("case_id")).order_by(*relationship.order_by)
+def _whole_case_query(anchor: str, workflow: bool) -> Select:
+    """A case with its process version, its COLLECTIONS and its history, in ONE statement: a UNION ALL of one SELECT per part, each on its
+    own index, the other parts' columns NULL, mapped to the models through aliases of the union.
+    One round trip instead of seven, and half the work in Python of as many ORM queries
+    (bench/bench_engine.py). Built once per shape: building it costs more than running it."""
+    case_id = _case_id_of(anchor)
+    history = HistoryEntry.__table__
+    parts = [  # (FROM, columns, which rows), in part order
+        (
+            Case.__table__.join(ProcessVersion.__table__),
+            [
+                *_loaded_columns(Case, ("workflow",) if workflow else ()),
+                *_loaded_columns(ProcessVersion),
+            ],
+            Case.id == case_id,
+        ),
+        *((m.__table__, _loaded_columns(m), m.case_id == case_id) for m in _COLLECTION_MODELS),
+        (history, [history.c[name] for name in ("id", *HistoryItem._fields)], history.c.case_id == case_id),
+    ]
+    # Named by table as well as column: the parts share column names (id, case_id, ...).
+    named = [[(_name_in_union(c), c) for c in columns] for _from, columns, _where in parts]
+    branches = [
+        select(
+            literal_column(str(n), Integer).label("part"),
+            *(
+                column.label(name) if m == n else cast(null(), column.type).label(name)
+                for m, columns in enumerate(named)
+                for name, column in columns
+            ),
+        )
+        .select_from(from_)
+        .where(where)
+        for n, (from_, _columns, where) in enumerate(parts)
+    ]
+    rows = union_all(*branches).subquery("whole_case")
+    case = aliased(Case, rows)
+    order = [rows.c.part]
+    for name in COLLECTIONS:  # each collection in its relationship's order
+        order += [rows.corresponding_column(c) for c in Case.__mapper__.relationships[name].order_by]
+    query = select(
+        rows.c.part,
+        case,
+        aliased(ProcessVersion, rows),
+        *(aliased(m, rows) for m in _COLLECTION_MODELS),
+        *(rows.c[f"history_entry_{name}"] for name in HistoryItem._fields),
+    ).order_by(*order, rows.c.history_entry_id)
+    return query.options(undefer(case.workflow)) if workflow else query
+
+
+def _name_in_union(column: Column) -> str:
+    return f"{column.table.name}_{column.name}"
+
+
+def _whole_case(anchor: str, params: dict, *, workflow: bool = False) -> Case | None:
+    """The case a whole-case query finds (None if none) with its process version, COLLECTIONS and
+    history in place, loaded as the ORM loads them, except what a case the session holds has
+    loaded already."""
+    case = process_version = None
+    collections: tuple[list, ...] = tuple([] for _ in COLLECTIONS)
+    history: list[HistoryItem] = []
+    for row in db.session.execute(_whole_case_query(anchor, workflow), params):
+        part = row[0]
+        if part == 0:
+            case, process_version = row[1], row[2]
+        elif part == _HISTORY_PART:
+            history.append(HistoryItem(*row[_HISTORY_FIELDS]))
+        else:
+            collections[part - 1].append(row[part + 2])
+    if case is None:
+        return None
+    unloaded = inspect(case).unloaded
+    if "process_version" in unloaded:
+        set_committed_value(case, "process_version", process_version)
+    for name, rows in zip(COLLECTIONS, collections, strict=True):
+        if name in unloaded:
+            set_committed_value(case, name, rows)
+    for task in case.tasks:  # each task holds its case (the session refers to objects weakly)
+        if "case" in inspect(task).unloaded:
+            set_committed_value(task, "case", case)
+    remember_history(case, history)
+    return case
 
 
 def get_case_in(case_id: int, council_ids: Iterable[str]) -> Case | None:
-    return with_collections(
-        db.session.scalar(
-            select(Case)
-            .where(Case.id == case_id, Case.council_id.in_(list(council_ids)))
-            .options(*WHOLE_CASE)
-        )
-    )
+    return _whole_case("case_in", {"case_id": case_id, "council_ids": list(council_ids)})
+
+
+def get_case_of_task(task_id: int, council_ids: Iterable[str]) -> Case | None:
+    """The whole case (workflow included) of the task, if of one of the councils: all that
+    completing the task reads, in one query."""
+    return _whole_case("task_in", {"task_id": task_id, "council_ids": list(council_ids)}, workflow=True)
 
 
 def get_whole_case(case_id: int) -> Case:
     """A case with everything a run rewrites and a response shows, workflow included; no query
-    for what the session holds already (a task loaded with its case to complete it)."""
+    if the session holds it whole already (a task's case loaded to complete it)."""
     held = db.session.identity_map.get(identity_key(Case, case_id))
-    if held is None or {"workflow", "process_version"} & inspect(held).unloaded:
-        held = db.session.scalars(
-            select(Case).where(Case.id == case_id).options(*WHOLE_CASE, undefer(Case.workflow))
-        ).one()
-    return with_collections(held)
+    if held is not None and not {"workflow", "process_version", *COLLECTIONS} & inspect(held).unloaded:
+        held.history  # noqa: B018  (read now if not yet: Case.history)
+        return held
+    case = _whole_case("case", {"case_id": case_id}, workflow=True)
+    if case is None:
+        raise NoResultFound(f"No case {case_id}")
+    return case
 
 
 def lock_whole_case(case_id: int) -> Case | None:
@@ -79,21 +198,18 @@ def lock_whole_case(case_id: int) -> Case | None:
     held = db.session.identity_map.get(identity_key(Case, case_id))
     if held is not None:
         db.session.expire(held)  # what this session read before the lock is not what it locks
-    query = select(Case).where(Case.id == case_id).options(*WHOLE_CASE, undefer(Case.workflow))
+    lock = select(Case.id).where(Case.id == case_id)
     if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Case)
-    return with_collections(db.session.scalar(query))
+        lock = lock.with_for_update()
+    if db.session.scalar(lock) is None:
+        return None
+    return _whole_case("case", {"case_id": case_id}, workflow=True)  # read once the lock is held
 
 
 def get_case_for_agency(case_id: int, council_ids: Iterable[str], agency: str) -> Case | None:
     """A case a partner agency was asked for information on."""
-    return with_collections(
-        db.session.scalar(
-            select(Case)
-            .join(CaseAgency, CaseAgency.case_id == Case.id)
-            .where(Case.id == case_id, Case.council_id.in_(list(council_ids)), CaseAgency.agency == agency)
-            .options(*WHOLE_CASE)
-        )
+    return _whole_case(
+        "case_for_agency", {"case_id": case_id, "council_ids": list(council_ids), "agency": agency}
     )
 
 

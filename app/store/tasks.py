@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -16,28 +15,13 @@ from app.store import cases as case_store
 
 def get_task_in(task_id: int, council_ids: Iterable[str], *, whole_case: bool = False) -> CaseTask | None:
     """The task, if of one of the councils; ``whole_case`` loads its case whole with it, all
-    that completing it reads (the task, its case and workflow in one query)."""
+    that completing it reads, in one query (app/store/cases.py)."""
     if not whole_case:
         return db.session.scalar(
             select(CaseTask).where(CaseTask.id == task_id, CaseTask.council_id.in_(list(council_ids)))
         )
-    task = db.session.scalar(_task_with_case(), {"task_id": task_id, "council_ids": list(council_ids)})
-    if task is not None:
-        case_store.with_collections(task.case)
-    return task
-
-
-@cache
-def _task_with_case() -> Select:
-    # Built once: building this statement and keying its loader options costs more than running it.
-    return (
-        select(CaseTask)
-        .where(
-            CaseTask.id == bindparam("task_id"),
-            CaseTask.council_id.in_(bindparam("council_ids", expanding=True)),
-        )
-        .options(case_store.TASK_WITH_CASE)
-    )
+    case = case_store.get_case_of_task(task_id, council_ids)
+    return next((task for task in case.tasks if task.id == task_id), None) if case is not None else None
 
 
 def inbox_query(
