@@ -43,6 +43,11 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.web.jinja import init_jinja
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from app import postgres
+
+        with app.app_context():
+            postgres.install_connection_events(db.engine)
     csrf.init_app(app)
     init_jinja(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))

@@ -19,7 +19,9 @@ class Config:
     TESTING = False
     # None means "SQLite in the instance folder"; create_app fills it in.
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # No pool_pre_ping: a PostgreSQL connection taken from the pool is checked without a round
+    # trip (app/postgres.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     # None: development and test keep a generated key in the instance folder; production refuses to start.
     SECRET_KEY: str | None = None
     # An ISO timestamp that freezes the app clock (tests, demonstrations). Refused in production.

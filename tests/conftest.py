@@ -50,7 +50,7 @@ def _postgres_schema_url(schema: str) -> tuple[str, dict]:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         conn.execute(f'CREATE SCHEMA "{schema}"')
     url = "postgresql+psycopg://" + POSTGRES_DSN.split("://", 1)[1]
-    return url, {"connect_args": {"options": f"-c search_path={schema}"}, "pool_pre_ping": True}
+    return url, {"connect_args": {"options": f"-c search_path={schema}"}}
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
