@@ -358,6 +358,31 @@ def revoke_status_link_command(reference: str) -> None:
     click.echo(f"Revoked {count} status link{'s' if count != 1 else ''} of {reference}.")
 
 
+@click.group("access-log")
+def access_log_group() -> None:
+    """The access log: who viewed or exported which case's personal data."""
+
+
+@access_log_group.command("prune")
+@click.option("--now", "now_text", help="Prune as at this ISO instant (default: the clock).")
+@with_appcontext
+def prune_access_log_command(now_text: str | None) -> None:
+    """Remove the entries older than CTFLOW_ACCESS_LOG_RETENTION_DAYS (the worker does it hourly)."""
+    from app import clock
+    from app.clock import parse_instant
+    from app.services import access_log
+
+    try:
+        now = parse_instant(now_text) if now_text else clock.now()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from None
+    removed = access_log.prune(now)
+    click.echo(
+        f"Removed {removed} access log entr{'ies' if removed != 1 else 'y'} from before "
+        f"{access_log.retention_cutoff(now).isoformat()} ({access_log.retention_days()} days)."
+    )
+
+
 def register_commands(app: Flask) -> None:
     for command in (
         seed_demo_command,
@@ -370,5 +395,6 @@ def register_commands(app: Flask) -> None:
         status_link_group,
         check_command,
         backup_command,
+        access_log_group,
     ):
         app.cli.add_command(command)

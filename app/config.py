@@ -99,6 +99,17 @@ class Config:
     NOTIFY_EMAIL_TEMPLATE_ID: str | None = None
     NOTIFY_BASE_URL: str | None = None  # None: Notify's own API
     NOTIFY_TIMEOUT_SECONDS = 30
+    # The access log (app/services/access_log.py): entries older than this many days are pruned
+    # by the worker (hourly) and `ctflow access-log prune`. Two years by default: long enough to
+    # answer a complaint about who looked at a case; a council's DPIA may choose otherwise.
+    ACCESS_LOG_RETENTION_DAYS = 730
+    # The entries of requests that commit nothing wait at most this long (or until ACCESS_LOG_BATCH
+    # of them are pending) before the process's writer thread writes them, one commit per batch.
+    ACCESS_LOG_FLUSH_SECONDS = 5.0
+    ACCESS_LOG_BATCH = 200
+    # The writer thread; off in tests, which write pending entries themselves (access_log.write_pending)
+    # so that no thread writes one test's entries into the next test's emptied tables.
+    ACCESS_LOG_WRITER = True
 
 
 class DevelopmentConfig(Config):
@@ -112,6 +123,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     # pytest captures the records itself (caplog, and the report of a failed test).
     LOG_TO_STDERR = False
+    ACCESS_LOG_WRITER = False
 
 
 class ProductionConfig(Config):
@@ -147,6 +159,14 @@ def seconds(raw: str) -> float:
     """A number of seconds above 0: 30, 2.5."""
     value = float(raw)
     if not value > 0 or value == float("inf"):
+        raise ValueError(raw)
+    return value
+
+
+def days(raw: str) -> int:
+    """A whole number of days above 0: 730."""
+    value = int(raw)
+    if value < 1:
         raise ValueError(raw)
     return value
 
@@ -197,6 +217,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "CTFLOW_NOTIFY_EMAIL_TEMPLATE_ID": ("NOTIFY_EMAIL_TEMPLATE_ID", str),
     "CTFLOW_NOTIFY_BASE_URL": ("NOTIFY_BASE_URL", str),
     "CTFLOW_NOTIFY_TIMEOUT_SECONDS": ("NOTIFY_TIMEOUT_SECONDS", seconds),
+    "CTFLOW_ACCESS_LOG_RETENTION_DAYS": ("ACCESS_LOG_RETENTION_DAYS", days),
+    "CTFLOW_ACCESS_LOG_FLUSH_SECONDS": ("ACCESS_LOG_FLUSH_SECONDS", seconds),
 }
 
 _UUID = r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"

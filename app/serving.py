@@ -34,6 +34,7 @@ from gunicorn.app.base import BaseApplication
 
 from app.extensions import db
 from app.observability import logs, metrics
+from app.services import access_log
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The WSGI names of the headers a proxy sets about the client; untrusted peers lose them.
@@ -96,6 +97,10 @@ def gunicorn_settings(app: Flask, options: ServeOptions) -> dict[str, Any]:
         with app.app_context():
             db.engine.dispose(close=False)
 
+    def worker_exit(server, worker) -> None:
+        # What the access log still holds for a later commit (app/services/access_log.py).
+        access_log.write_pending_at_exit(app)
+
     def child_exit(server, worker) -> None:
         metrics.on_child_exit(worker.pid)  # its live gauges go; its counts stay
 
@@ -121,6 +126,7 @@ def gunicorn_settings(app: Flask, options: ServeOptions) -> dict[str, Any]:
         "control_socket_disable": True,
         "on_starting": on_starting,
         "post_fork": post_fork,
+        "worker_exit": worker_exit,
         "child_exit": child_exit,
     }
     if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):

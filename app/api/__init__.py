@@ -40,6 +40,7 @@ def _unauthenticated(message: str) -> ApiError:
 
 
 # Views register themselves on api_bp; imported last because they import api_bp.
+from app.api import access_log as _access_log  # noqa: E402,F401
 from app.api import audit as _audit  # noqa: E402,F401
 from app.api import auth as _auth  # noqa: E402,F401
 from app.api import calendar as _calendar  # noqa: E402,F401

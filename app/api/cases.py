@@ -15,7 +15,7 @@ from app.schemas.cases import (
     PartnerCasePageSchema,
     PartnerCaseSchema,
 )
-from app.services import actions, cases, councils
+from app.services import access_log, actions, cases, councils
 from app.services.cases import CREATE_ROLES
 
 application_schema = ApplicationSchema()
@@ -127,6 +127,7 @@ def case_response(case) -> dict:
     """The case as the signed-in caller may see it (app/presenters/case_file.py): the API and the
     case page choose the fields in the same place."""
     view = case_file.present(g.user, case)
+    access_log.record_case_access(g.user, case.id, case.council_id)
     if isinstance(view, case_file.StaffCase):
         return case_schema.dump(view)
     return partner_case_schema.dump(view)
@@ -169,6 +170,7 @@ def list_actions(case_id: int):
         200: {description: The action plan (empty before the case review), content: {application/json: {schema: ActionPlanSchema}}}
     """
     case = cases.visible_case(g.user, case_id)
+    access_log.record_case_access(g.user, case.id, case.council_id, target="action plan")
     return action_plan_schema.dump({"case": case.id, "items": actions.plan_for(g.user, case)})
 
 

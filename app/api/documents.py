@@ -4,7 +4,7 @@ from app.api import api_bp
 from app.api.inputs import load_query
 from app.errors import NotFound
 from app.schemas.documents import DocumentListQuerySchema, DocumentPageSchema, DocumentQuerySchema
-from app.services import documents
+from app.services import access_log, documents
 
 document_page_schema = DocumentPageSchema()
 document_query_schema = DocumentQuerySchema()
@@ -58,6 +58,7 @@ def get_document(document_id: int):
         document = documents.visible_document(g.user, document_id)
     except documents.DocumentNotFound:
         raise NotFound("document") from None
+    access_log.record_document_access(g.user, document)
     if query["format"] == "pdf":
         response = Response(documents.document_pdf(document), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{documents.pdf_filename(document)}"'

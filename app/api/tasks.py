@@ -5,7 +5,7 @@ from app.api.cases import case_response
 from app.api.inputs import json_body, load_body, load_query
 from app.presenters.task_detail import task_detail
 from app.schemas.tasks import AssignSchema, InboxQuerySchema, TaskDetailSchema, TaskPageSchema, TaskSchema
-from app.services import tasks
+from app.services import access_log, tasks
 
 inbox_query_schema = InboxQuerySchema()
 task_page_schema = TaskPageSchema()
@@ -57,7 +57,9 @@ def get_task(task_id: int):
         200: {description: The task, content: {application/json: {schema: TaskDetailSchema}}}
         404: {description: No such task among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
     """
-    return task_detail_schema.dump(task_detail(g.user, tasks.visible_task(g.user, task_id)))
+    task = tasks.visible_task(g.user, task_id)
+    access_log.record_task_access(g.user, task)
+    return task_detail_schema.dump(task_detail(g.user, task))
 
 
 @api_bp.post("/tasks/<int:task_id>/claim")

@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
+from app.models.access_log import AccessKind, CaseAccess
 from app.models.application_draft import ApplicationDraft
 from app.models.apply_source import ApplySource
 from app.models.audit import AuditEntry
@@ -28,8 +29,8 @@ from app.models.throttle import Throttle
 from app.models.user import AccountLink, LinkPurpose, Membership, PartnerAgency, Role, User, WebSession
 
 __all__ = [
-    "AccountLink", "ApplicationDraft", "ApplySource", "AuditEntry", "LinkPurpose",
-    "Appeal", "Case", "CaseAgency", "CaseRestriction", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "County", "Deadline",
+    "AccessKind", "AccountLink", "ApplicationDraft", "ApplySource", "AuditEntry", "LinkPurpose",
+    "Appeal", "Case", "CaseAccess", "CaseAgency", "CaseRestriction", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "County", "Deadline",
     "Document", "EmailStatus", "FiguresPublication", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",
     "ProcessVersion", "Recipient", "ReferenceCounter", "Role", "ScheduledJob", "StatusLink", "TaskStatus", "Throttle", "User",

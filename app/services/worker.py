@@ -27,6 +27,7 @@ from types import FrameType
 from flask import Flask
 
 from app.extensions import db
+from app.services import access_log
 from app.services.account_links import LinkMailReport, send_due_emails
 from app.services.mail import MailReport, send_pending_emails
 from app.services.retention import RetentionReport, run_daily
@@ -44,6 +45,8 @@ class PassReport:
     links: LinkMailReport = field(default_factory=LinkMailReport)
     # The day's retention run, on the pass of the worker that claimed it; else None.
     retention: RetentionReport | None = None
+    # Access log entries pruned past their retention (None: not this pass; hourly).
+    access_log_pruned: int | None = None
 
     def summary(self) -> str | None:
         parts = []
@@ -63,6 +66,8 @@ class PassReport:
             parts.append(f"{len(self.links.failed)} invitation or reset e-mail(s) not sent")
         if self.retention is not None and self.retention.summary():
             parts.append(f"retention: {self.retention.summary()}")
+        if self.access_log_pruned:
+            parts.append(f"{self.access_log_pruned} access log entr(ies) pruned")
         return "; ".join(parts) or None
 
 
@@ -114,7 +119,8 @@ def run_pass(should_stop: Callable[[], bool] = lambda: False) -> PassReport:
     mail = MailReport() if should_stop() else send_pending_emails(should_stop=should_stop)
     links = LinkMailReport() if should_stop() else send_due_emails(should_stop=should_stop)
     retention = None if should_stop() else run_daily(should_stop=should_stop)
-    return PassReport(timers=timers, mail=mail, links=links, retention=retention)
+    pruned = None if should_stop() else access_log.prune_if_due()
+    return PassReport(timers=timers, mail=mail, links=links, retention=retention, access_log_pruned=pruned)
 
 
 def run_worker(

@@ -173,6 +173,7 @@ def safe_next(target: str | None) -> str:
 
 
 # Views register themselves on web_bp; imported last because they import web_bp.
+from app.web import access_log as _access_log  # noqa: E402,F401
 from app.web import account as _account  # noqa: E402,F401
 from app.web import audit as _audit  # noqa: E402,F401
 from app.web import auth as _auth  # noqa: E402,F401

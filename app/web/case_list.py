@@ -15,6 +15,7 @@ from app.domain.calendar import format_date
 from app.domain.labels import agency_label, in_words, milestone_label, stage_label
 from app.models import Case, CaseStatus
 from app.schemas.dashboard import CaseFigureQueryFields
+from app.services import access_log
 from app.services import cases as case_service
 from app.services import councils as council_service
 from app.services import restrictions
@@ -135,6 +136,8 @@ def case_list():
             county=figure_filters.get("county"),
             figure=figure_filters.get("figure"),
         )
+    for case in items:  # each row names the case's victims
+        access_log.record_case_access(g.user, case.id, case.council_id, target="case list")
     visible = council_service.councils_visible_to(g.user)
     options = {
         "councils": [{"value": "", "text": "All my councils"}]

@@ -19,6 +19,7 @@ from app.models import Case
 from app.presenters import case_file
 from app.presenters.data_protection import data_protection_actions
 from app.schemas.cases import AppealRequestSchema
+from app.services import access_log
 from app.services import cases as case_service
 from app.services import documents as document_service
 from app.services.cases import CaseNotFound, visible_case
@@ -56,6 +57,7 @@ def _staff_case(case_id: int) -> Case:
 def case_page(case_id: int):
     case = _visible(case_id)
     view = case_file.present(g.user, case)
+    access_log.record_case_access(g.user, case.id, case.council_id)
     if isinstance(view, case_file.PartnerCase):
         tasks = case_file.task_links(case, view.open_tasks, clock.today(), staff=False)
         return render_template("web/case_partner.html", case=view, tasks=tasks)
@@ -64,6 +66,9 @@ def case_page(case_id: int):
         "web/case.html",
         case=case_file.case_file(view, letters),
         data_protection=data_protection_actions(g.user, case),
+        access_log_href=url_for("web.access_log_page", case_id=case.id)
+        if access_log.may_read(g.user, case)
+        else None,
     )
 
 
@@ -154,9 +159,11 @@ def case_diagram_state(case_id: int):
 
 def _document(document_id: int):
     try:
-        return document_service.visible_document(g.user, document_id)
+        document = document_service.visible_document(g.user, document_id)
     except document_service.DocumentNotFound:
         abort(404)
+    access_log.record_document_access(g.user, document)
+    return document
 
 
 @web_bp.get("/documents/<int:document_id>")

@@ -21,7 +21,7 @@ from app.domain.threshold import METHOD_PHRASES, refusal_barred
 from app.models import CaseTask, TaskStatus
 from app.presenters.case_file import STAFF, audience_of
 from app.presenters.case_summary import case_summary
-from app.services import restrictions
+from app.services import access_log, restrictions
 from app.services import tasks as task_service
 from app.services.cases import CaseConflict
 from app.services.task_context import RECORDS_CHECK_FORM, task_context
@@ -49,6 +49,7 @@ REPORT_REASON_LABELS = {
 @web_bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 def task_page(task_id: int):
     task = task_service.visible_task(g.user, task_id)  # another council's, or not visible: 404
+    access_log.record_task_access(g.user, task)
     schema = form_json_schema(task.form_key)
     context = task_context(task, g.user)
     form = request.form if request.method == "POST" else _prefilled(task, context)
