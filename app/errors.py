@@ -122,6 +122,13 @@ def _register_domain_errors(app: Flask) -> None:
     app.register_error_handler(TaskForbidden, respond(403, "forbidden"))
     app.register_error_handler(CaseConflict, respond(409, "conflict"))
 
+    from app.services.subject_access import SubjectAccessForbidden, SubjectAccessNotFound
+
+    app.register_error_handler(
+        SubjectAccessNotFound, respond(404, "not_found", lambda e: "No such council or person among yours.")
+    )
+    app.register_error_handler(SubjectAccessForbidden, respond(403, "forbidden"))
+
     from app.engine.specs import DiagramInvalid
     from app.services.process_versions import ProcessConflict, ProcessForbidden, ProcessNotFound
 

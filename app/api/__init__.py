@@ -54,4 +54,5 @@ from app.api import people as _people  # noqa: E402,F401
 from app.api import processes as _processes  # noqa: E402,F401
 from app.api import reports as _reports  # noqa: E402,F401
 from app.api import settings as _settings  # noqa: E402,F401
+from app.api import subject_access as _subject_access  # noqa: E402,F401
 from app.api import tasks as _tasks  # noqa: E402,F401

@@ -61,23 +61,36 @@ def postcodes_in(address: Any) -> set[str]:
     return found
 
 
+def person_terms(person: Any) -> set[str]:
+    """The terms one person of an application (a victim, the applicant) is found by: the words of
+    their name and organisation, their e-mail address and the postcodes of their address."""
+    terms: set[str] = set()
+    if not isinstance(person, dict):
+        return terms
+    for key in ("name", "organisation"):
+        if isinstance(person.get(key), str):
+            terms.update(_words(person[key]))
+    email = person.get("email")
+    if isinstance(email, str) and email.strip():
+        terms.add(email.strip().lower())
+    terms.update(postcodes_in(person.get("address")))
+    return {term[:TERM_LENGTH] for term in terms if term}
+
+
 def case_terms(reference: str, application: dict[str, Any]) -> set[str]:
-    """The terms a case is found by."""
+    """The terms a case is found by: its reference's, and each of its people's."""
     terms = {reference.lower(), *_words(reference)}
     people = list(application.get("victims") or [])
     if application.get("applicant"):
         people.append(application["applicant"])
     for person in people:
-        if not isinstance(person, dict):
-            continue
-        for key in ("name", "organisation"):
-            if isinstance(person.get(key), str):
-                terms.update(_words(person[key]))
-        email = person.get("email")
-        if isinstance(email, str) and email.strip():
-            terms.add(email.strip().lower())
-        terms.update(postcodes_in(person.get("address")))
+        terms |= person_terms(person)
     return {term[:TERM_LENGTH] for term in terms if term}
+
+
+def matches(terms: set[str], words: list[str]) -> bool:
+    """Whether each searched word begins one of the terms (as the case index is searched)."""
+    return bool(words) and all(any(term.startswith(word) for term in terms) for word in words)
 
 
 def search_words(text: str) -> list[str]:

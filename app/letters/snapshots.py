@@ -150,19 +150,21 @@ def letter_title(kind: str, role: str) -> str:
     return title
 
 
-def redactor_for(facts: LetterFacts, addressee: Addressee) -> Redactor:
-    """Everyone the case names but the recipient: see ``app.letters.privacy``."""
-    application = facts.application
+def names_in_case(application: Mapping[str, Any], data: Mapping[str, Any]) -> set[str]:
+    """Every person a case names: its victims, whoever applied for them, the incidents'
+    reporters, the panel and its chair, and the names found in the application's free text.
+    Letters (``redactor_for``) and subject access exports (app/services/subject_access.py) keep
+    all of them out but their reader's."""
     names: set[str] = set()
     for field in _FREE_TEXT_FIELDS:
         names |= names_in(_text(application.get(field)))
     for incident in application.get("incidents") or []:
         names |= names_in(_text(incident.get("description")))
         names |= {_text(r.get("reporter")) for r in incident.get("reports") or []}
-    for member in facts.data.get("panel") or []:
+    for member in data.get("panel") or []:
         if isinstance(member, dict):
             names.add(_text(member.get("name")))
-    chair = facts.data.get("chair")
+    chair = data.get("chair")
     if isinstance(chair, dict):
         names.add(_text(chair.get("name")))
     for victim in application.get("victims") or []:
@@ -170,6 +172,13 @@ def redactor_for(facts: LetterFacts, addressee: Addressee) -> Redactor:
     third_party = third_party_addressee(application)
     if third_party is not None:
         names.add(third_party.name)
+    return names
+
+
+def redactor_for(facts: LetterFacts, addressee: Addressee) -> Redactor:
+    """Everyone the case names but the recipient: see ``app.letters.privacy``."""
+    application = facts.application
+    names = names_in_case(application, facts.data)
     # The recipient's own name, and the council's (a run like "Derby City" is not a person).
     keep = [addressee.name, facts.council.name, facts.council.contacts.team]
     if addressee.role == Recipient.APPLICANT:

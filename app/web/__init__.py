@@ -86,6 +86,7 @@ def _navigation(user) -> list[dict]:
     from app.services import audit, process_versions
     from app.services.cases import staff_councils
     from app.services.dashboard import dashboard_councils
+    from app.services.subject_access import SUBJECT_ACCESS_ROLES
     from app.services.tasks import overview_councils
     from app.web.people import PERSON_ENDPOINTS, people_home_council
 
@@ -148,6 +149,14 @@ def _navigation(user) -> list[dict]:
                 "active": request.endpoint == "web.council_new",
             }
         )
+    if any(user.roles_in(c) & SUBJECT_ACCESS_ROLES for c in user.council_ids):
+        items.append(
+            {
+                "href": url_for("web.subject_access_search"),
+                "text": "Subject access",
+                "active": (request.endpoint or "").startswith("web.subject_access"),
+            }
+        )
     audited = audit.readable_councils(user)
     if audited:
         council = session.get("council") if session.get("council") in audited else audited[0]
@@ -187,4 +196,5 @@ from app.web import overview as _overview  # noqa: E402,F401
 from app.web import people as _people  # noqa: E402,F401
 from app.web import settings as _settings  # noqa: E402,F401
 from app.web import studio as _studio  # noqa: E402,F401
+from app.web import subject_access as _subject_access  # noqa: E402,F401
 from app.web import tasks as _tasks  # noqa: E402,F401
