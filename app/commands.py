@@ -367,7 +367,7 @@ def access_log_group() -> None:
 @click.option("--now", "now_text", help="Prune as at this ISO instant (default: the clock).")
 @with_appcontext
 def prune_access_log_command(now_text: str | None) -> None:
-    """Remove the entries older than CTFLOW_ACCESS_LOG_RETENTION_DAYS (the worker does it hourly)."""
+    """Remove the entries older than CTFLOW_ACCESS_LOG_RETENTION_DAYS (the worker does it daily)."""
     from app import clock
     from app.clock import parse_instant
     from app.services import access_log

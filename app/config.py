@@ -100,7 +100,7 @@ class Config:
     NOTIFY_BASE_URL: str | None = None  # None: Notify's own API
     NOTIFY_TIMEOUT_SECONDS = 30
     # The access log (app/services/access_log.py): entries older than this many days are pruned
-    # by the worker (hourly) and `ctflow access-log prune`. Two years by default: long enough to
+    # by the worker (daily) and `ctflow access-log prune`. Two years by default: long enough to
     # answer a complaint about who looked at a case; a council's DPIA may choose otherwise.
     ACCESS_LOG_RETENTION_DAYS = 730
     # The entries of requests that commit nothing wait at most this long (or until ACCESS_LOG_BATCH

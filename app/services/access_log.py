@@ -21,7 +21,7 @@ those of its reads of at most the last ``ACCESS_LOG_FLUSH_SECONDS``. Reading a c
 this process's pending entries with the written ones.
 
 The log keeps ``ACCESS_LOG_RETENTION_DAYS`` (``CTFLOW_ACCESS_LOG_RETENTION_DAYS``, default 730):
-``prune`` removes older entries; the worker runs it hourly, ``ctflow access-log prune`` on demand.
+``prune`` removes older entries; the worker runs it daily, ``ctflow access-log prune`` on demand.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -40,16 +39,18 @@ from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app import clock
+from app.clock import LOCAL_TIMEZONE
 from app.extensions import db
 from app.models import AccessKind, Case, CaseAccess, CaseTask, Document, Role, User
+from app.services import scheduled_jobs
 from app.services.cases import CaseForbidden, visible_case
 
 logger = logging.getLogger(__name__)
 
 # Who may read a case's log: its council's managers and data protection staff.
 READER_ROLES = {Role.COMMUNITY_SAFETY_MANAGER, Role.DATA_PROTECTION}
-# The worker prunes at most this often (a DELETE by the index on `at`).
-PRUNE_EVERY_SECONDS = 3600.0
+# The worker's daily claim of the pruning (app/services/scheduled_jobs.py).
+PRUNE_JOB = "access_log_prune"
 
 _EXTENSION = "ctflow.access_log"
 # What a committing session took from the pending entries, until its transaction ends.
@@ -296,14 +297,14 @@ def prune(now: datetime | None = None) -> int:
     return removed or 0
 
 
-_last_pruned: dict[int, float] = {}
-
-
-def prune_if_due(monotonic: Callable[[], float] = time.monotonic) -> int | None:
-    """The worker's pass: ``prune`` at most every PRUNE_EVERY_SECONDS per process; None when not due."""
-    last = _last_pruned.get(os.getpid())
-    if last is not None and monotonic() - last < PRUNE_EVERY_SECONDS:
+def prune_daily(now: datetime | None = None) -> int | None:
+    """The worker's pass: ``prune`` once a day, by whichever worker claims the day's run (as the
+    retention run is claimed: app/services/scheduled_jobs.py); None when another has it or it is
+    done today."""
+    instant = now or clock.now()
+    today = instant.astimezone(LOCAL_TIMEZONE).date()
+    if not scheduled_jobs.claim_daily(PRUNE_JOB, today, instant):
         return None
-    removed = prune()
-    _last_pruned[os.getpid()] = monotonic()
+    removed = prune(instant)
+    scheduled_jobs.finish_daily(PRUNE_JOB, today)
     return removed

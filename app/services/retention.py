@@ -107,7 +107,14 @@ def start_background_retention(app, interval_seconds: float = 3600.0) -> Backgro
     whatever else runs. ``stop()`` the returned loop to end it."""
 
     def daily() -> str | None:
+        from app.services import access_log  # imports the case services, which import this module
+
         report = run_daily()
-        return report.summary() if report is not None else None
+        pruned = access_log.prune_daily()  # the access log's own daily job
+        parts = [
+            report.summary() if report is not None else None,
+            f"{pruned} access log entr(ies) pruned" if pruned else None,
+        ]
+        return "; ".join(p for p in parts if p) or None
 
     return start_loop(app, "ctflow-retention", interval_seconds, daily)

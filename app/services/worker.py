@@ -45,7 +45,7 @@ class PassReport:
     links: LinkMailReport = field(default_factory=LinkMailReport)
     # The day's retention run, on the pass of the worker that claimed it; else None.
     retention: RetentionReport | None = None
-    # Access log entries pruned past their retention (None: not this pass; hourly).
+    # Access log entries pruned past their retention, on the pass that claimed the day's pruning.
     access_log_pruned: int | None = None
 
     def summary(self) -> str | None:
@@ -119,7 +119,7 @@ def run_pass(should_stop: Callable[[], bool] = lambda: False) -> PassReport:
     mail = MailReport() if should_stop() else send_pending_emails(should_stop=should_stop)
     links = LinkMailReport() if should_stop() else send_due_emails(should_stop=should_stop)
     retention = None if should_stop() else run_daily(should_stop=should_stop)
-    pruned = None if should_stop() else access_log.prune_if_due()
+    pruned = None if should_stop() else access_log.prune_daily()
     return PassReport(timers=timers, mail=mail, links=links, retention=retention, access_log_pruned=pruned)
 
 

@@ -15,10 +15,9 @@ from app.domain.calendar import format_date
 from app.domain.labels import agency_label, in_words, milestone_label, stage_label
 from app.models import Case, CaseStatus
 from app.schemas.dashboard import CaseFigureQueryFields
-from app.services import access_log
+from app.services import access_log, restrictions
 from app.services import cases as case_service
 from app.services import councils as council_service
-from app.services import restrictions
 from app.store.dashboard import CaseFigure
 from app.web import web_bp
 from app.web.pagination import page_number, pagination

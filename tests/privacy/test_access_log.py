@@ -289,7 +289,7 @@ def test_the_log_page_is_linked_from_the_case_page_for_its_readers_only(app, der
 
 
 def test_entries_past_the_retention_are_pruned_by_the_command_and_the_worker(
-    app, derby, case, runner, monkeypatch
+    app, derby, case, runner, monkeypatch, clock
 ):
     from app.services import worker
 
@@ -306,14 +306,15 @@ def test_entries_past_the_retention_are_pruned_by_the_command_and_the_worker(
     assert _written(app, case["id"]) == [(MANAGER, "GET /api/v1/cases/<int:case_id>", "")]
     assert "Removed 0 access log entries" in runner.invoke(args=["access-log", "prune"]).output
 
-    # The worker prunes at most hourly per process.
-    monkeypatch.setattr(access_log, "_last_pruned", {})
+    # The worker prunes once a day, whichever worker claims the day's run.
     monkeypatch.setitem(app.config, "ACCESS_LOG_RETENTION_DAYS", 1)
     with app.app_context():
         db.session.execute(CaseAccess.__table__.update().values(at=parse_instant("2026-12-01T00:00:00Z")))
         db.session.commit()
         assert worker.run_pass().access_log_pruned == 1
-        assert worker.run_pass().access_log_pruned is None
+        assert worker.run_pass().access_log_pruned is None  # done today
+        clock.freeze("2026-12-15T09:00:00+00:00")
+        assert worker.run_pass().access_log_pruned == 0  # the next day's
     assert _written(app, case["id"]) == []
 
 
