@@ -87,7 +87,9 @@ def users_group() -> None:
 @click.option("--council", "councils", multiple=True, required=True, help="Council id; repeat for several.")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option(
-    "--agency", type=click.Choice([a.value for a in PartnerAgency]), help="For partner_agency users."
+    "--agency",
+    type=click.Choice([a.value for a in PartnerAgency]),
+    help="For partner_agency and partner_manager users.",
 )
 @click.option("--name", help="Display name (default: the part of the e-mail before @).")
 @click.option(

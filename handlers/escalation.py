@@ -1,12 +1,14 @@
 """Escalate an overdue task (the flow out of a non-interrupting boundary timer).
 
 ``to`` is the role it escalates to; ``agency`` (optional) names the agency whose work is overdue,
-so that the escalation reaches it too: an overdue action of the plan goes to the council's
-manager and to the owning agency (issue 15), whose partners see the task flagged as escalated.
+so that the escalation reaches its partner managers too: an overdue action of the plan goes to
+the council's managers and to the owning agency's partner managers (issue 15). Both find it in
+their inbox's escalated tasks; everyone who sees the task sees it flagged as escalated.
 """
 
 from SpiffWorkflow.util.task import TaskState
 
+from app.domain.bodies import PARTNER_USER_AGENCIES
 from app.domain.labels import AGENCY_LABELS
 from app.engine.properties import ROLE_KEYS, instance_spec
 
@@ -15,19 +17,23 @@ def escalate(call) -> None:
     role = call.params.get("to")
     if role not in ROLE_KEYS:
         raise ValueError(f"cannot escalate to {role!r}; roles are: {', '.join(sorted(ROLE_KEYS))}")
+    agency = call.params.get("agency")
+    if agency is not None and (not isinstance(agency, str) or not agency):
+        raise ValueError(f"cannot escalate to agency {agency!r}; give an agency code")
     attached = _attached_task(call.task)
     open_tasks = _open_user_tasks(attached) if attached is not None else []
+    # An agency with partner users has partner managers to reach; for another (the council's
+    # own action, a body without users) the council's officers work the task, so its role does.
+    reached = agency if agency in PARTNER_USER_AGENCIES else None
     for task in open_tasks:
-        call.run.effects.escalations.append((str(task.id), role))
+        call.run.effects.escalations.append((str(task.id), role, reached))
     spec = instance_spec(attached.task_spec) if attached is not None else None
     name = (spec.bpmn_name or spec.bpmn_id) if spec is not None else call.element
     to = role.replace("_", " ")
-    agency = call.params.get("agency")
     if agency is not None:
-        if not isinstance(agency, str) or not agency:
-            raise ValueError(f"cannot escalate to agency {agency!r}; give an agency code")
         label = AGENCY_LABELS.get(agency, agency)
-        to = f"{to} and {label[:1].lower()}{label[1:]}"
+        label = f"{label[:1].lower()}{label[1:]}"
+        to = f"{to} and the partner managers of {label}" if reached else f"{to} and {label}"
     call.run.effects.history.append(("escalated", f"{name}: overdue, escalated to {to}"))
 
 

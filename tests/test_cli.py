@@ -59,7 +59,7 @@ def test_users_create_with_several_councils(app, runner):
         (["--council", "derby-city", "--role", "partner_agency"], "needs an agency"),
         (["--council", "derby-city", "--role", "partner_agency", "--agency", "fire"], "Invalid value for '--agency'"),
         (["--council", "derby-city", "--role", "community_safety_officer", "--agency", "police"],
-         "Only partner_agency users have an agency"),
+         "Only partner_agency and partner_manager users have an agency"),
         (["--role", "community_safety_officer"], "Missing option '--council'"),
     ],
     ids=["unknown-council", "unknown-role", "partner-without-agency", "unknown-agency",

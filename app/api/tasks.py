@@ -25,6 +25,8 @@ def list_tasks():
            description: "mine: mine and unclaimed tasks of my roles; team: all of my roles' tasks; all: every task I may see"}
         - {in: query, name: council, schema: {type: string}}
         - {in: query, name: overdue, schema: {type: boolean}}
+        - {in: query, name: escalated, schema: {type: boolean},
+           description: "only the tasks whose escalation reached me: to a role I hold, or as a partner manager to my agency; whoever holds them (scope is then ignored)"}
         - {in: query, name: page, schema: {type: integer, minimum: 1}}
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
       responses:
@@ -37,6 +39,7 @@ def list_tasks():
         scope=query["scope"],
         council=query.get("council"),
         overdue=query["overdue"],
+        escalated=query["escalated"],
         page=query["page"],
         per_page=query["per_page"],
     )

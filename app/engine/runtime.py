@@ -61,7 +61,8 @@ class Effects:
     milestones: list[tuple[str, date, str]] = field(default_factory=list)  # key, on, element
     deadlines_done: list[tuple[str, date]] = field(default_factory=list)  # key, done on
     letters: list[Any] = field(default_factory=list)  # handlers.letters.LetterDue: kind, element, case data
-    escalations: list[tuple[str, str]] = field(default_factory=list)  # escalated task's spiff id, role
+    # The escalated task's spiff id, the role escalated to and the agency named (or None).
+    escalations: list[tuple[str, str, str | None]] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)  # event, detail
 
 

@@ -26,10 +26,19 @@ from app.models.scheduled_job import ScheduledJob
 from app.models.settings import CouncilSettingsVersion
 from app.models.status_link import StatusLink
 from app.models.throttle import Throttle
-from app.models.user import AccountLink, LinkPurpose, Membership, PartnerAgency, Role, User, WebSession
+from app.models.user import (
+    PARTNER_ROLES,
+    AccountLink,
+    LinkPurpose,
+    Membership,
+    PartnerAgency,
+    Role,
+    User,
+    WebSession,
+)
 
 __all__ = [
-    "AccessKind", "AccountLink", "ApplicationDraft", "ApplySource", "AuditEntry", "LinkPurpose",
+    "PARTNER_ROLES", "AccessKind", "AccountLink", "ApplicationDraft", "ApplySource", "AuditEntry", "LinkPurpose",
     "Appeal", "Case", "CaseAccess", "CaseAgency", "CaseRestriction", "CaseSearchTerm", "CaseStatus", "CaseTask", "Council", "CouncilProcess", "CouncilSettingsVersion", "County", "Deadline",
     "Document", "EmailStatus", "FiguresPublication", "HistoryEntry", "Membership", "Milestone", "PartnerAgency",
     "ProcessAudit",

@@ -131,6 +131,10 @@ class CaseTask(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     due_on: Mapped[date | None] = mapped_column(Date)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whom the escalation reached: the role it named (its holders at the council) and, for an
+    # overdue action, the owning agency (its partner managers).
+    escalated_to: Mapped[str | None] = mapped_column(String(40))
+    escalated_agency: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

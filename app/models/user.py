@@ -17,12 +17,20 @@ class Role(StrEnum):
     COMMUNITY_SAFETY_MANAGER = "community_safety_manager"
     PROCESS_OWNER = "process_owner"
     PARTNER_AGENCY = "partner_agency"
+    # A manager at a partner agency (e.g. a police inspector): works and assigns its agency's
+    # tasks, and an overdue action its agency owns escalates to them (issue 15).
+    PARTNER_MANAGER = "partner_manager"
     PANEL_CHAIR = "panel_chair"
     APPEAL_BODY = "appeal_body"
     ADMIN = "admin"
     # The data protection right (issue 17): sees the council's cases and letters as staff do
     # (app/services/cases.py VIEW_ROLES) to anonymise and restrict them; works no task.
     DATA_PROTECTION = "data_protection"
+
+
+# The roles held by people of a partner agency, each with that agency: they see a case only
+# for their agency's part of it.
+PARTNER_ROLES = frozenset({Role.PARTNER_AGENCY, Role.PARTNER_MANAGER})
 
 
 class PartnerAgency(StrEnum):

@@ -8,6 +8,7 @@ class InboxQuerySchema(PageQuerySchema):
     scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "team", "all"]))
     council = fields.String(validate=validate.Length(max=64))
     overdue = fields.Boolean(load_default=False, truthy={"true", "1"}, falsy={"false", "0"})
+    escalated = fields.Boolean(load_default=False, truthy={"true", "1"}, falsy={"false", "0"})
 
 
 def is_overdue(task) -> bool:
@@ -31,6 +32,13 @@ class TaskSchema(Schema):
     due_on = fields.Date(allow_none=True)
     overdue = fields.Function(is_overdue)
     escalated = fields.Function(lambda t: t.escalated_at is not None)
+    escalated_to = fields.String(
+        allow_none=True, metadata={"description": "the role the escalation reached at the council"}
+    )
+    escalated_agency = fields.String(
+        allow_none=True,
+        metadata={"description": "the agency whose partner managers it reached too (an overdue action)"},
+    )
 
 
 class TaskDetailSchema(TaskSchema):

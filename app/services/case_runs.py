@@ -97,10 +97,11 @@ def _apply_effects(case: Case, effects: Effects, actor: str, now) -> None:
                 deadline.done_on = done[deadline.key]
     for event, detail in effects.history:
         add_history(case, actor, event, detail, now)
-    escalated = {spiff_id for spiff_id, _role in effects.escalations}
+    escalated = {spiff_id: (role, agency) for spiff_id, role, agency in effects.escalations}
     for task in case.tasks:
         if task.spiff_id in escalated and task.escalated_at is None:
             task.escalated_at = now
+            task.escalated_to, task.escalated_agency = escalated[task.spiff_id]
 
 
 def _sync_tasks(case: Case, snapshot: Snapshot, now) -> None:

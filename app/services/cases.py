@@ -17,7 +17,7 @@ from app.domain.calendar import format_date
 from app.domain.deadlines import is_window, received_in_window
 from app.engine.runtime import CaseRun, NotWaitingForMessage, WorkflowError
 from app.extensions import db
-from app.models import Appeal, Case, CaseStatus, Role, User
+from app.models import PARTNER_ROLES, Appeal, Case, CaseStatus, Role, User
 from app.services import council_settings, councils, status_links
 from app.services.case_runs import add_history, apply_run, new_run, run_case
 from app.store import cases as case_store
@@ -153,7 +153,7 @@ def visible_case(user: User, case_id: int) -> Case:
     staff = staff_councils(user)
     case = case_store.get_case_in(case_id, staff) if staff else None
     if case is None and user.agency:
-        partner_councils = [c for c in user.council_ids if Role.PARTNER_AGENCY in user.roles_in(c)]
+        partner_councils = [c for c in user.council_ids if user.roles_in(c) & PARTNER_ROLES]
         case = case_store.get_case_for_agency(case_id, partner_councils, user.agency)
     if case is None:
         raise CaseNotFound(case_id)
@@ -179,7 +179,7 @@ def list_cases(user: User, *, council: str | None, status: str | None, stage: st
         scope = [
             c
             for c in user.council_ids
-            if Role.PARTNER_AGENCY in user.roles_in(c) and council in (None, c) and _in_county(c, county)
+            if user.roles_in(c) & PARTNER_ROLES and council in (None, c) and _in_county(c, county)
         ]
         if not scope or not user.agency:
             return [], 0
@@ -209,9 +209,7 @@ def lodge_appeal(user: User, case: Case, received_on: date, grounds: str) -> Cas
     window's timer has closed the case meanwhile (the case reopens, and the history says why);
     after the window's last day it is refused naming that day.
     """
-    if Role.PARTNER_AGENCY in user.roles_in(case.council_id) and not (
-        user.roles_in(case.council_id) & CASE_ROLES
-    ):
+    if user.roles_in(case.council_id) & PARTNER_ROLES and not (user.roles_in(case.council_id) & CASE_ROLES):
         raise CaseForbidden("Partner agencies cannot lodge appeals.")
     if case.anonymised_at is not None:
         raise CaseConflict(

@@ -22,6 +22,7 @@ DEMO_USERS: tuple[tuple[Role, str, str | None], ...] = (
     (Role.PARTNER_AGENCY, "housing", PartnerAgency.HOUSING_PROVIDER),
     (Role.PARTNER_AGENCY, "icb", PartnerAgency.ICB),
     (Role.PARTNER_AGENCY, "youth", PartnerAgency.YOUTH_OFFENDING),
+    (Role.PARTNER_MANAGER, "police-inspector", PartnerAgency.POLICE),
     (Role.PANEL_CHAIR, "chair", None),
     (Role.APPEAL_BODY, "appeals", None),
     (Role.ADMIN, "admin", None),

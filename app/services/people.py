@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.extensions import db
 from app.models import (
+    PARTNER_ROLES,
     AccountLink,
     CaseTask,
     Council,
@@ -239,7 +240,7 @@ def change_roles(
     for role in [r for r in roles if r not in before]:
         user.memberships.append(Membership(council_id=council_id, role=role))
         _record_role(manager, council_id, user, "user.role_added", role, reason)
-    new_agency = agency if any(m.role == Role.PARTNER_AGENCY for m in user.memberships) else None
+    new_agency = agency if any(m.role in PARTNER_ROLES for m in user.memberships) else None
     if new_agency != user.agency:
         audit.record(
             council_id=council_id,
@@ -329,10 +330,8 @@ def _checked_roles(roles: Iterable[str], agency: str | None) -> list[str]:
 
 def _check_agency_elsewhere(user: User, council_id: str, roles: list[str], agency: str | None) -> None:
     """An account works for one agency: a partner at another council keeps theirs."""
-    partner_elsewhere = any(
-        m.role == Role.PARTNER_AGENCY and m.council_id != council_id for m in user.memberships
-    )
-    if partner_elsewhere and Role.PARTNER_AGENCY in roles and agency != user.agency:
+    partner_elsewhere = any(m.role in PARTNER_ROLES and m.council_id != council_id for m in user.memberships)
+    if partner_elsewhere and PARTNER_ROLES.intersection(roles) and agency != user.agency:
         raise UserError(
             f"This person is a partner for {user.agency} at another council; an account has one agency.",
             "agency",

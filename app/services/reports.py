@@ -37,7 +37,7 @@ from datetime import date
 
 from app.councils import Council as CouncilPolicy
 from app.domain.actions import ActionCounts, counts_settled_in
-from app.models import Role, User
+from app.models import PARTNER_ROLES, User
 from app.services import councils
 from app.store import reports as report_store
 
@@ -151,7 +151,7 @@ def figures_of(members: list[CouncilPolicy], year: int, *, council_id: str | Non
 
 
 def _is_staff(user: User, council_id: str) -> bool:
-    return bool(user.roles_in(council_id) - {Role.PARTNER_AGENCY})
+    return bool(user.roles_in(council_id) - PARTNER_ROLES)
 
 
 def _council_for_report(user: User, council_id: str) -> CouncilPolicy:

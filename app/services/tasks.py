@@ -36,9 +36,11 @@ STAFF_ROLES = {
     Role.PANEL_CHAIR,
     Role.APPEAL_BODY,
 }
-# A manager may also work the officers' tasks (escalations land with them).
+# A manager may also work the officers' tasks (escalations land with them); a partner manager
+# works their agency's tasks as its partners do.
 ROLES_WORKED_BY = {
-    Role.COMMUNITY_SAFETY_MANAGER: {Role.COMMUNITY_SAFETY_OFFICER, Role.COMMUNITY_SAFETY_MANAGER}
+    Role.COMMUNITY_SAFETY_MANAGER: {Role.COMMUNITY_SAFETY_OFFICER, Role.COMMUNITY_SAFETY_MANAGER},
+    Role.PARTNER_MANAGER: {Role.PARTNER_AGENCY},
 }
 SEE_ALL_ROLES = {Role.COMMUNITY_SAFETY_MANAGER, Role.PROCESS_OWNER, Role.ADMIN}
 
@@ -84,11 +86,16 @@ def inbox(
     claimed: bool | None = None,
     due_by: date | None = None,
     assignee_id: int | None = None,
+    escalated: bool = False,
 ):
     """A page of the open tasks the user may see, overdue first, and their total.
 
     ``claimed``: True keeps the tasks claimed by the user, False the unclaimed ones, None both.
+    ``escalated``: only the tasks whose escalation reached the user (``escalation_reach``),
+    whoever holds them.
     """
+    if escalated:
+        scope = "all"  # an escalation is the manager's to chase, whoever holds the task
     councils = [c for c in user.council_ids if council in (None, c)]
     roles_by_council = {c: visible_roles(user, c, scope) for c in councils}
     roles_by_council = {c: r for c, r in roles_by_council.items() if r}
@@ -105,8 +112,16 @@ def inbox(
         claimed=claimed,
         due_by=due_by,
         assignee_id=assignee_id,
+        escalated_to={c: escalation_reach(user, c) for c in roles_by_council} if escalated else None,
     )
     return case_store.page_of(query, page, per_page)
+
+
+def escalation_reach(user: User, council_id: str) -> tuple[set[str], str | None]:
+    """Whose escalations reach the user at a council: those to a role they hold there, and as a
+    partner manager those naming their agency (an overdue action it owns, issue 15)."""
+    held = user.roles_in(council_id)
+    return {str(r) for r in held}, user.agency if Role.PARTNER_MANAGER in held else None
 
 
 OVERVIEW_ROLES = {Role.COMMUNITY_SAFETY_MANAGER, Role.ADMIN}
@@ -209,8 +224,7 @@ def claim_task(user: User, task_id: int) -> CaseTask:
 def unclaim_task(user: User, task_id: int) -> CaseTask:
     # A manager may take a task back from whoever holds it (e.g. someone on leave).
     def unclaim(task: CaseTask) -> bool:
-        force = Role.COMMUNITY_SAFETY_MANAGER in user.roles_in(task.council_id)
-        return task_store.unclaim(task.id, user.id, force=force)
+        return task_store.unclaim(task.id, user.id, force=manages(user, task))
 
     return _change_assignee(user, task_id, unclaim)
 
@@ -227,18 +241,23 @@ def _change_assignee(user: User, task_id: int, change) -> CaseTask:
     return task
 
 
-# Who may give a council's tasks to its people: "a manager gives an open task to a member of the
-# lane's role at that council" (API.md, POST /api/v1/tasks/{id}/assign).
-ASSIGN_ROLES = {Role.COMMUNITY_SAFETY_MANAGER}
-
-
-def may_assign(user: User, task: CaseTask) -> bool:
-    return bool(user.roles_in(task.council_id) & ASSIGN_ROLES)
+def manages(user: User, task: CaseTask) -> bool:
+    """Whether the user manages the task, so may give it to someone or take it back from whoever
+    holds it: "a manager gives an open task to a member of the lane's role at that council"
+    (API.md, POST /api/v1/tasks/{id}/assign). A community safety manager manages every task of
+    their council; a partner manager the tasks asked of their agency."""
+    held = user.roles_in(task.council_id)
+    if Role.COMMUNITY_SAFETY_MANAGER in held:
+        return True
+    return Role.PARTNER_MANAGER in held and task.role == Role.PARTNER_AGENCY and task.agency == user.agency
 
 
 def check_may_assign(user: User, task: CaseTask) -> None:
-    if not may_assign(user, task):
-        raise TaskForbidden("Only a community safety manager of the task's council assigns tasks.")
+    if not manages(user, task):
+        raise TaskForbidden(
+            "Only a community safety manager of the task's council, or a partner manager of the "
+            "agency it is asked of, assigns it."
+        )
 
 
 def people_for_task(task: CaseTask) -> list[User]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.extensions import db
-from app.models import Council, Membership, PartnerAgency, Role, User
+from app.models import PARTNER_ROLES, Council, Membership, PartnerAgency, Role, User
 from app.models.user import normalise_email
 from app.services.auth import hash_password
 from app.store import users as user_store
@@ -51,20 +51,21 @@ def check_email(email: str) -> str:
 
 
 def check_roles(roles: Iterable[str], agency: str | None) -> None:
-    """Known roles, and an agency exactly when one of them is partner_agency."""
+    """Known roles, and an agency exactly when one of them is a partner's (PARTNER_ROLES)."""
     roles = list(roles)
     unknown = [r for r in roles if r not in set(Role)]
     if unknown:
         raise UserError(f"Unknown role {unknown[0]!r}; roles are: {', '.join(Role)}.", "roles")
-    if Role.PARTNER_AGENCY in roles:
+    partner_role = next((r for r in roles if r in PARTNER_ROLES), None)
+    if partner_role:
         if not agency:
             raise UserError(
-                f"A partner_agency user needs an agency, one of: {', '.join(PartnerAgency)}.", "agency"
+                f"A {partner_role} user needs an agency, one of: {', '.join(PartnerAgency)}.", "agency"
             )
         if agency not in set(PartnerAgency):
             raise UserError(f"Unknown agency {agency!r}; agencies are: {', '.join(PartnerAgency)}.", "agency")
     elif agency:
-        raise UserError("Only partner_agency users have an agency.", "agency")
+        raise UserError("Only partner_agency and partner_manager users have an agency.", "agency")
 
 
 def create_user(

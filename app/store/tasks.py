@@ -36,11 +36,13 @@ def inbox_query(
     claimed: bool | None = None,
     due_by: date | None = None,
     assignee_id: int | None = None,
+    escalated_to: dict[str, tuple[set[str], str | None]] | None = None,
 ) -> Select:
     """Open tasks the user may see, overdue first then by due date.
 
     ``roles_by_council`` holds, per council, the task roles whose tasks the user works. A partner
-    sees only tasks addressed to its agency (or to no agency in particular).
+    sees only tasks addressed to its agency (or to no agency in particular). ``escalated_to``
+    keeps, per council, the tasks escalated to one of the roles given or naming the agency given.
     """
     visible = []
     for council_id, roles in roles_by_council.items():
@@ -60,6 +62,17 @@ def inbox_query(
         query = query.where(CaseTask.stage == stage)
     if assignee_id is not None:
         query = query.where(CaseTask.assignee_id == assignee_id)
+    if escalated_to is not None:
+        reached = [
+            and_(
+                CaseTask.council_id == council_id,
+                or_(CaseTask.escalated_to.in_(sorted(roles)), CaseTask.escalated_agency == agency)
+                if agency is not None
+                else CaseTask.escalated_to.in_(sorted(roles)),
+            )
+            for council_id, (roles, agency) in escalated_to.items()
+        ]
+        query = query.where(CaseTask.escalated_at.is_not(None), or_(*reached) if reached else False)
     if claimed is True:
         query = query.where(CaseTask.assignee_id == user_id)
     elif claimed is False:

@@ -51,7 +51,8 @@ def _filters() -> dict[str, Any]:
     }
 
 
-def _task_list(filters: dict[str, Any], claimed: bool, page_arg: str) -> TaskList:
+def _task_list(filters: dict[str, Any], page_arg: str, *, claimed: bool | None = None,
+               escalated: bool = False) -> TaskList:  # fmt: skip
     page = page_number(page_arg)
     items, total = task_service.inbox(
         g.user,
@@ -60,10 +61,13 @@ def _task_list(filters: dict[str, Any], claimed: bool, page_arg: str) -> TaskLis
         overdue=filters["overdue"],
         stage=filters["stage"] or None,
         claimed=claimed,
+        escalated=escalated,
         page=page,
         per_page=PER_PAGE,
     )
-    rows = task_rows(items, action="unclaim" if claimed else "claim")
+    # An escalated task shows who holds it: the manager chases them rather than claiming it.
+    action = None if escalated else "unclaim" if claimed else "claim"
+    rows = task_rows(items, action=action)
     return TaskList(rows, total, pagination("web.inbox", page, total, PER_PAGE, page_arg))
 
 
@@ -108,8 +112,9 @@ def inbox():
     filters = _filters()
     return render_template(
         "web/inbox.html",
-        mine=_task_list(filters, claimed=True, page_arg="my_page"),
-        unclaimed=_task_list(filters, claimed=False, page_arg="page"),
+        escalated=_task_list(filters, "escalated_page", escalated=True),
+        mine=_task_list(filters, "my_page", claimed=True),
+        unclaimed=_task_list(filters, "page", claimed=False),
         filters=filters,
         options=_filter_options(filters),
         return_to=request.full_path.rstrip("?"),

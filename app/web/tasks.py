@@ -172,7 +172,7 @@ def claim_control(task: CaseTask) -> str | None:
 
 def assign_control(task: CaseTask) -> dict[str, Any] | None:
     """A manager's choice of who gets an open task: everyone who works its role at its council."""
-    if task.status != TaskStatus.OPEN or not task_service.may_assign(g.user, task):
+    if task.status != TaskStatus.OPEN or not task_service.manages(g.user, task):
         return None
     people = [p for p in task_service.people_for_task(task) if p.id != task.assignee_id]
     if not people:

@@ -112,14 +112,15 @@ def test_a_password_that_breaks_the_rule_is_refused_and_the_link_still_works(app
     ("body", "fields"),
     [
         ({"email": "not an address"}, {"email": ["'not an address' is not an e-mail address."]}),
-        ({"roles": []}, {"roles": ["Choose between 1 and 8 roles."]}),
+        ({"roles": []}, {"roles": ["Choose between 1 and 9 roles."]}),
         ({"roles": ["wizard"]}, {"roles": {"0": ["Must be one of: community_safety_officer, "
                                                   "community_safety_manager, process_owner, partner_agency, "
-                                                  "panel_chair, appeal_body, admin, data_protection."]}}),
+                                                  "partner_manager, panel_chair, appeal_body, admin, "
+                                                  "data_protection."]}}),
         ({"roles": ["partner_agency"]},
          {"agency": ["A partner_agency user needs an agency, one of: police, housing_provider, icb, "
                      "youth_offending, other."]}),
-        ({"agency": "police"}, {"agency": ["Only partner_agency users have an agency."]}),
+        ({"agency": "police"}, {"agency": ["Only partner_agency and partner_manager users have an agency."]}),
         ({"agency": "fire"}, {"agency": ["Must be one of: police, housing_provider, icb, youth_offending, other."]}),
         ({"email": None}, {"email": ["Field may not be null."]}),
         ({"colour": "blue"}, {"colour": ["Unknown field."]}),

@@ -129,7 +129,7 @@ def test_an_agency_is_given_with_the_partner_role_and_taken_with_it(app, client,
     [
         ({"roles": ["partner_agency"]}, {"agency": ["A partner_agency user needs an agency, one of: police, "
                                                     "housing_provider, icb, youth_offending, other."]}),
-        ({"roles": ["admin"], "agency": "icb"}, {"agency": ["Only partner_agency users have an agency."]}),
+        ({"roles": ["admin"], "agency": "icb"}, {"agency": ["Only partner_agency and partner_manager users have an agency."]}),
         ({}, {"roles": ["Missing data for required field."]}),
         ({"roles": "admin"}, {"roles": ["Not a valid list."]}),
     ],
