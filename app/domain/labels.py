@@ -110,7 +110,7 @@ ROLE_LABELS = {
     "community_safety_manager": "Community safety manager",
     "process_owner": "Process owner",
     "partner_agency": "Partner agency",
-    "partner_manager": "Partner agency manager",
+    "partner_manager": "Partner manager",
     "panel_chair": "Panel chair",
     "appeal_body": "Appeal body",
     "admin": "Admin",

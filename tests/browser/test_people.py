@@ -29,7 +29,7 @@ def test_an_admin_invites_changes_roles_and_deactivates(page, width):
 
     page.get_by_label("Name (optional)").fill("New Starter")
     page.get_by_label("Agency", exact=True).select_option("police")
-    page.get_by_role("checkbox", name="Partner agency").check()
+    page.get_by_role("checkbox", name="Partner agency", exact=True).check()
     page.get_by_role("button", name="Send invitation").click()
     page.wait_for_url("**/councils/derby-city/people")
     assert f"Invitation sent to {invitee}." in page.locator(".govuk-notification-banner").inner_text()
