@@ -21,6 +21,7 @@ from app.services.cases import staff_councils
 from app.services.reports import ReportForbidden, ReportNotFound
 from app.web import web_bp
 from app.web.charts import bar_chart
+from app.web.date_input import NotADate, boxes_of, date_items, entered, read_date
 
 _query_schema = DashboardQuerySchema()
 ACTION_LABELS = {
@@ -61,29 +62,31 @@ def dashboard():
     if area not in {a["value"] for a in areas}:
         area = areas[0]["value"]
     kind, _, area_id = area.partition(":")
-    args = {"from": request.args.get("from", "").strip(), "to": request.args.get("to", "").strip()}
-    errors: dict[str, str] = {}
+    days, boxes, errors = _period_asked()
     figures = None
-    try:
-        query = _query_schema.load({kind: area_id, **{k: v for k, v in args.items() if v}})
-        figures = dashboard_service.dashboard_for(
-            g.user, council_id=query.get("council"), county_id=query.get("county"),
-            start=query["period"].start, end=query["period"].end,
-        )  # fmt: skip
-    except ValidationError as exc:
-        errors = {name: " ".join(messages) for name, messages in exc.messages.items() if name in args}
-    except ReportNotFound:
-        abort(404)
-    except ReportForbidden:
-        abort(403)
+    if not errors:
+        try:
+            query = _query_schema.load({kind: area_id, **days})
+            figures = dashboard_service.dashboard_for(
+                g.user, council_id=query.get("council"), county_id=query.get("county"),
+                start=query["period"].start, end=query["period"].end,
+            )  # fmt: skip
+        except ValidationError as exc:
+            errors = {
+                name: " ".join(messages) for name, messages in exc.messages.items() if name in PERIOD_ENDS
+            }
+        except ReportNotFound:
+            abort(404)
+        except ReportForbidden:
+            abort(403)
     for item in areas:
         item["selected"] = item["value"] == area
     return render_template(
         "web/dashboard.html",
         areas=areas,
-        args=args,
+        boxes={name: date_items(boxes[name], error=name in errors) for name in PERIOD_ENDS},
         errors=errors,
-        error_list=[{"text": message, "href": f"#{name}"} for name, message in errors.items()],
+        error_list=[{"text": message, "href": f"#{name}-day"} for name, message in errors.items()],
         figures=figures,
         period_words=f"{format_date(figures.period.start)} to {format_date(figures.period.end)}"
         if figures
@@ -92,6 +95,34 @@ def dashboard():
         councils=_council_lines(figures) if figures and figures.county else [],
         linked=bool(figures) and _linked(figures),
     )
+
+
+# The period's ends, as the query names them, and how an error names each.
+PERIOD_ENDS = {"from": "The first day of the period", "to": "The last day of the period"}
+
+
+def _period_asked() -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str, str]]:
+    """The period's ends as the dashboard's query takes them (YYYY-MM-DD), what each one's day,
+    month and year boxes show, and the ends that are not real dates. A link may give an end as
+    ``from=YYYY-MM-DD`` (as the API takes it) instead of the boxes."""
+    days: dict[str, str] = {}
+    boxes: dict[str, dict[str, str]] = {}
+    errors: dict[str, str] = {}
+    for name, what in PERIOD_ENDS.items():
+        try:
+            day = read_date(request.args, name)
+        except NotADate:
+            boxes[name] = entered(request.args, name)
+            errors[name] = f"{what} must be a real date, for example 1 4 2026."
+            continue
+        text = day.isoformat() if day else request.args.get(name, "").strip()
+        if text:
+            days[name] = text
+        try:
+            boxes[name] = boxes_of(date.fromisoformat(text) if text else None)
+        except ValueError:  # the query's own check says what is wrong with it
+            boxes[name] = boxes_of(None)
+    return days, boxes, errors
 
 
 def _areas(councils: list[str]) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from app.models import ProcessVersion
 from app.services import process_versions, test_runs
 from app.services.processes import parsed
 from app.web import web_bp
+from app.web.date_input import NotADate, boxes_of, date_items, entered, read_date
 from app.web.due_dates import DEADLINE_TAGS
 from app.web.studio import _council_name, _councils_running, _version
 from app.web.task_form import build_fields, read_body
@@ -84,7 +85,7 @@ def _test_run(key: str, number: int) -> dict:
         "council": council,
         "scenarios": scenarios,
         "chosen": chosen,
-        "received_on": {part: args.get(f"received_on-{part}", "") for part in ("day", "month", "year")},
+        "received_on_items": date_items(entered(args, "received_on"), error="received_on" in errors),
         "step_working_days": args.get("step_working_days", ""),
         "answer_sets": [
             {
@@ -151,8 +152,8 @@ def _fill(form: MultiDict, schema: dict, answers: dict, prefix: str) -> None:
                 day = date.fromisoformat(str(value))
             except ValueError:
                 continue
-            for part in ("day", "month", "year"):
-                form.add(f"{path}-{part}", str(getattr(day, part)))
+            for part, shown in boxes_of(day).items():
+                form.add(f"{path}-{part}", shown)
         elif isinstance(value, list):
             for item in value:
                 form.add(path, str(item))
@@ -208,17 +209,15 @@ def _adjustments(args) -> tuple[dict, dict[str, str]]:
     """The process owner's date and pace for a built-in scenario, read from the form."""
     adjustments: dict = {}
     errors: dict[str, str] = {}
-    parts = [args.get(f"received_on-{part}", "").strip() for part in ("day", "month", "year")]
-    if any(parts):
-        try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError(year)
-            adjustments["received_on"] = date(year, month, day)
-        except (ValueError, OverflowError):  # OverflowError: a year past a C long
-            errors["received_on"] = (
-                "The date the application is received must be a real date, for example 21 12 2026."
-            )
+    try:
+        received_on = read_date(args, "received_on")
+    except NotADate:
+        errors["received_on"] = (
+            "The date the application is received must be a real date, for example 21 12 2026."
+        )
+    else:
+        if received_on is not None:
+            adjustments["received_on"] = received_on
     days_text = args.get("step_working_days", "").strip()
     if days_text:
         days = int(days_text) if days_text.isdigit() and len(days_text) < 4 else -1

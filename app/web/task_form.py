@@ -13,10 +13,11 @@ rows shown, and an "Add another" button (``add_another=<path>``) that re-renders
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
+
+from app.web.date_input import NotADate, date_items, entered, read_date
 
 BAD_DATE = "not-a-date"  # sent for a date that is not real: the form's own check refuses it
 MAX_ROWS = 50
@@ -134,18 +135,13 @@ def _read_value(prop: dict[str, Any], form: MultiDict, path: str, body: Body, re
 
 
 def _read_date(prop: dict[str, Any], form: MultiDict, path: str, body: Body):
-    parts = [form.get(f"{path}-{part}", "").strip() for part in ("day", "month", "year")]
-    if not any(parts):
-        return _MISSING
     try:
-        day, month, year = (int(part) for part in parts)
-        if year < 1000:
-            raise ValueError(year)
-        return date(year, month, day).isoformat()
-    except (ValueError, OverflowError):  # OverflowError: a year or month past a C long
+        day = read_date(form, path)
+    except NotADate:
         title = prop.get("title", "The date")
         body.date_errors[path] = f"{title} must be a real date, for example 27 3 2026."
         return BAD_DATE
+    return _MISSING if day is None else day.isoformat()
 
 
 def _read_rows(prop: dict[str, Any], form: MultiDict, path: str, body: Body):
@@ -291,12 +287,7 @@ def _field(prop: dict[str, Any], form: MultiDict, errors: dict[str, str], path: 
         params.pop("name")
         params["namePrefix"] = path
         params["fieldset"] = _legend(prop, nested)
-        error_class = " govuk-input--error" if path in errors else ""
-        params["items"] = [
-            {"name": part, "label": label, "classes": f"govuk-input--width-{width}{error_class}",
-             "value": form.get(f"{path}-{part}", ""), "inputmode": "numeric"}
-            for part, label, width in (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
-        ]  # fmt: skip
+        params["items"] = date_items(entered(form, path), error=path in errors)
         return Field("date", params, path=path)
     if widget in ("radios", "checkboxes") and (
         prop.get("type") != "array" or "enum" in prop.get("items", {})

@@ -105,8 +105,32 @@ def test_labels_from_council_data_are_escaped_in_the_charts_and_tables(app, case
         ("?from=2026-02-30", "Not a valid date; use YYYY-MM-DD."),
         ("?from=2026-11-01&to=2026-10-01", "The end of the period must be the same as or after its start."),
         ("?from=2020-01-01&to=2026-01-01", "The period can be at most 5 years long."),
+        (
+            "?from-day=30&from-month=2&from-year=2026",
+            "The first day of the period must be a real date, for example 1 4 2026.",
+        ),
+        (
+            "?to-day=1&to-month=13&to-year=2026",
+            "The last day of the period must be a real date, for example 1 4 2026.",
+        ),
+        (
+            "?from-day=1&from-month=3&from-year=26",
+            "The first day of the period must be a real date, for example 1 4 2026.",
+        ),
+        (
+            "?from-day=1&from-month=11&from-year=2026&to-day=1&to-month=10&to-year=2026",
+            "The end of the period must be the same as or after its start.",
+        ),
     ],
-    ids=["no such day", "backwards", "too long"],
+    ids=[
+        "no such day",
+        "backwards",
+        "too long",
+        "no such day in boxes",
+        "no such month",
+        "two-digit year",
+        "backwards in boxes",
+    ],
 )
 def test_a_wrong_period_is_said_precisely_on_the_page(app, cases, query, message):
     page = _manager(app).get("/dashboard" + query)
@@ -154,3 +178,19 @@ def test_the_case_list_says_which_figure_it_lists_and_refuses_a_wrong_one(app, c
     assert REFERENCE.findall(html) == ["DER-B"]
     wrong = browser.get("/cases?figure=action&key=late").get_data(as_text=True)
     assert "There is a problem with the link to these cases" in wrong and REFERENCE.findall(wrong) == []
+
+
+def test_the_period_is_asked_as_day_month_and_year_boxes(app, cases):
+    """The GOV.UK date pattern, not the browser's own picker; a link's YYYY-MM-DD fills the boxes."""
+    start, end = PERIOD["from"].split("-"), PERIOD["to"].split("-")
+    boxes = (f"?area=council:derby-city&from-day={int(start[2])}&from-month={int(start[1])}&from-year={start[0]}"
+             f"&to-day={int(end[2])}&to-month={int(end[1])}&to-year={end[0]}")  # fmt: skip
+    by_boxes = _manager(app).get("/dashboard" + boxes).get_data(as_text=True)
+    by_link = _manager(app).get("/dashboard" + QUERY).get_data(as_text=True)
+    assert 'type="date"' not in by_link
+    for html in (by_boxes, by_link):
+        assert "There is a problem" not in html
+        assert f'name="from-year" type="text" value="{start[0]}"' in html
+        assert f'name="to-day" type="text" value="{int(end[2])}"' in html
+    # The same period, so the same figures.
+    assert _section(by_boxes, "deadlines") == _section(by_link, "deadlines")
