@@ -22,8 +22,8 @@ def working_days():
         - {in: query, name: nation, schema: {type: string, enum: [england, wales]}, description: instead of council}
       responses:
         200: {description: The due date, content: {application/json: {schema: WorkingDaysSchema}}}
-        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid or missing parameters, content: {application/json: {schema: ErrorSchema}}}
+        401: Not signed in
+        422: Invalid or missing parameters
     """
     query = load_query(working_days_query_schema)
     council_id = query.get("council")

@@ -4,6 +4,9 @@ What holds for every operation by construction is added here rather than repeate
 docstring, so a new route is documented completely for free: 401 on every operation behind the
 blueprint's token check, 400 and 413 where a body is read, 422 where a body or a query string is
 (app/boundary.py refuses unstorable text in any of them), and 404 where a path has parameters.
+Path parameters are taken from the route (``<int:task_id>`` is a required integer) unless the
+docstring declares one, e.g. to give an example. An error response may be written as its
+description alone, ``403: Not a manager of the council``: it answers the service's error body.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from apispec import APISpec, yaml_utils
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import current_app, jsonify
+from werkzeug.routing import IntegerConverter, Rule
 
 from app.api import PUBLIC_ENDPOINTS, api_bp
 
@@ -61,12 +65,31 @@ def build_spec() -> dict:
             [rule] = current_app.url_map._rules_by_endpoint[endpoint]
             operations = yaml_utils.load_operations_from_docstring(view.__doc__)
             for operation in operations.values():
+                _add_path_parameters(operation, rule)
+                _expand_error_responses(operation)
                 _check_responses(endpoint, operation)
                 _add_common_responses(
                     operation, public=endpoint in PUBLIC_ENDPOINTS, has_path_args=bool(rule.arguments)
                 )
             spec.path(path=FlaskPlugin.flaskpath2openapi(rule.rule), operations=operations)
     return spec.to_dict()
+
+
+def _add_path_parameters(operation: dict[str, Any], rule: Rule) -> None:
+    parameters = operation.setdefault("parameters", [])
+    declared = {p.get("name") for p in parameters if p.get("in") == "path"}
+    for name, converter in rule._converters.items():
+        if name not in declared:
+            kind = "integer" if isinstance(converter, IntegerConverter) else "string"
+            parameters.append({"in": "path", "name": name, "required": True, "schema": {"type": kind}})
+    if not parameters:
+        del operation["parameters"]
+
+
+def _expand_error_responses(operation: dict[str, Any]) -> None:
+    for status, response in operation.get("responses", {}).items():
+        if int(status) >= 400 and isinstance(response, str):
+            operation["responses"][status] = {"description": response, "content": ERROR_CONTENT}
 
 
 def _check_responses(endpoint: str, operation: dict[str, Any]) -> None:

@@ -36,7 +36,7 @@ def list_processes():
       tags: [processes]
       responses:
         200: {description: Processes, content: {application/json: {schema: ProcessListSchema}}}
-        403: {description: No studio role (process owner or admin) at any council, content: {application/json: {schema: ErrorSchema}}}
+        403: No studio role (process owner or admin) at any council
     """
     return process_list_schema.dump({"items": process_versions.process_overview(g.user)})
 
@@ -55,10 +55,10 @@ def upload_version(key: str):
           application/xml: {schema: {type: string}}
       responses:
         201: {description: "The new version (or the latest, if identical)", content: {application/json: {schema: VersionSchema}}}
-        400: {description: Not sent as application/xml, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Not a process owner of a council running it, content: {application/json: {schema: ErrorSchema}}}
-        413: {description: Too large, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: "Every problem found, by element id under fields", content: {application/json: {schema: ErrorSchema}}}
+        400: Not sent as application/xml
+        403: Not a process owner of a council running it
+        413: Too large
+        422: "Every problem found, by element id under fields"
     """
     if request.mimetype not in ("application/xml", "text/xml"):
         raise ApiError(400, "Send the diagram as BPMN XML with Content-Type: application/xml.", "bad_request")
@@ -73,18 +73,15 @@ def activate_version(key: str, number: int):
     ---
     post:
       tags: [processes]
-      parameters:
-        - {in: path, name: key, required: true, schema: {type: string}}
-        - {in: path, name: number, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
           application/json: {schema: ActivateSchema}
       responses:
         200: {description: The version now live for the council, content: {application/json: {schema: VersionSchema}}}
-        403: {description: "Not a process owner of that council, or it does not run this process", content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such version, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid body, content: {application/json: {schema: ErrorSchema}}}
+        403: "Not a process owner of that council, or it does not run this process"
+        404: No such version
+        422: Invalid body
     """
     body = load_body(activate_schema)
     version = process_versions.activate_version(g.user, key, number, body["council"])
@@ -98,14 +95,13 @@ def diff_versions(key: str):
     get:
       tags: [processes]
       parameters:
-        - {in: path, name: key, required: true, schema: {type: string}}
         - {in: query, name: from, required: true, schema: {type: integer, minimum: 1}}
         - {in: query, name: to, required: true, schema: {type: integer, minimum: 1}}
       responses:
         200: {description: The differences, content: {application/json: {schema: DiffSchema}}}
-        403: {description: No studio role (process owner or admin) at any council, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such process or version among the caller's, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Bad parameters, content: {application/json: {schema: ErrorSchema}}}
+        403: No studio role (process owner or admin) at any council
+        404: No such process or version among the caller's
+        422: Bad parameters
     """
     query = load_query(diff_query_schema)
     process_versions.councils_running(g.user, key)
@@ -123,8 +119,8 @@ def list_test_scenarios(key: str):
         - {in: query, name: council, required: true, schema: {type: string}, example: derby-city}
       responses:
         200: {description: "One scenario per route (met, not met, ineligible, appeal, ...)", content: {application/json: {schema: ScenarioListSchema}}}
-        403: {description: "Not a process owner of that council, or it does not run this process", content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Bad parameters, content: {application/json: {schema: ErrorSchema}}}
+        403: "Not a process owner of that council, or it does not run this process"
+        422: Bad parameters
     """
     query = load_query(scenario_query_schema)
     return scenario_list_schema.dump({"items": test_runs.scenarios_listing(g.user, key, query["council"])})
@@ -136,19 +132,16 @@ def test_run_version(key: str, number: int):
     ---
     post:
       tags: [processes]
-      parameters:
-        - {in: path, name: key, required: true, schema: {type: string}}
-        - {in: path, name: number, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
           application/json: {schema: TestRunRequestSchema}
       responses:
         200: {description: "The path taken, deadlines, letters and where it stopped; a diagram that fails, or answers a form refuses, give outcome error", content: {application/json: {schema: TestRunSchema}}}
-        400: {description: Not JSON, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: "Not a process owner of that council, or it does not run this process", content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such version, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: "Invalid body: an unknown scenario, answers that are not objects or name no form or task, a date out of reach", content: {application/json: {schema: ErrorSchema}}}
+        400: Not JSON
+        403: "Not a process owner of that council, or it does not run this process"
+        404: No such version
+        422: "Invalid body: an unknown scenario, answers that are not objects or name no form or task, a date out of reach"
     """
     body = load_body(test_run_request_schema)
     try:

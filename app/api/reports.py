@@ -48,10 +48,10 @@ def annual_report():
           content:
             application/json: {schema: AnnualReportSchema}
             text/csv: {schema: {type: string}}
-        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Partner agencies cannot see reports, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such council or county among the caller's, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid or missing parameters, content: {application/json: {schema: ErrorSchema}}}
+        401: Not signed in
+        403: Partner agencies cannot see reports
+        404: No such council or county among the caller's
+        422: Invalid or missing parameters
     """
     query = load_query(annual_report_query_schema)
     with report_errors():
@@ -97,10 +97,10 @@ def dashboard_report():
           description: The figures
           content:
             application/json: {schema: DashboardSchema}
-        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Not a manager of the council (or of one of the county's), content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such council or county among the caller's, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid or missing parameters, content: {application/json: {schema: ErrorSchema}}}
+        401: Not signed in
+        403: Not a manager of the council (or of one of the county's)
+        404: No such council or county among the caller's
+        422: Invalid or missing parameters
     """
     query = load_query(dashboard_query_schema)
     with report_errors():

@@ -31,7 +31,7 @@ def list_tasks():
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
       responses:
         200: {description: A page of tasks, content: {application/json: {schema: TaskPageSchema}}}
-        422: {description: Bad filters, content: {application/json: {schema: ErrorSchema}}}
+        422: Bad filters
     """
     query = load_query(inbox_query_schema)
     items, total = tasks.inbox(
@@ -54,11 +54,9 @@ def get_task(task_id: int):
     ---
     get:
       tags: [tasks]
-      parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}, example: 1}
       responses:
         200: {description: The task, content: {application/json: {schema: TaskDetailSchema}}}
-        404: {description: No such task among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
+        404: No such task among those the caller may see
     """
     task = tasks.visible_task(g.user, task_id)
     access_log.record_task_access(g.user, task)
@@ -71,13 +69,11 @@ def claim_task(task_id: int):
     ---
     post:
       tags: [tasks]
-      parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}, example: 1}
       responses:
         200: {description: "The task, now the caller's", content: {application/json: {schema: TaskSchema}}}
-        403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: "Claimed by someone else, or no longer open", content: {application/json: {schema: ErrorSchema}}}
+        403: Not the caller's role
+        404: No such task
+        409: "Claimed by someone else, or no longer open"
     """
     return task_schema.dump(tasks.claim_task(g.user, task_id))
 
@@ -88,13 +84,11 @@ def unclaim_task(task_id: int):
     ---
     post:
       tags: [tasks]
-      parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}, example: 1}
       responses:
         200: {description: "The task, unclaimed", content: {application/json: {schema: TaskSchema}}}
-        403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: "Claimed by someone else, or no longer open", content: {application/json: {schema: ErrorSchema}}}
+        403: Not the caller's role
+        404: No such task
+        409: "Claimed by someone else, or no longer open"
     """
     return task_schema.dump(tasks.unclaim_task(g.user, task_id))
 
@@ -105,8 +99,6 @@ def complete_task(task_id: int):
     ---
     post:
       tags: [tasks]
-      parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
@@ -117,10 +109,10 @@ def complete_task(task_id: int):
           content:
             application/json:
               schema: {anyOf: [CaseSchema, PartnerCaseSchema]}
-        403: {description: Not the caller's role, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such task, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: "The task is no longer open, is claimed by someone else, or the case changed", content: {application/json: {schema: ErrorSchema}}}
-        422: {description: "Field errors; among them a threshold decision of not met where the agencies' confirmed records meet the threshold by qualifying complaints (on threshold_met, s.104(4))", content: {application/json: {schema: ErrorSchema}}}
+        403: Not the caller's role
+        404: No such task
+        409: "The task is no longer open, is claimed by someone else, or the case changed"
+        422: "Field errors; among them a threshold decision of not met where the agencies' confirmed records meet the threshold by qualifying complaints (on threshold_met, s.104(4))"
     """
     task = tasks.visible_task(g.user, task_id, whole_case=True)  # 404 before reading the body
     case = tasks.complete_task(g.user, task, json_body())
@@ -133,20 +125,18 @@ def assign_task(task_id: int):
     ---
     post:
       tags: [tasks]
-      parameters:
-        - {in: path, name: task_id, required: true, schema: {type: integer}}
       requestBody:
         required: true
         content:
           application/json: {schema: AssignSchema}
       responses:
         200: {description: "The task, now the given user's; the case history records the assignment", content: {application/json: {schema: TaskSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
-        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: The caller is not a manager of the task's council, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such task among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: The task is no longer open, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: "A malformed body, or a user who does not work the task's role at its council (on user)", content: {application/json: {schema: ErrorSchema}}}
+        400: Malformed JSON
+        401: Not signed in
+        403: The caller is not a manager of the task's council
+        404: No such task among those the caller may see
+        409: The task is no longer open
+        422: "A malformed body, or a user who does not work the task's role at its council (on user)"
     """
     task = tasks.visible_task(g.user, task_id)  # 404 before reading the body
     tasks.check_may_assign(g.user, task)
