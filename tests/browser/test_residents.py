@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import api, token, visit
+from tests.browser.conftest import api, screenshot, token, visit
 
 OFFICER = "officer.derby-city@example.org"
 PHONE = {"width": 390, "height": 844}
@@ -143,5 +143,12 @@ def test_a_resident_applies_from_the_start_page_and_follows_their_status_link(ch
         letter.click()
         page.wait_for_url(re.compile(r"/letters/\d+$"))
         assert status_path in page.content()
+        # The letter reads on a phone: nothing scrolls sideways or is cut off at the edge.
+        screenshot(page, f"{shots}-letter")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the letter scrolls {overflow}px sideways"
+        sender, top = page.locator(".from").bounding_box(), page.locator(".top").bounding_box()
+        inside = top["x"] <= sender["x"] and sender["x"] + sender["width"] <= top["x"] + top["width"]
+        assert inside, f"the sender's address {sender} is cut off by its block {top}"
     finally:
         context.close()
