@@ -1,7 +1,7 @@
 """partner managers: the partner_manager role, and whom a task's escalation reached (issue 15)
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-03 17:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0022"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
