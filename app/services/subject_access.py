@@ -196,7 +196,7 @@ def appearances_of(
         raise SubjectQueryError("email", f"email must be an e-mail address, not {email!r}.")
     cases = db.session.scalars(case_store.cases_query(scope, q=address)).all()
     return [
-        Appearance(case_store.with_collections(case), person)
+        Appearance(case_store.get_whole_case(case.id), person)
         for case in cases
         for person in case_people(case.application or {})
         if person.email == address
