@@ -6,7 +6,8 @@ blueprint's token check, 400 and 413 where a body is read, 422 where a body or a
 (app/boundary.py refuses unstorable text in any of them), and 404 where a path has parameters.
 Path parameters are taken from the route (``<int:task_id>`` is a required integer) unless the
 docstring declares one, e.g. to give an example. An error response may be written as its
-description alone, ``403: Not a manager of the council``: it answers the service's error body.
+description alone, ``403: Not a manager of the council``: it answers the service's error body;
+a single word names a shared response instead (RESPONSES, ``403: NotCouncilAdmin``).
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ def build_spec() -> dict:
 
 def _add_path_parameters(operation: dict[str, Any], rule: Rule) -> None:
     parameters = operation.setdefault("parameters", [])
-    declared = {p.get("name") for p in parameters if p.get("in") == "path"}
+    # A parameter is written out, or named by its component (PARAMETERS).
+    written = [PARAMETERS.get(p, {}) if isinstance(p, str) else p for p in parameters]
+    declared = {p.get("name") for p in written if p.get("in") == "path"}
     for name, converter in rule._converters.items():
         if name not in declared:
             kind = "integer" if isinstance(converter, IntegerConverter) else "string"
@@ -87,8 +90,10 @@ def _add_path_parameters(operation: dict[str, Any], rule: Rule) -> None:
 
 
 def _expand_error_responses(operation: dict[str, Any]) -> None:
+    # A one-word string names a component (RESPONSES, checked by _check_responses); words are a
+    # description.
     for status, response in operation.get("responses", {}).items():
-        if int(status) >= 400 and isinstance(response, str):
+        if int(status) >= 400 and isinstance(response, str) and " " in response.strip():
             operation["responses"][status] = {"description": response, "content": ERROR_CONTENT}
 
 
