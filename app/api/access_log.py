@@ -21,13 +21,12 @@ def case_access_log(case_id: int):
       description: "Staff and partners' views of the case, its tasks and its letters (pages and API) and
         subject access exports. Entries are kept ACCESS_LOG_RETENTION_DAYS (default 730)."
       parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
         - {in: query, name: page, schema: {type: integer, minimum: 1, default: 1}}
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100, default: 25}}
       responses:
         200: {description: A page of entries, content: {application/json: {schema: CaseAccessPageSchema}}}
-        403: {description: "Only the council's community safety managers and data protection staff see it", content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such case among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
+        403: "Only the council's community safety managers and data protection staff see it"
+        404: No such case among those the caller may see
     """
     case = access_log.readable_case(g.user, case_id)  # 404 or 403 (app/errors.py)
     query = load_query(page_query_schema)

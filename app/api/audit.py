@@ -27,7 +27,7 @@ def list_audit(council_id: str):
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100, default: 25}}
       responses:
         200: {description: A page of entries, content: {application/json: {schema: AuditPageSchema}}}
-        403: {description: Only the council's admins and community safety managers see it, content: {application/json: {schema: ErrorSchema}}}
+        403: Only the council's admins and community safety managers see it
     """
     try:
         audit.readable_council(g.user, council_id)

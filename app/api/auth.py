@@ -58,9 +58,9 @@ def create_token():
           application/json: {schema: TokenRequestSchema}
       responses:
         200: {description: The token and when it expires, content: {application/json: {schema: TokenSchema}}}
-        401: {description: Wrong e-mail or password (which is not said), content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Missing fields, content: {application/json: {schema: ErrorSchema}}}
-        429: {description: "Too many failed attempts for this e-mail from this address, or from this address; see Retry-After", content: {application/json: {schema: ErrorSchema}}}
+        401: Wrong e-mail or password (which is not said)
+        422: Missing fields
+        429: "Too many failed attempts for this e-mail from this address, or from this address; see Retry-After"
     """
     credentials = load_body(token_request_schema)
     try:
@@ -86,8 +86,8 @@ def request_password_reset():
           application/json: {schema: PasswordResetRequestSchema}
       responses:
         202: {description: Accepted (whatever the address), content: {application/json: {schema: AcceptedSchema}}}
-        422: {description: Missing fields, content: {application/json: {schema: ErrorSchema}}}
-        429: {description: "Too many requests for this e-mail from this address, or from this address; see Retry-After", content: {application/json: {schema: ErrorSchema}}}
+        422: Missing fields
+        429: "Too many requests for this e-mail from this address, or from this address; see Retry-After"
     """
     body = load_body(reset_request_schema)
     _password_step(passwords.request_reset, body["email"], request.remote_addr)
@@ -108,9 +108,9 @@ def set_password_with_link():
           application/json: {schema: LinkPasswordSchema}
       responses:
         200: {description: The password is set; a token for the user, content: {application/json: {schema: TokenSchema}}}
-        404: {description: "The link is unknown, used or expired", content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid fields (the password rule), content: {application/json: {schema: ErrorSchema}}}
-        429: {description: Too many attempts with links from this address; see Retry-After, content: {application/json: {schema: ErrorSchema}}}
+        404: "The link is unknown, used or expired"
+        422: Invalid fields (the password rule)
+        429: Too many attempts with links from this address; see Retry-After
     """
     body = load_body(link_password_schema)
     user = _password_step(
@@ -132,8 +132,8 @@ def change_password():
           application/json: {schema: PasswordChangeSchema}
       responses:
         200: {description: Changed; a new token, content: {application/json: {schema: TokenSchema}}}
-        422: {description: "The current password is wrong, or the new one breaks the rule", content: {application/json: {schema: ErrorSchema}}}
-        429: {description: Too many wrong passwords for this account from this address; see Retry-After, content: {application/json: {schema: ErrorSchema}}}
+        422: "The current password is wrong, or the new one breaks the rule"
+        429: Too many wrong passwords for this account from this address; see Retry-After
     """
     body = load_body(password_change_schema)
     _password_step(

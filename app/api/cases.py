@@ -43,10 +43,10 @@ def create_case(council_id: str):
           application/json: {schema: ApplicationSchema}
       responses:
         201: {description: The new case, content: {application/json: {schema: CaseSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
-        403: {description: The caller's role cannot open cases, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such council among the caller's, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid application, content: {application/json: {schema: ErrorSchema}}}
+        400: Malformed JSON
+        403: The caller's role cannot open cases
+        404: No such council among the caller's
+        422: Invalid application
     """
     if councils.visible_council(g.user, council_id) is None:
         raise NotFound("council")
@@ -82,7 +82,7 @@ def list_cases():
           content:
             application/json:
               schema: {anyOf: [CasePageSchema, PartnerCasePageSchema]}
-        422: {description: Bad filters, content: {application/json: {schema: ErrorSchema}}}
+        422: Bad filters
     """
     query = load_query(case_query_schema)
     items, total = cases.list_cases(
@@ -110,15 +110,13 @@ def get_case(case_id: int):
     ---
     get:
       tags: [cases]
-      parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
       responses:
         200:
           description: "The case as the caller may see it: audience staff (CaseSchema) or partner (PartnerCaseSchema)"
           content:
             application/json:
               schema: {anyOf: [CaseSchema, PartnerCaseSchema]}
-        404: {description: No such case among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
+        404: No such case among those the caller may see
     """
     return case_response(cases.visible_case(g.user, case_id))
 
@@ -139,17 +137,15 @@ def lodge_appeal(case_id: int):
     ---
     post:
       tags: [cases]
-      parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
           application/json: {schema: AppealRequestSchema}
       responses:
         201: {description: The case with the appeal, content: {application/json: {schema: CaseSchema}}}
-        404: {description: No such case, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: "No appeal can be made at this stage, or it was received after the window's last day (named). One received in the window reopens a case the window's timer closed.", content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid fields, content: {application/json: {schema: ErrorSchema}}}
+        404: No such case
+        409: "No appeal can be made at this stage, or it was received after the window's last day (named). One received in the window reopens a case the window's timer closed."
+        422: Invalid fields
     """
     case = cases.visible_case(g.user, case_id)  # 404 before reading the body
     body = load_body(appeal_request_schema)
@@ -164,8 +160,6 @@ def list_actions(case_id: int):
     ---
     get:
       tags: [cases]
-      parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
       responses:
         200: {description: The action plan (empty before the case review), content: {application/json: {schema: ActionPlanSchema}}}
     """
@@ -181,17 +175,14 @@ def close_action(case_id: int, action_id: int):
     ---
     post:
       tags: [cases]
-      parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
-        - {in: path, name: action_id, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
           application/json: {schema: CloseActionSchema}
       responses:
         200: {description: The action plan after the closure, content: {application/json: {schema: ActionPlanSchema}}}
-        403: {description: Only a community safety manager of the case's council closes an action, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: The action is done or closed already, content: {application/json: {schema: ErrorSchema}}}
+        403: Only a community safety manager of the case's council closes an action
+        409: The action is done or closed already
     """
     case = cases.visible_case(g.user, case_id)  # 404 before reading the body
     body = load_body(close_action_schema)

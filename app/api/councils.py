@@ -35,8 +35,8 @@ def list_councils():
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100, default: 25}}
       responses:
         200: {description: A page of councils, content: {application/json: {schema: CouncilPageSchema}}}
-        401: {description: Not signed in, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Bad paging parameters, content: {application/json: {schema: ErrorSchema}}}
+        401: Not signed in
+        422: Bad paging parameters
     """
     return council_page_schema.dump(paginate_list(councils.council_listings(g.user)))
 
@@ -57,8 +57,8 @@ def add_council():
           application/json: {schema: NewCouncilSchema}
       responses:
         201: {description: The council added, content: {application/json: {schema: AddedCouncilSchema}}}
-        403: {description: Not an administrator of the service, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: "The id or reference prefix is another council's, or the owner's account is deactivated", content: {application/json: {schema: ErrorSchema}}}
+        403: Not an administrator of the service
+        409: "The id or reference prefix is another council's, or the owner's account is deactivated"
     """
     if not new_councils.may_add_councils(g.user):
         raise ApiError(403, "Only an administrator of the service adds councils.", "forbidden")
@@ -88,9 +88,9 @@ def check_threshold(council_id: str):
           application/json: {schema: ThresholdCheckSchema}
       responses:
         200: {description: The evaluation and its explanation, content: {application/json: {schema: ThresholdResultSchema}}}
-        400: {description: Malformed JSON, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such council among the caller's, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Invalid fields, content: {application/json: {schema: ErrorSchema}}}
+        400: Malformed JSON
+        404: No such council among the caller's
+        422: Invalid fields
     """
     council = councils.visible_council(g.user, council_id)
     if council is None:
@@ -117,8 +117,8 @@ def publish_figures(council_id: str, year: int):
         - {in: path, name: year, required: true, schema: {type: integer}, example: 2026}
       responses:
         200: {description: Published, content: {application/json: {schema: FiguresPublicationSchema}}}
-        403: {description: Only a community safety manager of the council publishes its figures, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: "The year has not ended, or its figures are published already (when is said)", content: {application/json: {schema: ErrorSchema}}}
+        403: Only a community safety manager of the council publishes its figures
+        409: "The year has not ended, or its figures are published already (when is said)"
     """
     try:
         publication = published_figures.publish(g.user, council_id, year)

@@ -25,18 +25,16 @@ def anonymise_case(case_id: int):
     ---
     post:
       tags: [data protection]
-      parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
           application/json: {schema: AnonymiseRequestSchema}
       responses:
         200: {description: "The case, anonymised (anonymised_at set)", content: {application/json: {schema: CaseSchema}}}
-        403: {description: Only the data protection staff of the case's council anonymise it, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such case among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: "The case is open (only a closed case can be anonymised), or one of its letters is still being sent", content: {application/json: {schema: ErrorSchema}}}
-        422: {description: The reason is missing or too long, content: {application/json: {schema: ErrorSchema}}}
+        403: Only the data protection staff of the case's council anonymise it
+        404: No such case among those the caller may see
+        409: "The case is open (only a closed case can be anonymised), or one of its letters is still being sent"
+        422: The reason is missing or too long
     """
     case = cases.visible_case(g.user, case_id)  # 404 before reading the body
     anonymise.check_may_anonymise(g.user, case)
@@ -54,18 +52,16 @@ def restrict_person(case_id: int):
     ---
     post:
       tags: [data protection]
-      parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
       requestBody:
         required: true
         content:
           application/json: {schema: RestrictionRequestSchema}
       responses:
         200: {description: "The case's restrictions", content: {application/json: {schema: RestrictionsSchema}}}
-        403: {description: Only the data protection staff of the case's council restrict data, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such case among those the caller may see, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: "The case is closed (anonymise it instead)", content: {application/json: {schema: ErrorSchema}}}
-        422: {description: "The person, restricted or reason is missing or wrong (a person the case does not have is named with the case's people)", content: {application/json: {schema: ErrorSchema}}}
+        403: Only the data protection staff of the case's council restrict data
+        404: No such case among those the caller may see
+        409: "The case is closed (anonymise it instead)"
+        422: "The person, restricted or reason is missing or wrong (a person the case does not have is named with the case's people)"
     """
     restrictions.check_may_restrict(g.user, cases.visible_case(g.user, case_id))  # before the body
     body = load_body(restriction_request_schema)

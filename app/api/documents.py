@@ -19,13 +19,12 @@ def list_case_documents(case_id: int):
       tags: [documents]
       description: Council staff only. A partner agency, like another council's user, gets 404.
       parameters:
-        - {in: path, name: case_id, required: true, schema: {type: integer}, example: 1}
         - {in: query, name: page, schema: {type: integer, minimum: 1}}
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100}}
       responses:
         200: {description: A page of documents, content: {application/json: {schema: DocumentPageSchema}}}
-        404: {description: No such case among those whose letters the caller may read, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: Bad paging, content: {application/json: {schema: ErrorSchema}}}
+        404: No such case among those whose letters the caller may read
+        422: Bad paging
     """
     query = load_query(document_list_query_schema)
     items, total = documents.documents_of_case(g.user, case_id, query["page"], query["per_page"])
@@ -42,7 +41,6 @@ def get_document(document_id: int):
       tags: [documents]
       description: Council staff only. A partner agency, like another council's user, gets 404.
       parameters:
-        - {in: path, name: document_id, required: true, schema: {type: integer}}
         - {in: query, name: format, schema: {type: string, enum: [html, pdf], default: html}}
       responses:
         200:
@@ -50,8 +48,8 @@ def get_document(document_id: int):
           content:
             text/html: {schema: {type: string}}
             application/pdf: {schema: {type: string, format: binary}}
-        404: {description: No such document among those the caller may read, content: {application/json: {schema: ErrorSchema}}}
-        422: {description: An unknown format, content: {application/json: {schema: ErrorSchema}}}
+        404: No such document among those the caller may read
+        422: An unknown format
     """
     query = load_query(document_query_schema)
     try:

@@ -21,6 +21,7 @@ from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter, Rule
 
 from app.api import PUBLIC_ENDPOINTS, api_bp
+from app.schemas.common import ErrorSchema
 
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 # status -> (component name, description) of the responses every operation of a kind can give.
@@ -57,6 +58,9 @@ def build_spec() -> dict:
         security=[{"bearerAuth": []}],
     )
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    # The error body every error response answers (ERROR_CONTENT), registered whether or not a
+    # docstring names it.
+    spec.components.schema("Error", schema=ErrorSchema)
     for name, description in [*COMMON_RESPONSES.values(), *RESPONSES.items()]:
         spec.components.response(name, {"description": description, "content": ERROR_CONTENT})
     for name, parameter in PARAMETERS.items():

@@ -70,7 +70,7 @@ def invite_person(council_id: str):
       responses:
         201: {description: The person invited, content: {application/json: {schema: CouncilPersonSchema}}}
         403: NotCouncilAdmin
-        409: {description: "Already works at the council, or deactivated", content: {application/json: {schema: ErrorSchema}}}
+        409: "Already works at the council, or deactivated"
     """
     _answer(people.managed_council, g.user, council_id)
     body = load_body(invitation_schema)
@@ -101,7 +101,7 @@ def person(council_id: str, user_id: int):
       responses:
         200: {description: The person as they are now, content: {application/json: {schema: CouncilPersonSchema}}}
         403: NotCouncilAdmin
-        409: {description: The account is deactivated, content: {application/json: {schema: ErrorSchema}}}
+        409: The account is deactivated
     """
     found = _answer(people.person_at, g.user, council_id, user_id)
     if request.method == "GET":
@@ -125,7 +125,7 @@ def deactivate_person(council_id: str, user_id: int):
       responses:
         200: {description: The person deactivated, content: {application/json: {schema: CouncilPersonSchema}}}
         403: NotCouncilAdmin
-        409: {description: "Already deactivated, the caller themself, or someone of another council too", content: {application/json: {schema: ErrorSchema}}}
+        409: "Already deactivated, the caller themself, or someone of another council too"
     """
     return person_schema.dump(_change_account(people.deactivate, council_id, user_id))
 
@@ -145,7 +145,7 @@ def reactivate_person(council_id: str, user_id: int):
       responses:
         200: {description: The person reactivated, content: {application/json: {schema: CouncilPersonSchema}}}
         403: NotCouncilAdmin
-        409: {description: "Not deactivated, or someone of another council too", content: {application/json: {schema: ErrorSchema}}}
+        409: "Not deactivated, or someone of another council too"
     """
     return person_schema.dump(_change_account(people.reactivate, council_id, user_id))
 
@@ -167,6 +167,6 @@ def reinvite_person(council_id: str, user_id: int):
       responses:
         202: {description: The new invitation is on its way, content: {application/json: {schema: CouncilPersonSchema}}}
         403: NotCouncilAdmin
-        409: {description: "The person has already chosen a password, or is deactivated", content: {application/json: {schema: ErrorSchema}}}
+        409: "The person has already chosen a password, or is deactivated"
     """
     return person_schema.dump(_answer(people.resend_invitation, g.user, council_id, user_id)), 202

@@ -38,7 +38,7 @@ def get_settings(council_id: str):
         - {in: path, name: council_id, required: true, schema: {type: string}, example: derby-city}
       responses:
         200: {description: The settings, content: {application/json: {schema: CouncilSettingsSchema}}}
-        403: {description: Partner agencies do not see them, content: {application/json: {schema: ErrorSchema}}}
+        403: Partner agencies do not see them
     """
     return settings_schema.dump(settings_view(g.user, _readable(council_id)))
 
@@ -64,8 +64,8 @@ def change_settings(council_id: str):
           application/json: {schema: SettingsChangeSchema}
       responses:
         200: {description: "The settings now (or as they would be, with dry_run)", content: {application/json: {schema: SettingsChangedSchema}}}
-        403: {description: Not an admin or process owner of the council or a section they may not change, content: {application/json: {schema: ErrorSchema}}}
-        409: {description: Someone else changed the settings at the same moment, content: {application/json: {schema: ErrorSchema}}}
+        403: Not an admin or process owner of the council or a section they may not change
+        409: Someone else changed the settings at the same moment
     """
     _readable(council_id)
     body = load_body(change_schema)

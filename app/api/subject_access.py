@@ -41,9 +41,9 @@ def search_people():
         - {in: query, name: per_page, schema: {type: integer, minimum: 1, maximum: 100, default: 25}}
       responses:
         200: {description: A page of people, content: {application/json: {schema: PersonMatchPageSchema}}}
-        400: {description: "q is missing, shorter than 3 characters, longer than 200, or holds nothing to search on (said precisely)", content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Only data protection staff search people, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: The council is not one of the caller's, content: {application/json: {schema: ErrorSchema}}}
+        400: "q is missing, shorter than 3 characters, longer than 200, or holds nothing to search on (said precisely)"
+        403: Only data protection staff search people
+        404: The council is not one of the caller's
     """
     query = load_query(people_query_schema)
     try:
@@ -77,9 +77,9 @@ def export_person():
           content:
             application/json: {schema: SubjectExportSchema}
             application/zip: {schema: {type: string, format: binary}}
-        400: {description: "Neither or both of email and case_person, or one that is malformed (said precisely)", content: {application/json: {schema: ErrorSchema}}}
-        403: {description: Only data protection staff export, content: {application/json: {schema: ErrorSchema}}}
-        404: {description: No such person on the caller's councils' cases (case_person), content: {application/json: {schema: ErrorSchema}}}
+        400: "Neither or both of email and case_person, or one that is malformed (said precisely)"
+        403: Only data protection staff export
+        404: No such person on the caller's councils' cases (case_person)
     """
     query = load_query(export_query_schema)
     as_zip = query["format"] == "zip"
