@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -207,6 +207,19 @@ class CaseRun:
 
     def fire_timers(self, workflow: BpmnWorkflow) -> None:
         self._advance(workflow)
+
+    def redate_timers(self, workflow: BpmnWorkflow) -> None:
+        """Work out again when each waiting timer set for a date (``end_of_day(due_on)``) is due,
+        then fire what is due by now, as the sweep would.
+
+        SpiffWorkflow evaluates a timer once, when it begins waiting, and keeps the time
+        (``event_value``), so a closure added or taken away since would leave it on the old day.
+        A time-date is worked out from the case data and the calendar, as a task's due date is;
+        a duration or a cycle counts from when it began waiting, and keeps its time."""
+        for task in workflow.event_manager.tasks.values():
+            if _dated_timer(task.task_spec.event_definition):
+                task.internal_data.pop("event_value", None)
+        self._advance(workflow)  # refresh_timers evaluates them again, on this run's calendar
 
     # -- what the case looks like now --------------------------------------------------------
 
@@ -524,6 +537,14 @@ def _is_timer_spec(spec, task=None) -> bool:
     # Behind an event-based gateway the event's definition has moved to the gateway; the
     # spec's own timer properties still say what it was.
     return bool(task_properties(spec).get("dueOn")) and not getattr(spec, "manual", False)
+
+
+def _dated_timer(definition) -> bool:
+    """A timer (or an event-based gateway's events) whose timers are all set for a date. The
+    gateway's timers share one cached value, so one with a duration keeps the gateway's."""
+    inner = getattr(definition, "event_definitions", [definition])
+    timers = [d for d in inner if isinstance(d, TimerEventDefinition)]
+    return bool(timers) and all(isinstance(d, TimeDateEventDefinition) for d in timers)
 
 
 def _window_gateway(workflow: BpmnWorkflow, window: str):

@@ -586,9 +586,12 @@ def _audit(
 def _move_due_dates(
     council_id: str, actor: str, version: Version, closures_before: ClosureDays
 ) -> tuple[DueDateMove, ...]:
-    """Run every open case of the council again under the new closures (nothing else happens to
-    it): each open task and each statutory deadline not yet met whose due date moves is recorded,
-    with a history entry on its case naming the closure days (with their labels) that moved it."""
+    """Run every open case of the council again under the new closures, its waiting timers set
+    for a date worked out again (``CaseRun.redate_timers``: an escalation follows its task's due
+    date, and ``next_timer_at`` with it; one the change brings due fires now). Each open task and
+    each statutory deadline not yet met whose due date moves is recorded, with a history entry on
+    its case naming the closure days (with their labels) that moved it."""
+    from app.engine.runtime import WorkflowError
     from app.services.case_runs import add_history, run_case
 
     closures_after = settings_for(council_id).closures
@@ -598,7 +601,12 @@ def _move_due_dates(
     ).all()
     for case in cases:
         before = _due_dates(case)
-        run_case(case, actor, lambda run, workflow: None)
+        try:
+            run_case(case, actor, lambda run, workflow: run.redate_timers(workflow))
+        except WorkflowError as exc:
+            raise SettingsConflict(
+                f"Case {case.reference} could not be run under the new closures, so nothing was saved: {exc}"
+            ) from exc
         after = _due_dates(case)
         moved = [
             DueDateMove(case.id, case.reference, kind, row_id, name, due, after[(kind, row_id)][1])

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Case, CaseTask, TaskStatus
 from app.services import council_settings
 from tests.factories.cases import application
+from tests.factories.reading import assert_consistent, run_timers
 from tests.factories.users import auth_headers
 
 URL = "/api/v1/councils/{}/settings"
@@ -393,6 +394,96 @@ def test_a_closure_moves_the_due_dates_it_falls_inside_with_history_and_a_dry_ru
         "2026-12-18",
         [{"date": "2026-12-17", "kind": "closure", "reason": "council closure: Office move"}],
     )
+
+
+def _escalations(derby, case_id: int) -> list[str]:
+    return [h["detail"] for h in derby.case(case_id)["history"] if h["event"] == "escalated"]
+
+
+def _next_timer_at(app, case_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Case, case_id).next_timer_at.isoformat()[:19]
+
+
+ACK_ESCALATED = "Acknowledge the completed application: overdue, escalated to community safety manager"
+
+
+def test_a_closure_moves_the_escalation_already_waiting_with_the_due_date(app, client, derby, clock, runner):
+    """The escalation's timer (``end_of_day(due_on)``) was worked out when the task opened; a
+    closure added inside the task's time moves it to the end of the new due date."""
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(application(received_on="2026-12-14"))
+    assert _next_timer_at(app, case["id"]) == "2026-12-22T00:00:00"  # the end of 21 December
+    admin = auth_headers(app, client, role="admin", councils=("derby-city",))
+    response = _patch(client, admin, {"reason": "Office move", "closures": ["2026-12-17"]}, url=DERBY)
+    assert response.status_code == 200, response.get_json()
+    assert _open_due_dates(app, case["id"])["acknowledge"] == date(2026, 12, 22)
+    assert _next_timer_at(app, case["id"]) == "2026-12-23T00:00:00"
+    assert_consistent(runner)
+
+    run_timers(runner, "2026-12-22T00:00:01+00:00")  # the old day is over: nothing is overdue
+    assert _escalations(derby, case["id"]) == []
+    run_timers(runner, "2026-12-23T00:00:01+00:00")  # the new one is
+    assert [e for e in _escalations(derby, case["id"]) if e.startswith("Acknowledge")] == [ACK_ESCALATED]
+    assert_consistent(runner)
+
+
+def test_a_closure_taken_away_brings_the_escalation_forward(app, client, derby, clock, runner):
+    admin = auth_headers(app, client, role="admin", councils=("derby-city",))
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    _patch(client, admin, {"reason": "Office move", "closures": ["2026-12-17"]}, url=DERBY)
+    case = derby.open_case(application(received_on="2026-12-14"))
+    assert _next_timer_at(app, case["id"]) == "2026-12-23T00:00:00"  # worked out with the closure
+
+    response = _patch(client, admin, {"reason": "The move is off", "closures": []}, url=DERBY)
+    assert response.status_code == 200, response.get_json()
+    assert _open_due_dates(app, case["id"])["acknowledge"] == date(2026, 12, 21)
+    assert _next_timer_at(app, case["id"]) == "2026-12-22T00:00:00"
+    run_timers(runner, "2026-12-22T00:00:01+00:00")
+    assert [e for e in _escalations(derby, case["id"]) if e.startswith("Acknowledge")] == [ACK_ESCALATED]
+    assert_consistent(runner)
+
+
+def test_a_closure_taken_away_after_the_new_due_date_escalates_with_the_change(
+    app, client, derby, clock, runner
+):
+    admin = auth_headers(app, client, role="admin", councils=("derby-city",))
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    _patch(client, admin, {"reason": "Office move", "closures": ["2026-12-17"]}, url=DERBY)
+    case = derby.open_case(application(received_on="2026-12-14"))
+    clock.freeze("2026-12-22T10:00:00+00:00")
+    run_timers(runner, "2026-12-22T10:00:00+00:00")
+    assert _escalations(derby, case["id"]) == []  # due today, 22 December
+
+    # Without the closure it was due yesterday: overdue now, so it escalates at once, as the
+    # sweep would have, rather than waiting on a time already past.
+    _patch(client, admin, {"reason": "The move was cancelled", "closures": []}, url=DERBY)
+    assert _open_due_dates(app, case["id"])["acknowledge"] == date(2026, 12, 21)
+    escalated = [h for h in derby.case(case["id"])["history"] if h["event"] == "escalated"]
+    assert ACK_ESCALATED in [h["detail"] for h in escalated]
+    assert all(h["actor"].endswith("@example.org") for h in escalated)  # the change's doing
+    assert_consistent(runner)
+
+
+def test_a_case_that_fails_under_the_new_closures_stops_the_change(app, client, derby, clock, monkeypatch):
+    from app.engine.runtime import CaseRun, WorkflowError
+
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(application(received_on="2026-12-14"))
+
+    def fails(run, workflow):
+        raise WorkflowError("no gateway condition true", "escalate_acknowledge")
+
+    monkeypatch.setattr(CaseRun, "redate_timers", fails)
+    admin = auth_headers(app, client, role="admin", councils=("derby-city",))
+    response = _patch(client, admin, {"reason": "Office move", "closures": ["2026-12-17"]}, url=DERBY)
+    assert response.status_code == 409
+    assert response.get_json()["error"]["message"] == (
+        f"Case {case['reference']} could not be run under the new closures, so nothing was saved: "
+        "escalate_acknowledge: no gateway condition true"
+    )
+    assert client.get(DERBY, headers=admin).get_json()["closures"] == []
+    assert _open_due_dates(app, case["id"])["acknowledge"] == date(2026, 12, 21)
 
 
 @pytest.mark.parametrize(
