@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import bench_engine  # noqa: E402
-from bench_engine import StatementCounter, make_app  # noqa: E402
+from bench_engine import StatementCounter, drop_schema, make_app  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from app.clock import LOCAL_TIMEZONE, parse_instant  # noqa: E402
@@ -391,8 +391,7 @@ def main() -> None:
             print(f"outcome notification{' (CPU time)' if args.cpu else ''}, median: fresh case {statistics.median(fresh) * ms:.2f} ms ({fresh_sql} SQL "
                   f"statements), old case {statistics.median(old) * ms:.2f} ms ({old_sql} SQL statements), "
                   f"ratio {statistics.median(old) / statistics.median(fresh):.2f}x")  # fmt: skip
-            with app.app_context():
-                db.engine.dispose()
+            drop_schema(app)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -46,9 +47,13 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def make_app(backend: str, workdir: Path, schema: str = "ctflow_bench"):
+# This process's own, so that two benchmarks can run at once on the shared server.
+SCHEMA = f"ctflow_bench_{os.getpid()}"
+
+
+def make_app(backend: str, workdir: Path, schema: str = SCHEMA):
     """The app on a new database: an SQLite file in ``workdir``, or PostgreSQL's ``schema``
-    (dropped first), with the councils and the shipped diagrams."""
+    (dropped first; ``drop_schema`` drops it after), with the councils and the shipped diagrams."""
     options: dict = {}
     if backend == "sqlite":
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -67,6 +72,16 @@ def make_app(backend: str, workdir: Path, schema: str = "ctflow_bench"):
         sync_council_rows()
         load_shipped_diagrams()
     return app
+
+
+def drop_schema(app, schema: str = SCHEMA) -> None:
+    """Close the app's connections and drop the PostgreSQL schema ``make_app`` made (if any)."""
+    with app.app_context():
+        backend = db.engine.dialect.name
+        db.engine.dispose()
+    if backend == "postgresql":
+        with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def officer_headers(app, client) -> dict[str, str]:
@@ -296,8 +311,7 @@ def main() -> None:
                   f"raw SpiffWorkflow {statistics.median(raw) * ms:.2f} ms, "
                   f"ratio {statistics.median(api) / statistics.median(raw):.2f}x")  # fmt: skip
             if args.only_completion:
-                with app.app_context():
-                    db.engine.dispose()
+                drop_schema(app)
                 continue
             started = time.perf_counter()
             fill_cases(app, args.cases, args.due)
@@ -310,8 +324,7 @@ def main() -> None:
             seconds, fired = bench_sweep(app)
             print(f"timer sweep: {fired} cases fired of {args.cases} open in {seconds:.2f} s "
                   f"({seconds / max(fired, 1) * ms:.2f} ms per fired case)")  # fmt: skip
-            with app.app_context():
-                db.engine.dispose()
+            drop_schema(app)
     _ = UTC
 
 

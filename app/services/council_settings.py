@@ -17,9 +17,9 @@ with the sections of every version effective by that day laid over them in numbe
   history entry on each case (``preview`` shows that without saving).
 
 Speed: every completion reads its case's settings. Versions never change, so a council's are read
-once and each combination built once, per process; a transaction asks the database only for each
-council's latest version number (one query, remembered until the transaction ends) to learn of
-versions another process wrote.
+once and each combination built once, per process; a transaction asks the database only for the
+council's row and latest version number (app/store/councils.py: read with the case where a case
+is read, remembered until the transaction ends) to learn of versions another process wrote.
 """
 
 from __future__ import annotations
@@ -34,14 +34,13 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.councils import (
-    RECORD_FIELDS,
     SETTINGS_SECTIONS,
     Council,
     CouncilRegistry,
@@ -53,9 +52,8 @@ from app.councils import (
 from app.domain.calendar import ClosureDays, format_date
 from app.extensions import db
 from app.models import Case, CaseStatus, CouncilSettingsVersion, Role, TaskStatus, User
-from app.models import Council as CouncilRow
-from app.models import County as CountyRow
 from app.services import audit
+from app.store import councils as council_store
 
 # The seed applies to every application: the Community Trigger began with s.104 of the 2014 Act,
 # in force on 20 October 2014.
@@ -74,9 +72,8 @@ READ_ROLES = {
     Role.PANEL_CHAIR, Role.APPEAL_BODY,
 }  # fmt: skip
 
-# session.info: the council rows as this transaction read them (council id -> Row), and the
-# registry built on them, forgotten when the transaction ends.
-_ROWS = "ctflow.council_rows"
+# session.info: the registry built on the council rows this transaction read
+# (app/store/councils.py), forgotten when the transaction ends.
 _REGISTRY = "ctflow.council_registry"
 
 
@@ -112,16 +109,6 @@ class Version:
     changes: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Row:
-    """A council's row as a transaction read it, with its county's name and its latest settings version."""
-
-    id: str
-    record: Mapping[str, Any]  # app.councils.RECORD_FIELDS
-    county_name: str
-    latest_settings: int | None
-
-
 @dataclass
 class _Cache:
     versions: dict[str, tuple[Version, ...]] = field(default_factory=dict)
@@ -145,9 +132,8 @@ def _forget_rows(session: Session, _transaction) -> None:
 
 def forget_rows(session: Session | None = None) -> None:
     """Read the council rows again at the next question (after this transaction wrote one)."""
-    info = (session or db.session).info
-    info.pop(_ROWS, None)
-    info.pop(_REGISTRY, None)
+    council_store.forget_rows(session)
+    (session or db.session).info.pop(_REGISTRY, None)
 
 
 def _cache() -> _Cache:
@@ -159,39 +145,9 @@ def forget_cache() -> None:
     current_app.extensions.pop("ctflow.settings_cache", None)
 
 
-def council_rows() -> dict[str, Row]:
-    """Every council's row, by name, with its latest settings version number: one query, asked
-    once a transaction."""
-    rows = db.session.info.get(_ROWS)
-    if rows is None:
-        latest = (
-            select(CouncilSettingsVersion.council_id, func.max(CouncilSettingsVersion.number).label("number"))
-            .group_by(CouncilSettingsVersion.council_id)
-            .subquery()
-        )
-        query = (
-            select(
-                CouncilRow.id,
-                *(getattr(CouncilRow, f) for f in RECORD_FIELDS),
-                CountyRow.name,
-                latest.c.number,
-            )
-            .join(CountyRow, CountyRow.id == CouncilRow.county)
-            .outerjoin(latest, latest.c.council_id == CouncilRow.id)
-            .order_by(CouncilRow.name, CouncilRow.id)
-        )
-        rows = {
-            council_id: Row(
-                council_id, MappingProxyType(dict(zip(RECORD_FIELDS, record, strict=True))), county, number
-            )
-            for council_id, *record, county, number in db.session.execute(query)
-        }
-        db.session.info[_ROWS] = rows
-    return rows
-
-
-def _latest_numbers() -> dict[str, int]:
-    return {row.id: row.latest_settings for row in council_rows().values() if row.latest_settings is not None}
+def _latest_number(council_id: str) -> int | None:
+    row = council_store.council_row(council_id)
+    return row.latest_settings if row is not None else None
 
 
 def versions_of(council_id: str) -> tuple[Version, ...]:
@@ -201,7 +157,7 @@ def versions_of(council_id: str) -> tuple[Version, ...]:
         return pending[council_id]
     cache = _cache()
     cached = cache.versions.get(council_id, ())
-    latest = _latest_numbers().get(council_id)
+    latest = _latest_number(council_id)
     if (cached[-1].number if cached else None) != latest:
         rows = db.session.scalars(
             select(CouncilSettingsVersion)
@@ -224,7 +180,7 @@ def _base(council_id: str) -> Council | None:
     council, else its version 1 (a council added in the browser). None: no such council."""
     from app.services.councils import seed_registry
 
-    row = council_rows().get(council_id)
+    row = council_store.council_row(council_id)
     if row is None:
         return None
     seed = seed_registry().get(council_id)
@@ -253,7 +209,7 @@ def council_registry() -> CouncilRegistry:
     cached = db.session.info.get(_REGISTRY)
     if cached is not None and cached[0] == today:
         return cached[1]
-    rows = council_rows()
+    rows = council_store.council_rows()
     councils = {c: settings for c in rows if (settings := settings_for(c, today)) is not None}
     names = {row.record["county"]: row.county_name for row in rows.values()}
     counties = {

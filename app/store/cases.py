@@ -37,6 +37,7 @@ from app.models import (
     CaseRestriction,
     CaseSearchTerm,
     CaseTask,
+    Council,
     Deadline,
     HistoryEntry,
     Milestone,
@@ -45,6 +46,7 @@ from app.models import (
     TaskStatus,
 )
 from app.models.case import HistoryItem, remember_history
+from app.store import councils as council_store
 
 # What a case shows and a run rewrites, besides its row and its process version: its
 # COLLECTIONS and its history. Not its agencies: only a run that asks agencies for information
@@ -52,10 +54,11 @@ from app.models.case import HistoryItem, remember_history
 COLLECTIONS = ("tasks", "deadlines", "milestones", "appeals", "restrictions")
 _COLLECTION_MODELS = (CaseTask, Deadline, Milestone, Appeal, CaseRestriction)
 # A whole-case query's rows: (part, case, process version, one entity per collection, the
-# HistoryItem fields); part 0 is the case's row, 1 to 5 a row of a collection, 6 a history entry,
-# and the other parts' columns are NULL.
+# HistoryItem fields, the council row's columns); part 0 is the case's row with its council's,
+# 1 to 5 a row of a collection, 6 a history entry, and the other parts' columns are NULL.
 _HISTORY_PART = len(COLLECTIONS) + 1
 _HISTORY_FIELDS = slice(3 + len(COLLECTIONS), 3 + len(COLLECTIONS) + len(HistoryItem._fields))
+_COUNCIL_FIELDS = slice(_HISTORY_FIELDS.stop, None)
 
 
 def _case_id_of(anchor: str) -> ColumnElement[int]:
@@ -86,26 +89,38 @@ def _loaded_columns(model, undeferred: tuple[str, ...] = ()) -> list[ColumnEleme
 
 @cache
 def _whole_case_query(anchor: str, workflow: bool) -> Select:
-    """A case with its process version, its COLLECTIONS and its history, in ONE statement: a UNION ALL of one SELECT per part, each on its
-    own index, the other parts' columns NULL, mapped to the models through aliases of the union.
-    One round trip instead of seven, and half the work in Python of as many ORM queries
-    (bench/bench_engine.py). Built once per shape: building it costs more than running it."""
+    """A case with its process version, its COLLECTIONS, its history and its council's row (the
+    settings a run or a letter reads: app/store/councils.py), in ONE statement: a UNION ALL of one
+    SELECT per part, each on its own index, the other parts' columns NULL, mapped to the models
+    through aliases of the union. One round trip instead of eight, and half the work in Python of
+    as many ORM queries (bench/bench_engine.py). Built once per shape: building it costs more than
+    running it."""
     case_id = _case_id_of(anchor)
     history = HistoryEntry.__table__
+    council = council_store.row_columns(Case.council_id)
     parts = [  # (FROM, columns, which rows), in part order
         (
-            Case.__table__.join(ProcessVersion.__table__),
+            council_store.row_from(
+                Case.__table__.join(ProcessVersion.__table__).join(Council, Council.id == Case.council_id)
+            ),
             [
                 *_loaded_columns(Case, ("workflow",) if workflow else ()),
                 *_loaded_columns(ProcessVersion),
+                *council,
             ],
             Case.id == case_id,
         ),
         *((m.__table__, _loaded_columns(m), m.case_id == case_id) for m in _COLLECTION_MODELS),
         (history, [history.c[name] for name in ("id", *HistoryItem._fields)], history.c.case_id == case_id),
     ]
-    # Named by table as well as column: the parts share column names (id, case_id, ...).
-    named = [[(_name_in_union(c), c) for c in columns] for _from, columns, _where in parts]
+    # Named by table as well as column: the parts share column names (id, case_id, ...); the
+    # council's by their place (one is a subquery).
+    council_names = [f"council_row_{n}" for n in range(len(council))]
+    named = [
+        [(_name_in_union(c), c) for c in columns[: len(columns) - (len(council) if n == 0 else 0)]]
+        for n, (_from, columns, _where) in enumerate(parts)
+    ]
+    named[0] += list(zip(council_names, council, strict=True))
     branches = [
         select(
             literal_column(str(n), Integer).label("part"),
@@ -130,6 +145,7 @@ def _whole_case_query(anchor: str, workflow: bool) -> Select:
         aliased(ProcessVersion, rows),
         *(aliased(m, rows) for m in _COLLECTION_MODELS),
         *(rows.c[f"history_entry_{name}"] for name in HistoryItem._fields),
+        *(rows.c[name] for name in council_names),
     ).order_by(*order, rows.c.history_entry_id)
     return query.options(undefer(case.workflow)) if workflow else query
 
@@ -149,6 +165,7 @@ def _whole_case(anchor: str, params: dict, *, workflow: bool = False) -> Case | 
         part = row[0]
         if part == 0:
             case, process_version = row[1], row[2]
+            council_store.remember_row(council_store.row_of(row[_COUNCIL_FIELDS]))
         elif part == _HISTORY_PART:
             history.append(HistoryItem(*row[_HISTORY_FIELDS]))
         else:
