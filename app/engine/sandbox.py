@@ -376,3 +376,24 @@ def names_used(sources: Iterable[str]) -> set[str]:
             continue  # not code: check_expression says why
         names.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
     return names
+
+
+def dated_fields_used(source: str) -> dict[str, set[str]]:
+    """The date fields an expression reads from an object in the case data, by name:
+    ``action["due_on"]`` -> ``{"action": {"due_on"}}`` (a key ending in ``_on`` is a date, as a
+    name is). What one item of a multi-instance step carries, such as an action's due date."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    fields: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+            and node.slice.value.endswith("_on")
+        ):
+            fields.setdefault(node.value.id, set()).add(node.slice.value)
+    return fields

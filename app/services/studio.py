@@ -192,11 +192,18 @@ def preview_due(council_id: str, expression: str, received_on: date) -> date:
     if reason:
         raise PreviewError(reason)
     names = sandbox.names_used([expression]) - FUNCTION_NAMES
-    not_dates = sorted(name for name in names if not name.endswith("_on"))
+    fields = sandbox.dated_fields_used(expression)
+    not_dates = sorted(name for name in names if not name.endswith("_on") and name not in fields)
     if not_dates:
-        raise PreviewError(f"The preview only knows dates (names ending in _on), not {', '.join(not_dates)}.")
+        raise PreviewError(
+            "The preview only knows dates (names ending in _on, or an item's date such as "
+            f'action["due_on"]), not {", ".join(not_dates)}.'
+        )
     functions = diagram_functions(councils.policy_for(council_id).calendar, lambda: received_on)
-    data = {name: received_on.isoformat() for name in names}
+    data: dict[str, Any] = {name: received_on.isoformat() for name in names if name not in fields}
+    # An item's date (an action's due date, which the report on it is due by) is the item's own,
+    # not a time limit: the preview takes it as the application's day too, and says so.
+    data.update({name: dict.fromkeys(keys, received_on.isoformat()) for name, keys in fields.items()})
     try:
         # As typed by a process owner, this code has never run: in a child under hard limits.
         return _as_day(isolation.run_isolated(sandbox.evaluate, expression, data, functions))
@@ -215,6 +222,19 @@ def _as_day(value: Any) -> date:
         instant = datetime.fromisoformat(value).astimezone(LOCAL_TIMEZONE)
         return (instant - timedelta(microseconds=1)).date() if instant.time() == time.min else instant.date()
     return to_date(value)
+
+
+def preview_text(expression: str, due_on: date) -> str:
+    """The previewed date in words, saying which dates it took as the application's day where an
+    item's own date (``action["due_on"]``) decides it: 'Monday 23 November 2026, if
+    action["due_on"] is that day too (each action has its own)'."""
+    fields = sandbox.dated_fields_used(expression)
+    read = [f'{name}["{key}"]' for name, keys in sorted(fields.items()) for key in sorted(keys)]
+    if not read:
+        return format_day(due_on)
+    items = " and ".join(f"each {name.replace('_', ' ')}" for name in sorted(fields))
+    verb = "is" if len(read) == 1 else "are"
+    return f"{format_day(due_on)}, if {' and '.join(read)} {verb} that day too ({items} has its own)"
 
 
 def describe_preview(council_id: str, received_on: date, due_on: date) -> str:

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from app.domain.case_people import person_with_key
 from app.domain.restriction import person_heading
 from app.schemas.data_protection import AnonymiseRequestSchema
-from app.services import anonymise, restrictions
+from app.services import access_log, anonymise, restrictions
 from app.services.cases import CaseConflict, CaseForbidden, CaseNotFound, visible_case
 from app.web import web_bp
 from app.web.forms import form_errors
@@ -29,6 +29,12 @@ def _case(case_id: int, check) -> object:
     except CaseForbidden:
         abort(403)
     return case
+
+
+def _record_access(case, target: str = "") -> None:
+    # Both pages show the case's personal data (the person's details, the case summary), so
+    # they are in its access log as the case page is (issue 17).
+    access_log.record_case_access(g.user, case.id, case.council_id, target=target)
 
 
 def _submitted(action: Callable[[str], None], done: str, case_id: int):
@@ -51,6 +57,7 @@ def _submitted(action: Callable[[str], None], done: str, case_id: int):
 @web_bp.route("/cases/<int:case_id>/anonymise", methods=["GET", "POST"])
 def anonymise_page(case_id: int):
     case = _case(case_id, anonymise.check_may_anonymise)
+    _record_access(case)
     reason, errors, status = "", {}, 200
     if request.method == "POST":
         done, reason, errors, status = _submitted(
@@ -69,6 +76,7 @@ def restriction_page(case_id: int, person: str):
     found = person_with_key(case.application or {}, person)
     if found is None:
         abort(404)
+    _record_access(case, target=f"person {person}")
     restricted = person in restrictions.restricted_people(case)
     reason, errors, status = "", {}, 200
     if request.method == "POST":

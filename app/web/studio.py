@@ -18,7 +18,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
-from app.domain.calendar import format_day
 from app.engine.specs import DiagramInvalid, Problem
 from app.models import ProcessVersion
 from app.services import councils as council_service
@@ -298,7 +297,7 @@ def studio_preview_due():
     return jsonify(
         {
             "due_on": due_on.isoformat(),
-            "text": format_day(due_on),
+            "text": studio.preview_text(expression, due_on),
             "description": studio.describe_preview(council, received_on, due_on),
         }
     )

@@ -16,7 +16,7 @@ from app.models import CaseAccess, Council
 from app.services import access_log
 from tests.factories.cases import application
 from tests.factories.users import create_user, token_for
-from tests.factories.web import signed_in
+from tests.factories.web import csrf_token, signed_in
 
 OFFICER = "officer.derby-city@example.org"
 MANAGER = "manager.derby-city@example.org"
@@ -119,6 +119,29 @@ def test_page_views_of_the_case_its_tasks_and_letters_are_logged_partners_too(ap
         (OFFICER, "GET /documents/<int:document_id>.pdf", f"document {letter['id']}"),
         (POLICE, "GET /cases/<int:case_id>", ""),
         (POLICE, "GET /tasks/<int:task_id>", f"task {polices_task['id']}"),
+    ]
+
+
+def test_the_data_protection_pages_of_a_case_are_logged(app, derby, case, dpo):
+    """The anonymise and restriction pages show the case (the restriction page a person's
+    details), so they are in its log as the case page is, each request once."""
+    _logged(app, case["id"])
+    before = len(_written(app, case["id"]))
+    browser = signed_in(app, DPO)
+    anonymise, restriction = f"/cases/{case['id']}/anonymise", f"/cases/{case['id']}/restriction/victim-1"
+    assert browser.get(anonymise).status_code == 200
+    assert browser.get(restriction).status_code == 200
+    done = browser.post(
+        restriction, data={"reason": "Her request", "csrf_token": csrf_token(browser, restriction)}
+    )
+    assert done.status_code == 302
+    assert browser.get(f"/cases/{case['id']}/restriction/victim-9").status_code == 404  # no one seen
+
+    assert _logged(app, case["id"])[before:] == [
+        (DPO, "GET /cases/<int:case_id>/anonymise", ""),
+        (DPO, "GET /cases/<int:case_id>/restriction/<person>", "person victim-1"),
+        (DPO, "GET /cases/<int:case_id>/restriction/<person>", "person victim-1"),  # the form's token
+        (DPO, "POST /cases/<int:case_id>/restriction/<person>", "person victim-1"),
     ]
 
 

@@ -57,6 +57,17 @@ def test_the_list_shows_every_case_newest_first_and_filters_overdue(app, two):
     ]
 
 
+def test_a_search_that_finds_nothing_offers_to_clear_it_once(app, two):
+    browser = signed_in(app, MANAGER)
+    html = browser.get("/cases?q=nobody&stage=review").get_data(as_text=True)
+    assert "No cases found" in html and "Check the spelling" in html
+    # The link beside the Search button, not a second time in the words below it.
+    assert (
+        html.lower().count("clear") == 1
+        and '<a class="govuk-link" href="/cases">Clear search and filters</a>' in html
+    )
+
+
 def test_nonsense_filters_are_ignored_not_errors(app, two):
     browser = signed_in(app, MANAGER)
     for query in (

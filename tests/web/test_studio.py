@@ -158,8 +158,14 @@ def test_only_an_owner_of_the_council_may_activate(app, derby):
         ("add_working_days(received_on, 5)", "2026-12-22", "2026-12-31", "Thursday 31 December 2026"),
         ("add_working_days(received_on, 6)", "2026-12-22", "2027-01-04", "Monday 4 January 2027"),
         ("end_of_day(add_days(notified_on, 28))", "2026-11-23", "2026-12-21", "Monday 21 December 2026"),
+        # A report on an action is due by the action's own date, which the preview takes as the
+        # application's day and says so (not an error: the follow-up's due date is the action's).
+        ('action["due_on"]', "2026-11-23", "2026-11-23",
+         'Monday 23 November 2026, if action["due_on"] is that day too (each action has its own)'),
+        ('add_working_days(action["due_on"], 2)', "2026-11-23", "2026-11-25", 'if action["due_on"] is'),
+        ('end_of_day(appeal_action["due_on"])', "2026-11-23", "2026-11-23", "each appeal action has its own"),
     ],
-)
+)  # fmt: skip
 def test_the_due_date_preview_uses_the_councils_calendar(
     app, derby, expression, received_on, due_on, fragment
 ):
@@ -179,6 +185,8 @@ def test_the_due_date_preview_uses_the_councils_calendar(
         ({"council": "derby-city", "expression": "__import__('os')", "received_on": "2026-11-23"}, 422, "_"),
         ({"council": "derby-city", "expression": "add_working_days(received_on, n)", "received_on": "2026-11-23"},
          422, "not n"),
+        ({"council": "derby-city", "expression": 'action["owner_agency"]', "received_on": "2026-11-23"},
+         422, "not action"),
         ({"council": "derby-city", "expression": "", "received_on": "2026-11-23"}, 422, "Enter an expression"),
         ({"council": "derby-city", "expression": "received_on", "received_on": "23/11/2026"}, 422, "received_on"),
         ({"council": "east-herts", "expression": "received_on", "received_on": "2026-11-23"}, 403, "own councils"),
