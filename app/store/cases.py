@@ -4,10 +4,11 @@ and a missing case take the same path (None, then 404)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from sqlalchemy import (
+    JSON,
     Column,
     ColumnElement,
     Integer,
@@ -24,9 +25,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import NoResultFound
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.domain.search import case_terms, search_words
 from app.extensions import db
@@ -54,11 +57,39 @@ from app.store import councils as council_store
 COLLECTIONS = ("tasks", "deadlines", "milestones", "appeals", "restrictions")
 _COLLECTION_MODELS = (CaseTask, Deadline, Milestone, Appeal, CaseRestriction)
 # A whole-case query's rows: (part, case, process version, one entity per collection, the
-# HistoryItem fields, the council row's columns); part 0 is the case's row with its council's,
-# 1 to 5 a row of a collection, 6 a history entry, and the other parts' columns are NULL.
-_HISTORY_PART = len(COLLECTIONS) + 1
-_HISTORY_FIELDS = slice(3 + len(COLLECTIONS), 3 + len(COLLECTIONS) + len(HistoryItem._fields))
-_COUNCIL_FIELDS = slice(_HISTORY_FIELDS.stop, None)
+# history, the council row's columns); part 0 is the case's row with its history and its
+# council's row, 1 to 5 a row of a collection, and the other parts' columns are NULL.
+_HISTORY = 3 + len(COLLECTIONS)
+_COUNCIL_FIELDS = slice(_HISTORY + 1, None)
+
+
+class _json_rows(FunctionElement):
+    """An aggregate: the rows of its columns as one JSON array of arrays."""
+
+    type = JSON()
+    name = "json_rows"
+    inherit_cache = True
+
+
+@compiles(_json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw) -> str:
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_json_rows, "sqlite")
+def _json_rows_sqlite(element, compiler, **kw) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+def _history_items(rows: list | None) -> list[HistoryItem]:
+    """The history from its JSON rows (id, at, actor, event, detail), oldest first: the instants
+    as UTCDateTime reads them (SQLite's are naive text, PostgreSQL's carry their offset)."""
+    items = []
+    for _id, at, actor, event, detail in sorted(rows or ()):
+        instant = datetime.fromisoformat(at)
+        instant = instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+        items.append(HistoryItem(instant, actor, event, detail))
+    return items
 
 
 def _case_id_of(anchor: str) -> ColumnElement[int]:
@@ -97,7 +128,15 @@ def _whole_case_query(anchor: str, workflow: bool) -> Select:
     running it."""
     case_id = _case_id_of(anchor)
     history = HistoryEntry.__table__
-    council = council_store.row_columns(Case.council_id)
+    # The history as one value of the case's row: an old case's hundreds of entries as rows of
+    # the union cost more to read than the rest of the case (bench/bench_case.py).
+    history_rows = (
+        select(_json_rows(*(history.c[name] for name in ("id", *HistoryItem._fields))))
+        .where(history.c.case_id == Case.id)
+        .scalar_subquery()
+        .label("history")
+    )
+    extras = [history_rows, *council_store.row_columns(Case.council_id)]
     parts = [  # (FROM, columns, which rows), in part order
         (
             council_store.row_from(
@@ -106,21 +145,20 @@ def _whole_case_query(anchor: str, workflow: bool) -> Select:
             [
                 *_loaded_columns(Case, ("workflow",) if workflow else ()),
                 *_loaded_columns(ProcessVersion),
-                *council,
+                *extras,
             ],
             Case.id == case_id,
         ),
         *((m.__table__, _loaded_columns(m), m.case_id == case_id) for m in _COLLECTION_MODELS),
-        (history, [history.c[name] for name in ("id", *HistoryItem._fields)], history.c.case_id == case_id),
     ]
     # Named by table as well as column: the parts share column names (id, case_id, ...); the
-    # council's by their place (one is a subquery).
-    council_names = [f"council_row_{n}" for n in range(len(council))]
+    # history and the council's by their place (subqueries among them).
+    extra_names = [f"case_extra_{n}" for n in range(len(extras))]
     named = [
-        [(_name_in_union(c), c) for c in columns[: len(columns) - (len(council) if n == 0 else 0)]]
+        [(_name_in_union(c), c) for c in columns[: len(columns) - (len(extras) if n == 0 else 0)]]
         for n, (_from, columns, _where) in enumerate(parts)
     ]
-    named[0] += list(zip(council_names, council, strict=True))
+    named[0] += list(zip(extra_names, extras, strict=True))
     branches = [
         select(
             literal_column(str(n), Integer).label("part"),
@@ -144,9 +182,8 @@ def _whole_case_query(anchor: str, workflow: bool) -> Select:
         case,
         aliased(ProcessVersion, rows),
         *(aliased(m, rows) for m in _COLLECTION_MODELS),
-        *(rows.c[f"history_entry_{name}"] for name in HistoryItem._fields),
-        *(rows.c[name] for name in council_names),
-    ).order_by(*order, rows.c.history_entry_id)
+        *(rows.c[name] for name in extra_names),
+    ).order_by(*order)
     return query.options(undefer(case.workflow)) if workflow else query
 
 
@@ -164,10 +201,8 @@ def _whole_case(anchor: str, params: dict, *, workflow: bool = False) -> Case | 
     for row in db.session.execute(_whole_case_query(anchor, workflow), params):
         part = row[0]
         if part == 0:
-            case, process_version = row[1], row[2]
+            case, process_version, history = row[1], row[2], _history_items(row[_HISTORY])
             council_store.remember_row(council_store.row_of(row[_COUNCIL_FIELDS]))
-        elif part == _HISTORY_PART:
-            history.append(HistoryItem(*row[_HISTORY_FIELDS]))
         else:
             collections[part - 1].append(row[part + 2])
     if case is None:

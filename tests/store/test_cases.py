@@ -4,7 +4,7 @@ history, as separate queries would read them; nothing of a case the caller may n
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import event, select
 
@@ -65,7 +65,7 @@ def test_a_tasks_case_is_read_whole_in_one_query(app, derby, clock):
                 "milestones": [m.id for m in case.milestones],
                 "appeals": [a.id for a in case.appeals],
                 "restrictions": [r.id for r in case.restrictions],
-                "history": [h.event for h in case.history],
+                "history": [tuple(h) for h in case.history],
             }
             assert case.workflow and case.process_version.process_key
             assert all(t.case is case for t in case.tasks)
@@ -76,15 +76,17 @@ def test_a_tasks_case_is_read_whole_in_one_query(app, derby, clock):
             "milestones": ids(Milestone, case_id, Milestone.on, Milestone.id),
             "appeals": ids(Appeal, case_id, Appeal.id),
             "restrictions": ids(CaseRestriction, case_id, CaseRestriction.id),
-            "history": list(
-                db.session.scalars(
-                    select(HistoryEntry.event)
+            "history": [  # read as the ORM reads them: instants aware, in UTC
+                tuple(row)
+                for row in db.session.execute(
+                    select(HistoryEntry.at, HistoryEntry.actor, HistoryEntry.event, HistoryEntry.detail)
                     .where(HistoryEntry.case_id == case_id)
                     .order_by(HistoryEntry.id)
                 )
-            ),
+            ],
         }
         assert all(loaded.values())
+        assert all(h.at.tzinfo is UTC for h in case.history)
 
 
 def test_another_councils_case_or_no_case_is_not_read(app, derby, clock):
