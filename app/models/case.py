@@ -23,13 +23,13 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     event,
-    insert,
     select,
 )
-from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.search import TERM_LENGTH
 from app.extensions import db
+from app.models import appended
 from app.models.types import UTCDateTime
 
 
@@ -87,7 +87,9 @@ class Case(db.Model):
     process_version = relationship("ProcessVersion")
     tasks: Mapped[list[CaseTask]] = relationship(back_populates="case", order_by="CaseTask.id")
     deadlines: Mapped[list[Deadline]] = relationship(order_by="(Deadline.due_on, Deadline.id)")
-    milestones: Mapped[list[Milestone]] = relationship(order_by="(Milestone.on, Milestone.id)")
+    # Only ever appended to, and written in bulk (app/models/appended.py), never by the unit of
+    # work: a milestone appended here is shown, not saved.
+    milestones: Mapped[list[Milestone]] = relationship(order_by="(Milestone.on, Milestone.id)", viewonly=True)
     agencies: Mapped[list[CaseAgency]] = relationship(order_by="CaseAgency.agency")
     appeals: Mapped[list[Appeal]] = relationship(order_by="Appeal.id")
     restrictions: Mapped[list[CaseRestriction]] = relationship(order_by="CaseRestriction.id")
@@ -234,65 +236,22 @@ def remember_history(case: Case, written: list) -> None:
 
 
 def _with_unwritten(case_id: int, written: list) -> list:
+    history = HistoryEntry.__table__
     return written + [
         HistoryItem(r["at"], r["actor"], r["event"], r["detail"])
-        for _t, r in _queued()
-        if r["case_id"] == case_id
+        for _t, table, r in appended.queued()
+        if table is history and r["case_id"] == case_id
     ]
 
 
 def add_history_entry(case: Case, item: HistoryItem) -> None:
-    """Append an entry to a case's history in the current transaction. The entries a transaction
-    adds are written together, in one INSERT of many rows before it flushes or commits, rather
-    than one INSERT ... RETURNING each (the ORM's way, as it wants each row's id): a completion
-    adds four. The case's history, if it has been read, is kept in step."""
-    session = db.session()
-    if session.get_transaction() is None:
-        session.connection()  # begins the transaction the entry belongs to
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    _queued(session).append((transaction, {"case_id": case.id, **item._asdict()}))
+    """Append an entry to a case's history in the current transaction, written with the other
+    entries the transaction adds in one INSERT of many rows (app/models/appended.py): a
+    completion adds four. The case's history, if it has been read, is kept in step."""
+    appended.append_row(HistoryEntry.__table__, {"case_id": case.id, **item._asdict()})
     loaded = case.__dict__.get(_HISTORY)
     if loaded is not None:
         loaded.append(item)
-
-
-# The session's entries not written yet, each with the (sub)transaction it was added in.
-_QUEUE = "ctflow.history_queued"
-
-
-def _queued(session: Session | None = None) -> list[tuple[SessionTransaction | None, dict[str, Any]]]:
-    return (session or db.session()).info.setdefault(_QUEUE, [])
-
-
-@event.listens_for(Session, "before_flush")
-@event.listens_for(Session, "before_commit")
-def _write_queued_history(session: Session, *args) -> None:
-    queued = session.info.pop(_QUEUE, None)
-    if queued:
-        session.connection().execute(insert(HistoryEntry.__table__), [row for _t, row in queued])
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_rolled_back_history(session: Session, rolled_back: SessionTransaction) -> None:
-    """Entries added in a transaction (or savepoint) that rolled back are never written."""
-    queued = session.info.get(_QUEUE)
-    if queued:
-        queued[:] = [(t, row) for t, row in queued if not _within(t, rolled_back)]
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_unwritten_history(session: Session, ended: SessionTransaction) -> None:
-    """Whatever a session's transaction leaves unwritten (closed without a commit) ends with it."""
-    if ended.parent is None:
-        session.info.pop(_QUEUE, None)
-
-
-def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is outer:
-            return True
-        transaction = transaction.parent
-    return False
 
 
 def forget_loaded_history(case: Case) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import inspect
+
 from app import clock
 from app.clock import LOCAL_TIMEZONE
 from app.domain.deadlines import is_window
@@ -25,6 +27,7 @@ from app.models import (
     Deadline,
     Milestone,
     TaskStatus,
+    appended,
 )
 from app.models.case import HistoryItem, add_history_entry
 from app.services import council_settings
@@ -84,11 +87,17 @@ def _apply_run(case: Case, effects: Effects, snapshot: Snapshot, actor: str, now
 
 def _apply_effects(case: Case, effects: Effects, actor: str, now) -> None:
     for key, on, element in effects.milestones:
-        milestone = Milestone(
-            case_id=case.id, council_id=case.council_id, key=key, on=on, at=now, element=element
-        )
-        case.milestones.append(milestone)
-        db.session.add(milestone)
+        row = {
+            "case_id": case.id,
+            "council_id": case.council_id,
+            "key": key,
+            "on": on,
+            "at": now,
+            "element": element,
+        }
+        appended.append_row(Milestone.__table__, row)
+        if "milestones" not in inspect(case).unloaded:  # shown with the case, not read to be added to
+            case.milestones.append(Milestone(**row))
         add_history(case, actor, "milestone", key.replace("_", " "), now)
     done = dict(effects.deadlines_done)
     if done:

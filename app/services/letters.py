@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from app.clock import LOCAL_TIMEZONE
-from app.extensions import db
 from app.letters import letters_issued, render_html
-from app.models import Case, Document, EmailStatus, Recipient
+from app.models import Case, Document, EmailStatus, Recipient, appended
 from app.services import council_settings, mail, status_links
 
 STATUS_LINK_LETTERS = {"CT1", "CT2"}
@@ -30,16 +29,17 @@ def _before_consent(letter) -> bool:
     )
 
 
-def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document]:
+def issue_letters(case: Case, letters: Sequence, now: datetime) -> None:
     """Store the letters a workflow run issued (``handlers.letters.LetterDue``: kind, element,
     the case data of that moment), one document per recipient, in the caller's transaction.
-    Those with an e-mail address are queued for the mailer, which sends them after the commit."""
+    Those with an e-mail address are queued for the mailer, which sends them after the commit.
+    Letters are only ever appended: written in bulk (app/models/appended.py)."""
     if not letters:
-        return []
+        return
     council = council_settings.settings_for_case(case)
     issued_on = now.astimezone(LOCAL_TIMEZONE).date()
     deadlines = {d.key: d.due_on for d in case.deadlines}
-    documents = []
+    queued = False
     issued = letters_issued(letters, council=council, reference=case.reference, application=case.application,
                             deadlines=deadlines, issued_on=issued_on)  # fmt: skip
     for letter in issued:
@@ -51,24 +51,25 @@ def issue_letters(case: Case, letters: Sequence, now: datetime) -> list[Document
         status, next_attempt_at = mail.initial_status(
             addressee.email, now, case.council_id, addressee.address_lines
         )
-        document = Document(
-            case_id=case.id,
-            council_id=case.council_id,
-            kind=letter.kind,
-            title=snapshot["title"],
-            recipient=addressee.role,
-            element=letter.element,
-            issued_on=issued_on,
-            created_at=now,
-            data=snapshot,
-            html=render_html(snapshot),
-            email_to=addressee.email,
-            email_status=status,
-            email_attempts=0,
-            email_next_attempt_at=next_attempt_at,
+        appended.append_row(
+            Document.__table__,
+            {
+                "case_id": case.id,
+                "council_id": case.council_id,
+                "kind": letter.kind,
+                "title": snapshot["title"],
+                "recipient": addressee.role,
+                "element": letter.element,
+                "issued_on": issued_on,
+                "created_at": now,
+                "data": snapshot,
+                "html": render_html(snapshot),
+                "email_to": addressee.email,
+                "email_status": status,
+                "email_attempts": 0,
+                "email_next_attempt_at": next_attempt_at,
+            },
         )
-        db.session.add(document)
-        documents.append(document)
-    if any(d.email_status == EmailStatus.PENDING for d in documents):
+        queued = queued or status == EmailStatus.PENDING
+    if queued:
         mail.queued_in_this_transaction()
-    return documents

@@ -39,17 +39,21 @@ def applicant_role(application: dict[str, Any]) -> str:
 
 
 @cache
-def _live_links_query() -> Select:
-    # Built once: every acknowledgement letter asks (bench/bench_engine.py's completion).
+def _live_links_query(objects: bool) -> Select:
+    # Built once: every acknowledgement letter asks (bench/bench_engine.py's completion). As
+    # plain rows of what a letter's link is worked out from, when nothing changes them.
+    columns = (StatusLink,) if objects else (StatusLink.recipient, StatusLink.nonce, StatusLink.token_hash)
     return (
-        select(StatusLink)
+        select(*columns)
         .where(StatusLink.case_id == bindparam("case_id"), StatusLink.revoked_at.is_(None))
         .order_by(StatusLink.id)
     )
 
 
-def _live_links(case: Case, recipient: str) -> list[StatusLink]:
-    links = db.session.scalars(_live_links_query(), {"case_id": case.id})
+def _live_links(case: Case, recipient: str, objects: bool = True) -> list:
+    """The recipient's live links, oldest first: as objects, or as rows (recipient, nonce, token_hash)."""
+    result = db.session.execute(_live_links_query(objects), {"case_id": case.id})
+    links = result.scalars() if objects else result
     # Links from before they were per recipient belong to the person who applied.
     role = applicant_role(case.application or {})
     return [link for link in links if (link.recipient or role) == recipient]
@@ -73,7 +77,7 @@ def issue(case: Case, recipient: str | None = None, revoke_earlier: bool = True)
 
 
 def _live_token(case: Case, recipient: str) -> str | None:
-    for link in reversed(_live_links(case, recipient)):
+    for link in reversed(_live_links(case, recipient, objects=False)):
         if link.nonce:
             token = _token(link.nonce)
             if _hash(token) == link.token_hash:  # not so after the secret key changed
