@@ -239,9 +239,12 @@ class CaseRun:
         for task in waiting:
             pending.extend(self._waiting_deadlines(task))
             waiting_stage = waiting_stage or self._waiting_stage(task)
-        data = dict(workflow.data) if workflow.is_completed() else _latest_data(live)
-        ahead, reachable = self._deadlines_ahead(
-            workflow, [t for t in live if t.state != TaskState.COMPLETED], data
+        completed = workflow.is_completed()  # a walk of the tree: asked once
+        data = dict(workflow.data) if completed else _latest_data(live)
+        ahead, reachable = (
+            ([], set())
+            if completed
+            else self._deadlines_ahead(workflow, [t for t in live if t.state != TaskState.COMPLETED], data)
         )
         known = {p.key for p in pending}
         pending.extend(p for p in ahead if p.key not in known)
@@ -249,7 +252,7 @@ class CaseRun:
             open_tasks=open_tasks,
             pending_deadlines=pending,
             waiting_stage=waiting_stage,
-            completed=workflow.is_completed(),
+            completed=completed,
             next_timer_at=next_timer_at(workflow),
             waiting_for_appeal=any(_waits_for(t, APPEAL_MESSAGE) for t in waiting),
             data=data,
@@ -261,8 +264,6 @@ class CaseRun:
         flows), each with its due date when ``dueOn`` already evaluates on the case data.
         LIFECYCLE: "Every statutory deadline is known from the day the clock starts"; one that
         depends on a date not yet known (the meeting, the outcome) appears once it is."""
-        if workflow.is_completed():
-            return [], set()
         start = [t.task_spec for t in ready_or_waiting]
         facts = _application_facts(workflow)
 
@@ -277,7 +278,7 @@ class CaseRun:
 
         pending: list[PendingDeadline] = []
         reachable: set[str] = set()
-        for spec in _reachable_specs(start, ruled_out):
+        for spec in _reachable_specs_memo(start, ruled_out):
             props = task_properties(instance_spec(spec))
             key, expression = props.get("deadline"), props.get("dueOn")
             # A window (the applicant's time to act) is listed when the case waits on it: one
@@ -448,6 +449,35 @@ class HandlerCall:
     @property
     def context(self) -> dict[str, Any]:
         return self.run.handler_context
+
+
+# The specs a walk starts from (the objects: names repeat across a diagram's subprocesses) ->
+# the walks made from there: the conditions each asked ``ruled_out`` with the answers, and the
+# specs it found. A walk is decided by those answers, so on a case whose facts answer them alike
+# it finds the same specs: a completion asks the few conditions again instead of walking the
+# diagram (bench/bench_engine.py).
+_REACHABLE: dict[tuple, list[tuple[tuple[tuple[str, bool], ...], list]]] = {}
+_REACHABLE_LIMIT = 10_000
+
+
+def _reachable_specs_memo(start: list, ruled_out) -> list:
+    """``_reachable_specs(start, ruled_out)``, remembered per starting specs."""
+    key = tuple(start)
+    walks = _REACHABLE.get(key, [])
+    for asked, specs in walks:
+        if all(ruled_out(condition) == answer for condition, answer in asked):
+            return specs
+    answers: dict[str, bool] = {}
+
+    def asking(condition: str) -> bool:
+        if condition not in answers:
+            answers[condition] = ruled_out(condition)
+        return answers[condition]
+
+    specs = _reachable_specs(start, asking)
+    if len(_REACHABLE) < _REACHABLE_LIMIT:
+        _REACHABLE[key] = [*walks, (tuple(answers.items()), specs)]
+    return specs
 
 
 def _reachable_specs(start, ruled_out) -> list:
