@@ -3,6 +3,7 @@
 diagram is loaded. A handler gets a ``HandlerCall`` (run, task, data, params) and returns a
 JSON-able value (or None)."""
 
+from handlers.action_plan import add_to_action_plan
 from handlers.escalation import escalate
 from handlers.letters import issue_letter
 from handlers.milestones import record_milestone
@@ -16,6 +17,7 @@ HANDLERS = {
     "record_milestone": record_milestone,
     "ask_relevant_bodies": ask_relevant_bodies,
     "apply_records_checks": apply_records_checks,
+    "add_to_action_plan": add_to_action_plan,
 }
 
 # The parameters each handler takes: name -> required. The studio offers these as pickers.
@@ -26,4 +28,5 @@ HANDLER_PARAMETERS: dict[str, dict[str, bool]] = {
     "record_milestone": {"milestone": True, "on": False},
     "ask_relevant_bodies": {},
     "apply_records_checks": {},
+    "add_to_action_plan": {"actions": True},
 }

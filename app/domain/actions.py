@@ -30,8 +30,9 @@ STATUSES = (OPEN, DONE, CLOSED)
 COUNCIL = "council"
 
 
-def plan_from(recommendations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The plan the case review's recommendations make, every action open."""
+def plan_from(recommendations: Iterable[Mapping[str, Any]], first: int = 1) -> list[dict[str, Any]]:
+    """The plan the case review's recommendations make, every action open, numbered from
+    ``first`` (an upheld appeal's further actions follow the review's: handlers/action_plan.py)."""
     return [
         {
             "id": number,
@@ -44,7 +45,7 @@ def plan_from(recommendations: Iterable[Mapping[str, Any]]) -> list[dict[str, An
             "note": "",
             "updates": [],
         }
-        for number, item in enumerate(recommendations, start=1)
+        for number, item in enumerate(recommendations, start=first)
     ]
 
 

@@ -64,6 +64,8 @@ class Effects:
     # The escalated task's spiff id, the role escalated to and the agency named (or None).
     escalations: list[tuple[str, str, str | None]] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)  # event, detail
+    # Actions added to the case's action plan (handlers/action_plan.py), numbered.
+    actions_added: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -344,7 +344,8 @@ def _appeal_outcome(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
 def _action_plan_complete(facts: LetterFacts, redact: Redactor) -> dict[str, Any]:
     """Each action of the plan and what became of it: done (on which day), or closed undone
     with the manager's reason (issue 15: "a reason the victim sees"). The diagram issues it when
-    its sub-process over the actions ends, with each instance's report in ``action_reports``."""
+    its sub-process over the actions ends, with each instance's report in ``action_reports``: the
+    case review's plan, or an upheld appeal's further actions."""
     data = facts.data
     reports = {r.get("number"): r for r in data.get("action_reports") or [] if isinstance(r, dict)}
     actions = []
@@ -362,7 +363,9 @@ def _action_plan_complete(facts: LetterFacts, redact: Redactor) -> dict[str, Any
                 "note": redact(_text(report.get("note"))),
             }
         )
-    return {"actions": actions}
+    # Issued on the appeal's branch (the upheld appeal's further actions, followed up there), the
+    # case data holds the appeal's decision; on the plan's branch it does not.
+    return {"actions": actions, "after_appeal": bool(data.get("upheld") and data.get("decided_on"))}
 
 
 _BUILDERS = {

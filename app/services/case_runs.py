@@ -16,6 +16,7 @@ from sqlalchemy import inspect
 
 from app import clock
 from app.clock import LOCAL_TIMEZONE
+from app.domain import actions
 from app.domain.deadlines import is_window
 from app.engine.runtime import CaseRun, Effects, Snapshot
 from app.extensions import db
@@ -43,7 +44,11 @@ def new_run(case: Case, now: datetime | None = None) -> CaseRun:
         calendar=council.calendar,
         now=instant,
         today=instant.astimezone(LOCAL_TIMEZONE).date(),
-        handler_context={"council": council, "case_reference": case.reference},
+        handler_context={
+            "council": council,
+            "case_reference": case.reference,
+            "action_plan": case.action_plan,
+        },
     )
 
 
@@ -106,6 +111,11 @@ def _apply_effects(case: Case, effects: Effects, actor: str, now) -> None:
                 deadline.done_on = done[deadline.key]
     for event, detail in effects.history:
         add_history(case, actor, event, detail, now)
+    if effects.actions_added:
+        # An upheld appeal's further actions join the plan; their owners see the case as the
+        # review's actions' owners do (app/services/tasks.py _record_outcome).
+        case.action_plan = [*(case.action_plan or []), *effects.actions_added]
+        add_agencies(case, [a for a in actions.owners(effects.actions_added) if a != actions.COUNCIL])
     escalated = {spiff_id: (role, agency) for spiff_id, role, agency in effects.escalations}
     for task in case.tasks:
         if task.spiff_id in escalated and task.escalated_at is None:

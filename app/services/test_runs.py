@@ -25,6 +25,7 @@ from typing import Any
 from SpiffWorkflow.util.task import TaskState
 
 from app.clock import LOCAL_TIMEZONE
+from app.domain.actions import COUNCIL, owners
 from app.domain.calendar import format_date
 from app.domain.deadlines import deadline_status
 from app.engine import isolation
@@ -501,7 +502,11 @@ class _Simulation:
             calendar=self.calendar,
             now=at,
             today=at.astimezone(LOCAL_TIMEZONE).date(),
-            handler_context={"council": self.council, "case_reference": REFERENCE},
+            handler_context={
+                "council": self.council,
+                "case_reference": REFERENCE,
+                "action_plan": self.record.action_plan,
+            },
         )
 
     def _operate(self, at: datetime, operation: Callable[[CaseRun], None]) -> Snapshot:
@@ -522,6 +527,9 @@ class _Simulation:
         for key, on in dict(effects.deadlines_done).items():
             if key in self.deadlines and self.deadlines[key].done_on is None:
                 self.deadlines[key].done_on = on
+        if effects.actions_added:
+            self.record.action_plan = [*(self.record.action_plan or []), *effects.actions_added]
+            self.record.add_agencies(tuple(a for a in owners(effects.actions_added) if a != COUNCIL))
         for event, detail in effects.history:
             if event in (StepKind.ESCALATED, StepKind.THRESHOLD_EVALUATED):
                 self.steps.append(Step(StepKind(event), self.today, detail))

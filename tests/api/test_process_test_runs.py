@@ -107,7 +107,15 @@ def test_the_built_in_scenarios_are_listed_for_the_owner(client, derby):
     response = client.get(f"/api/v1/processes/{KEY}/scenarios?council=derby-city", headers=derby.as_("owner"))
     assert response.status_code == 200, response.get_json()
     items = response.get_json()["items"]
-    assert [s["key"] for s in items] == ["met", "not_met", "ineligible", "appeal", "review", "third_party"]
+    assert [s["key"] for s in items] == [
+        "met",
+        "not_met",
+        "ineligible",
+        "appeal",
+        "appeal_upheld",
+        "review",
+        "third_party",
+    ]
     met = items[0]
     assert met["received_on"] == "2026-12-14" and met["step_working_days"] == 2
     assert met["answers"]["acknowledge"] == {"method": "email"}
@@ -157,7 +165,7 @@ def test_an_unknown_version_is_404(client, derby):
     ("body", "fields"),
     [
         ({"council": "derby-city", "scenario": "sunny_day"},
-         {"scenario": ["No built-in scenario 'sunny_day'; there are: met, not_met, ineligible, appeal, review, third_party."]}),
+         {"scenario": ["No built-in scenario 'sunny_day'; there are: met, not_met, ineligible, appeal, appeal_upheld, review, third_party."]}),
         ({"council": "derby-city", "scenario": "met", "answers": {"acknowledge": "email"}},
          {"answers": {"acknowledge": {"value": ["Not a valid mapping type."]}}}),
         ({"council": "derby-city", "scenario": "met", "answers": ["acknowledge"]},

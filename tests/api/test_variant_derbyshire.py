@@ -271,8 +271,17 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
     )
     assert closed.status_code == 200, closed.get_json()
     case = erewash.complete(case, "decide_appeal", decision, who="appeals")
-    assert (case["status"], case["stage"]) == ("closed", "closed")
     assert case["appeals"][0]["upheld"] is True
+    # The appeal's further action joins the plan (issue 15): the police are tasked with it, due on
+    # its date, and the case is monitored until it is done.
+    assert (case["status"], case["stage"]) == ("open", "monitoring")
+    assert [(t["form"], t["agency"], t["due_on"]) for t in case["open_tasks"]] == [
+        ("report_action", "police", "2027-07-16")
+    ]
+    at("2027-07-09T12:00:00+01:00")
+    done = {"done": True, "done_on": "2027-07-09", "note": "Joint visit made."}
+    case = erewash.complete(case, "report_action", done, who="police", agency="police")
+    assert (case["status"], case["stage"]) == ("closed", "closed")
     assert deadlines(case) == {
         "acknowledge": ("2027-03-31", "2027-03-30", "met"),
         "records_check": ("2027-03-31", "2027-03-30", "met"),
@@ -295,7 +304,7 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
         ("outcome_notified", "2027-05-25"),
         ("appeal_lodged", "2027-06-14"),
         ("appeal_decided", "2027-07-02"),
-        ("closed", "2027-07-02"),
+        ("closed", "2027-07-09"),
     ]
     assert documents(client, erewash, case) == [
         ("CT1", "victim", "2027-03-30"),
@@ -308,12 +317,14 @@ def test_erewash_third_party_case_over_easter_to_the_pcc_appeal(council, client,
         ("action_plan_complete", "third_party", "2027-07-02"),
         ("appeal_outcome", "victim", "2027-07-02"),
         ("appeal_outcome", "third_party", "2027-07-02"),
+        ("action_plan_complete", "victim", "2027-07-09"),
+        ("action_plan_complete", "third_party", "2027-07-09"),
     ]
     decided = letter_text(client, erewash, case, "appeal_outcome")
     assert "considered by the Office of the Police and Crime Commissioner for Derbyshire" in decided
     assert "Your appeal has been upheld" in decided
     events = [h["event"] for h in case["history"]]
-    assert events.count("task_completed") == 15  # 3 records checks
+    assert events.count("task_completed") == 16  # 3 records checks, the appeal's further action
     # The joint visit, due on 15 June and never done, escalated once before the manager closed it.
     assert events.count("escalated") == 1 and events.count("action_closed") == 1
     assert "fired on 0 case(s)" in run_timers(runner, "2027-08-01T00:00:00+00:00")

@@ -347,6 +347,22 @@ def test_a_third_party_application_waits_for_consent_and_copies_every_letter(app
     assert ("consent_confirmed", date(2026, 12, 18)) in [(m.key, m.on) for m in result.milestones]
 
 
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_an_upheld_appeals_further_action_joins_the_plan_and_is_followed_up(app, processes, family):
+    result = run(app, family, "appeal_upheld")
+    assert result.outcome == "completed", (result.stopped_at, result.error)
+    assert [(a["id"], a["owner_agency"], a["status"]) for a in result.record["action_plan"]] == [
+        (1, "police", "done"),
+        (2, "housing_provider", "done"),
+    ]
+    assert "housing_provider" in result.record["agencies"]
+    assert [p for p in result.path if p in ("add_further_actions", "report_further_action")] == [
+        "add_further_actions", "report_further_action"
+    ]  # fmt: skip
+    kinds = [letter.kind for letter in result.letters if letter.recipient == "applicant"]
+    assert kinds[kinds.index("appeal_outcome") :] == ["appeal_outcome", "action_plan_complete"]
+
+
 def test_the_letters_are_rendered_with_the_test_run_reference(app, processes):
     result = run(app, "east_herts", "met")
     ct1 = result.letters[0]
@@ -385,7 +401,7 @@ def test_every_built_in_scenario_answers_every_task_of_every_shipped_diagram(app
     ("adjust", "messages"),
     [
         ({"key": "sunny_day"}, {"scenario": ["No built-in scenario 'sunny_day'; there are: met, not_met, "
-                                             "ineligible, appeal, review, third_party."]}),
+                                             "ineligible, appeal, appeal_upheld, review, third_party."]}),
         ({"answers_override": ["acknowledge"]},
          {"answers": ["Must be an object: form key or element id -> that form's answers."]}),
         ({"answers_override": {"acknowledge": "email"}},
