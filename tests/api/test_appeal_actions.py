@@ -23,6 +23,7 @@ from tests.api.test_challenges import run_base_diagram
 from tests.api.test_documents import documents, download
 from tests.factories.actors import Council
 from tests.factories.reading import assert_consistent, run_timers
+from tests.factories.web import signed_in
 from tests.letters.pdf import html_text
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -140,6 +141,20 @@ def test_an_upheld_appeals_further_actions_are_followed_through_to_closure(
     detail = client.get(f"/api/v1/tasks/{task['id']}", headers=people.as_("housing"))
     assert detail.get_json()["context"]["action"]["description"] == "Fit a new communal door lock"
     assert client.get(f"/api/v1/cases/{case['id']}", headers=people.as_("housing")).status_code == 200
+    # The case page lists their reports among the case's tasks as it lists the review's: all of
+    # them to staff, the housing provider's own to its partners.
+    reports = {
+        t["agency"]: f'href="/tasks/{t["id"]}"' for t in case["open_tasks"] if t["form"] == "report_action"
+    }
+    staff = (
+        signed_in(app, f"officer.{council_id}@example.org").get(f"/cases/{case['id']}").get_data(as_text=True)
+    )
+    assert all(link in staff for link in reports.values())
+    partner = (
+        signed_in(app, f"housing.{council_id}@example.org").get(f"/cases/{case['id']}").get_data(as_text=True)
+    )
+    assert reports["housing_provider"] in partner
+    assert reports["council"] not in partner and reports["police"] not in partner
 
     # The review's action is done; the housing provider's is overdue after 18 December and
     # escalates once, to the manager and the housing provider.
