@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, distinct, exists, func, not_, or_, select
+from sqlalchemy import Select, Text, and_, cast, distinct, exists, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
 from app.clock import LOCAL_TIMEZONE
@@ -53,20 +53,33 @@ def count_cases_by_milestone(
     return {(council_id, key): count for council_id, key, count in db.session.execute(query)}
 
 
+# A plan with no action, as the JSON column stores it.
+EMPTY_PLANS = ("null", "[]")
+
+
 def action_plans(
     council_ids: Iterable[str], *, open_since: date | None = None
 ) -> list[tuple[int, str, list]]:
-    """(case, council, action plan) of every case of these councils that has a plan. Plans are
-    JSON; the domain rules (app.domain.actions) read them in Python. ``open_since`` leaves out
-    the cases closed before that day: a case closes only once its plan is settled, so none of
-    their actions is open or was settled since."""
+    """(case, council, action plan) of every case of these councils that has a plan with an action.
+    Plans are JSON; the domain rules (app.domain.actions) read them in Python."""
+    return [tuple(row) for row in db.session.execute(action_plans_query(council_ids, open_since=open_since))]
+
+
+def action_plans_query(council_ids: Iterable[str], *, open_since: date | None = None) -> Select:
+    """The cases of ``action_plans``. ``open_since`` leaves out the cases closed before that day: a
+    case closes only once its plan is settled, so none of their actions is open or was settled
+    since. A case with no action may hold an empty list (a review without recommendations) or JSON
+    null (None in a bulk insert: bench/bench_dashboard.py's cases without a plan) rather than SQL
+    NULL: read as text, neither is fetched and decoded only to be dropped."""
     query = select(Case.id, Case.council_id, Case.action_plan).where(
-        Case.council_id.in_(list(council_ids)), Case.action_plan.is_not(None)
+        Case.council_id.in_(list(council_ids)),
+        Case.action_plan.is_not(None),
+        cast(Case.action_plan, Text).not_in(EMPTY_PLANS),
     )
     if open_since is not None:
         since = datetime.combine(open_since, time.min, LOCAL_TIMEZONE)
         query = query.where(or_(Case.closed_at.is_(None), Case.closed_at >= since))
-    return [(case_id, council_id, plan) for case_id, council_id, plan in db.session.execute(query) if plan]
+    return query
 
 
 def count_appeals(council_ids: Iterable[str], start: date, end: date) -> dict[tuple[str, str], int]:
