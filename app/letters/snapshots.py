@@ -363,9 +363,13 @@ def _action_plan_complete(facts: LetterFacts, redact: Redactor) -> dict[str, Any
                 "note": redact(_text(report.get("note"))),
             }
         )
-    # Issued on the appeal's branch (the upheld appeal's further actions, followed up there), the
-    # case data holds the appeal's decision; on the plan's branch it does not.
-    return {"actions": actions, "after_appeal": bool(data.get("upheld") and data.get("decided_on"))}
+    # An upheld appeal's further actions are numbered after the review's recommendations
+    # (handlers/action_plan.py); the review's own plan starts at 1. (Whether something was upheld
+    # says nothing: a refusal overturned on review leaves upheld in the case data too.)
+    listed = [a for a in data.get("actions") or [] if isinstance(a, dict)]
+    first = listed[0].get("number") if listed else None
+    after_appeal = isinstance(first, int) and first > len(data.get("recommendations") or [])
+    return {"actions": actions, "after_appeal": after_appeal}
 
 
 _BUILDERS = {

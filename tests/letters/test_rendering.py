@@ -206,6 +206,22 @@ def test_the_pdf_is_tagged_for_screen_readers_and_carries_the_postal_address_blo
     assert "Alex Victim Flat 2 10 Corporation Street Derby DE1 2FS" in text
 
 
+def test_the_plan_complete_letter_says_whose_actions_they_were():
+    """The review's plan, even on a case whose refusal was overturned on review earlier (upheld is
+    in its data), or an upheld appeal's further actions, numbered after the review's."""
+    (review,) = render("action_plan_complete", upheld=True, decided_on="2026-12-20")
+    assert "After your Community Trigger case review the agencies agreed" in html_text(render_html(review))
+    further = [
+        {"action": "Repair the door", "owner_agency": "housing_provider", "due_on": "2027-03-01", "number": 3}
+    ]
+    report = [{"number": 3, "done": True, "closed": False, "done_on": "2027-02-20", "note": "Repaired."}]
+    (appeal,) = render("action_plan_complete", upheld=True, decided_on="2027-02-10", actions=further,
+                       action_reports=report)  # fmt: skip
+    text = html_text(render_html(appeal))
+    assert "When your appeal was upheld, further actions were added" in text
+    assert "Repair the door" in text and "Done on 20 February 2027" in text
+
+
 def test_the_plan_complete_letter_says_what_became_of_each_action_naming_no_one():
     (snapshot,) = render("action_plan_complete")
     text = html_text(render_html(snapshot))
