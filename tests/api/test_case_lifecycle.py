@@ -17,6 +17,10 @@ from tests.factories.reading import (
 )
 
 
+def returns_due(case: dict) -> dict[str, str]:
+    return {t["agency"]: t["due_on"] for t in case["open_tasks"] if t["form"] == "return_information"}
+
+
 @pytest.fixture
 def at(clock):
     def move(instant: str):
@@ -68,10 +72,15 @@ def test_threshold_met_review_outcome_and_the_appeal_window_expires(derby, clien
 
     case = derby.complete(case, "request_information", {"agencies": ["police", "housing_provider"]})
     assert forms(case) == ["contact_victim", "return_information", "return_information"]
+    # Each agency has 10 working days from the request.
+    assert returns_due(case) == {"police": "2027-01-20", "housing_provider": "2027-01-20"}
 
     at("2027-01-11T10:00:00+00:00")
     police = {"summary": "Two call-outs.", "actions_taken": "Warning issued."}
     case = derby.complete(case, "return_information", police, who="police", agency="police")
+    # Counted from the request, not from the day the case last moved.
+    assert returns_due(case) == {"housing_provider": "2027-01-20"}
+    assert_consistent(runner)
     case = derby.complete(case, "return_information", police, who="housing", agency="housing_provider")
     case = derby.complete(case, "contact_victim", {"contacted_on": "2027-01-11", "victim_will_attend": True})
     assert forms(case) == ["case_review"]
