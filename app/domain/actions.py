@@ -54,6 +54,12 @@ def owners(plan: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a["owner_agency"] for a in plan if a.get("owner_agency")))
 
 
+def partners_to_bring_in(plan: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The agencies an action plan brings into its case: every owner but the council, which runs
+    the case already. Owning an action is what lets an agency's partners see the case and the task."""
+    return tuple(a for a in owners(plan) if a != COUNCIL)
+
+
 class ActionNotFound(LookupError):
     pass
 

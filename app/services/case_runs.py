@@ -8,7 +8,7 @@ same case makes that commit fail (optimistic version), and nothing is half-appli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -115,7 +115,7 @@ def _apply_effects(case: Case, effects: Effects, actor: str, now) -> None:
         # An upheld appeal's further actions join the plan; their owners see the case as the
         # review's actions' owners do (app/services/tasks.py _record_outcome).
         case.action_plan = [*(case.action_plan or []), *effects.actions_added]
-        add_agencies(case, [a for a in actions.owners(effects.actions_added) if a != actions.COUNCIL])
+        add_agencies(case, actions.partners_to_bring_in(effects.actions_added))
     escalated = {spiff_id: (role, agency) for spiff_id, role, agency in effects.escalations}
     for task in case.tasks:
         if task.spiff_id in escalated and task.escalated_at is None:
@@ -184,7 +184,7 @@ def add_history(case: Case, actor: str, event: str, detail: str = "", at=None) -
     add_history_entry(case, HistoryItem(at or clock.now(), actor, event, detail))
 
 
-def add_agencies(case: Case, agencies: list[str]) -> None:
+def add_agencies(case: Case, agencies: Iterable[str]) -> None:
     have = {a.agency for a in case.agencies}
     for agency in agencies:
         if agency not in have:

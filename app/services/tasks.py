@@ -504,7 +504,7 @@ def _record_outcome(case, data: dict[str, Any], *, by: str, on: date) -> tuple[s
     # Each recommendation is an action, followed through (issue 15); the agencies that own one
     # are brought into the case, so that their partners see it and their tasks.
     case.action_plan = actions.plan_from(data.get("recommendations") or [])
-    return tuple(a for a in actions.owners(case.action_plan) if a != actions.COUNCIL)
+    return actions.partners_to_bring_in(case.action_plan)
 
 
 def _record_action_report(case, data: dict[str, Any], *, by: str, on: date) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from typing import Any
 from SpiffWorkflow.util.task import TaskState
 
 from app.clock import LOCAL_TIMEZONE
-from app.domain.actions import COUNCIL, owners
+from app.domain.actions import partners_to_bring_in
 from app.domain.calendar import format_date
 from app.domain.deadlines import deadline_status
 from app.engine import isolation
@@ -529,7 +529,7 @@ class _Simulation:
                 self.deadlines[key].done_on = on
         if effects.actions_added:
             self.record.action_plan = [*(self.record.action_plan or []), *effects.actions_added]
-            self.record.add_agencies(tuple(a for a in owners(effects.actions_added) if a != COUNCIL))
+            self.record.add_agencies(partners_to_bring_in(effects.actions_added))
         for event, detail in effects.history:
             if event in (StepKind.ESCALATED, StepKind.THRESHOLD_EVALUATED):
                 self.steps.append(Step(StepKind(event), self.today, detail))
