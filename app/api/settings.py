@@ -50,8 +50,8 @@ def change_settings(council_id: str):
     patch:
       tags: [councils]
       description: >-
-        Admins change every section; process owners threshold, appeal and not_met_review (and
-        confirm their assumed values). Applications received from effective_from follow the
+        Admins (the council's and the service's) change every section; process owners threshold,
+        appeal and not_met_review (and confirm their assumed values). Applications received from effective_from follow the
         change; running cases keep the policy they were received under. A change of closures
         moves the due dates of open tasks it falls inside, with a history entry on each case
         (dry_run shows which, saving nothing). A threshold above the Act is refused, citing the

@@ -3,7 +3,7 @@
 ``record`` is how every service writes an entry: it adds the row to the current session and the
 caller commits it together with the change it describes, so an entry exists exactly when its
 change does. ``entries`` reads a council's list, newest first, filtered; ``readable_council``
-says who may read it (the council's admins and community safety managers).
+says who may read it (the council's administrators and community safety managers).
 """
 
 from __future__ import annotations
@@ -56,19 +56,24 @@ def record(
     return entry
 
 
+def may_read(user: User, council_id: str) -> bool:
+    return councils.reads(user, council_id, READ_ROLES)
+
+
 def readable_council(user: User, council_id: str) -> str:
-    """The council id if ``user`` may read its audit list; AuditNotFound when it is not theirs
-    (or does not exist), AuditForbidden when they hold no admin or manager role there."""
-    if councils.visible_council(user, council_id) is None:
+    """The council id if ``user`` may read its audit list (its administrators, app/services/councils.py,
+    and its managers); AuditNotFound when it is not theirs (or does not exist), AuditForbidden
+    when they hold no admin or manager role there."""
+    if councils.reachable_council(user, council_id) is None:
         raise AuditNotFound(council_id)
-    if not user.roles_in(council_id) & READ_ROLES:
+    if not may_read(user, council_id):
         raise AuditForbidden("Only the council's admins and community safety managers see its audit list.")
     return council_id
 
 
 def readable_councils(user: User) -> list[str]:
-    """The councils whose audit list ``user`` may read, in configuration order."""
-    return [c.id for c in councils.councils_visible_to(user) if user.roles_in(c.id) & READ_ROLES]
+    """The councils whose audit list ``user`` may read, by name."""
+    return [c.id for c in councils.reachable_councils(user) if may_read(user, c.id)]
 
 
 @dataclass(frozen=True)

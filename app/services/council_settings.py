@@ -307,27 +307,34 @@ def ensure_seeded(council_id: str, actor: str = "system") -> None:
 
 
 def readable_council(user: User, council_id: str) -> Council:
-    from app.services.councils import visible_council
+    """The council's settings today if the user may read them (its staff and its administrators,
+    app/services/councils.py); SettingsNotFound when it is not theirs, SettingsForbidden for a partner."""
+    from app.services import councils
 
-    if visible_council(user, council_id) is None:
+    council = councils.reachable_council(user, council_id)
+    if council is None:
         raise SettingsNotFound(council_id)
-    if not user.roles_in(council_id) & READ_ROLES:
+    if not councils.reads(user, council_id, READ_ROLES):
         raise SettingsForbidden("Partner agencies do not see a council's settings.")
-    return settings_for(council_id)
+    return council
 
 
 def editable_sections(user: User, council_id: str) -> tuple[str, ...]:
-    roles = user.roles_in(council_id)
-    if Role.ADMIN in roles:
+    from app.services.councils import administers
+
+    if administers(user, council_id):
         return EDITABLE_SECTIONS
-    if Role.PROCESS_OWNER in roles:
+    if Role.PROCESS_OWNER in user.roles_in(council_id):
         return OWNER_SECTIONS
     return ()
 
 
 def may_confirm(user: User, council_id: str, key: str) -> bool:
-    roles = user.roles_in(council_id)
-    return Role.ADMIN in roles or (Role.PROCESS_OWNER in roles and key.split(".")[0] in OWNER_CONFIRMS)
+    from app.services.councils import administers
+
+    return administers(user, council_id) or (
+        Role.PROCESS_OWNER in user.roles_in(council_id) and key.split(".")[0] in OWNER_CONFIRMS
+    )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ councils file."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask import current_app
@@ -10,7 +11,7 @@ from flask import current_app
 from app.councils import Council as CouncilPolicy
 from app.councils import CouncilRegistry, council_record
 from app.extensions import db
-from app.models import Council, County, User
+from app.models import Council, County, Role, User
 
 
 def registry() -> CouncilRegistry:
@@ -70,6 +71,36 @@ def visible_council(user: User, council_id: str) -> CouncilPolicy | None:
     return policy_for(council_id)
 
 
+# --- Running a council: its settings, audit list and people -----------------------------------
+# One rule for the three: a council's admins and every administrator of the service (who adds
+# councils, so must set up one where they hold no role) administer it; the pages' other readers
+# are named by each (settings: the council's staff; audit: its managers) and are the council's.
+
+
+def administers(user: User, council_id: str) -> bool:
+    """Whether the user changes everything about the council: settings, people and roles."""
+    return user.service_admin or Role.ADMIN in user.roles_in(council_id)
+
+
+def reads(user: User, council_id: str, roles: Collection[Role]) -> bool:
+    """Whether the user reads something of the council's that its ``roles`` read, and its administrators."""
+    return administers(user, council_id) or bool(user.roles_in(council_id) & set(roles))
+
+
+def reachable_councils(user: User) -> list[CouncilPolicy]:
+    """The councils whose administration the user may be told of, by name: their own, and every
+    council for an administrator of the service."""
+    return list(registry()) if user.service_admin else councils_visible_to(user)
+
+
+def reachable_council(user: User, council_id: str) -> CouncilPolicy | None:
+    """The council if the user may be told of its administration (a 403 where they may not read
+    a part); None, a 404, when it does not exist or is neither theirs nor the service's admin's."""
+    if not (user.service_admin or council_id in user.council_ids):
+        return None
+    return policy_for(council_id)
+
+
 @dataclass(frozen=True)
 class CouncilListing:
     """A council as the API lists it: its identity and the process version new cases start on."""
@@ -86,7 +117,7 @@ def council_listings(user: User) -> list[CouncilListing]:
     starting from any of their diagrams) with their live process versions, read in one query."""
     from app.store.processes import active_versions
 
-    policies = list(registry()) if user.service_admin else councils_visible_to(user)
+    policies = reachable_councils(user)
     live = active_versions([p.id for p in policies])
     return [
         CouncilListing(

@@ -30,7 +30,7 @@ from app.models import (
     TaskStatus,
     User,
 )
-from app.services import account_links, audit, auth
+from app.services import account_links, audit, auth, councils
 from app.services.passwords import record_for_councils
 from app.services.tasks import may_work
 from app.services.users import UserError, check_email, check_roles, default_name
@@ -54,15 +54,11 @@ class PeopleConflict(Exception):
     """The change cannot be made to the account as it stands; the message says why."""
 
 
-def manages(user: User, council_id: str) -> bool:
-    return user.service_admin or Role.ADMIN in user.roles_in(council_id)
-
-
 def managed_councils(user: User) -> list[Council]:
     """The councils whose people the user manages, by name."""
     query = select(Council).order_by(Council.name)
     if not user.service_admin:
-        mine = [c for c in user.council_ids if manages(user, c)]
+        mine = [c for c in user.council_ids if councils.administers(user, c)]
         if not mine:
             return []  # most users: no query on every page for the navigation
         query = query.where(Council.id.in_(mine))
@@ -73,9 +69,9 @@ def managed_council(user: User, council_id: str) -> Council:
     """The council, if the user manages its people: PeopleNotFound when it is not theirs (or does
     not exist), PeopleForbidden when they work there without being its admin."""
     council = db.session.get(Council, council_id) if isinstance(council_id, str) else None
-    if council is None or not (user.service_admin or council_id in user.council_ids):
+    if council is None or councils.reachable_council(user, council_id) is None:
         raise PeopleNotFound()
-    if not manages(user, council_id):
+    if not councils.administers(user, council_id):
         raise PeopleForbidden("Only the council's admins manage its people.")
     return council
 
@@ -314,7 +310,7 @@ def resend_invitation(manager: User, council_id: str, user_id: int) -> Person:
 def _check_whole_account(manager: User, user: User, what: str) -> None:
     """An account is every council's it works for: only someone who manages all of them (or the
     service) changes it as a whole."""
-    if not manager.service_admin and not all(manages(manager, c) for c in user.council_ids):
+    if not all(councils.administers(manager, c) for c in user.council_ids):
         raise PeopleConflict(
             f"This person also works for another council, so only an administrator of the service can {what}."
         )

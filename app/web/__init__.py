@@ -130,7 +130,7 @@ def _navigation(user) -> list[dict]:
         )
     from app.services.council_settings import editable_sections
 
-    editable = [c.id for c in council_service.councils_visible_to(user) if editable_sections(user, c.id)]
+    editable = [c.id for c in council_service.reachable_councils(user) if editable_sections(user, c.id)]
     if editable:
         council = session.get("council") if session.get("council") in editable else editable[0]
         items.append(

@@ -85,7 +85,7 @@ def settings_page(council_id: str):
         view=view,
         sections=[{"key": s, "title": SECTION_TITLES[s], "rows": _rows(s, view[s])} for s in SECTION_TITLES],
         history=history,
-        may_read_audit=bool(g.user.roles_in(council_id) & audit.READ_ROLES),
+        may_read_audit=audit.may_read(g.user, council_id),
     )
 
 

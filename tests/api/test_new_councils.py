@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Council, CouncilSettingsVersion
-from app.services import councils
+from app.services import council_settings, councils
 from app.store import processes as process_store
 from tests.factories.users import auth_headers, create_user
 from tests.people.helpers import audit_actions
@@ -220,3 +220,70 @@ def test_an_administrator_of_the_service_is_listed_every_council(app, client, ro
     assert [c["id"] for c in client.get("/api/v1/councils", headers=officer).get_json()["items"]] == [
         "derby-city"
     ]
+
+
+# --- An administrator of the service runs any council (app/services/councils.py administers) ----
+
+
+def test_an_administrator_of_the_service_reads_and_changes_a_new_councils_settings(app, client, root):
+    assert client.post("/api/v1/councils", json=new_council(), headers=root).status_code == 201
+    settings = client.get("/api/v1/councils/newtown/settings", headers=root)
+    assert settings.status_code == 200, settings.get_json()
+    assert settings.get_json()["editable"] == list(council_settings.EDITABLE_SECTIONS)
+    assert all(item["may_confirm"] for item in settings.get_json()["to_confirm"])
+    changed = client.patch(
+        "/api/v1/councils/newtown/settings",
+        json={
+            "reason": "Our new number",
+            "contacts": {"phone": "01632 960200"},
+            "confirm": ["retention_years"],
+        },
+        headers=root,
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["contacts"]["phone"] == "01632 960200"
+    assert ("root@example.org", "settings.changed", "contacts") in audit_actions(app, "newtown")
+
+
+def test_an_administrator_of_the_service_reads_any_councils_audit_list_and_people(app, client, root):
+    assert client.post("/api/v1/councils", json=new_council(), headers=root).status_code == 201
+    audit = client.get("/api/v1/councils/newtown/audit", headers=root)
+    assert audit.status_code == 200, audit.get_json()
+    assert "council.created" in {item["action"] for item in audit.get_json()["items"]}
+    people = client.get("/api/v1/councils/newtown/users", headers=root)
+    assert people.status_code == 200, people.get_json()
+    assert [p["email"] for p in people.get_json()["items"]] == ["owner@newtown.example.org"]
+    # A council they never added, and hold no role in, as well.
+    assert client.get("/api/v1/councils/east-herts/audit", headers=root).status_code == 200
+    assert client.get("/api/v1/councils/east-herts/settings", headers=root).status_code == 200
+    assert client.get("/api/v1/councils/atlantis/settings", headers=root).status_code == 404
+    assert client.get("/api/v1/councils/atlantis/audit", headers=root).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "council", "settings", "audit", "people"),
+    [
+        ("admin", "derby-city", 404, 404, 404),  # another council's admin is told nothing
+        ("admin", "newtown", 200, 200, 200),
+        ("process_owner", "newtown", 200, 403, 403),
+        ("community_safety_manager", "newtown", 200, 200, 403),
+        ("partner_agency", "newtown", 403, 403, 403),
+    ],
+)
+def test_everyone_else_keeps_their_access_to_a_council_added(app, client, root, role, council, settings, audit,
+                                                             people):  # fmt: skip
+    assert client.post("/api/v1/councils", json=new_council(), headers=root).status_code == 201
+    headers = auth_headers(
+        app, client, role=role, councils=(council,), agency="police" if role == "partner_agency" else None
+    )
+    base = "/api/v1/councils/newtown"
+    assert client.get(f"{base}/settings", headers=headers).status_code == settings
+    assert client.get(f"{base}/audit", headers=headers).status_code == audit
+    assert client.get(f"{base}/users", headers=headers).status_code == people
+    if settings == 200:
+        editable = client.get(f"{base}/settings", headers=headers).get_json()["editable"]
+        expected = {
+            "admin": list(council_settings.EDITABLE_SECTIONS),
+            "process_owner": list(council_settings.OWNER_SECTIONS),
+        }.get(role, [])
+        assert editable == expected

@@ -86,3 +86,17 @@ def test_nobody_else_sees_the_page(app, processes, role):
     browser = signed_in(app, create_user(app, role=role))
     assert browser.get("/councils/new").status_code == 403
     assert 'href="/councils/new"' not in browser.get("/").get_data(as_text=True)
+
+
+def test_an_administrator_of_the_service_opens_a_new_councils_settings_audit_and_people(app, root):
+    assert _post(root, FORM).status_code == 302
+    settings = root.get("/councils/newtown/settings")
+    assert settings.status_code == 200
+    html = settings.get_data(as_text=True)
+    assert 'href="/councils/newtown/settings/contacts"' in html  # theirs to change
+    assert 'href="/councils/newtown/audit?action=settings"' in html  # and who changed what
+    assert root.get("/councils/newtown/settings/closures").status_code == 200
+    audit = root.get("/councils/newtown/audit")
+    assert audit.status_code == 200 and "Council created" in audit.get_data(as_text=True)
+    assert root.get("/councils/newtown/people").status_code == 200
+    assert root.get("/councils/atlantis/settings").status_code == 404
