@@ -337,30 +337,6 @@ def may_confirm(user: User, council_id: str, key: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class VersionView:
-    """A version as the settings page lists it: what changed, from what to what."""
-
-    version: Version
-    changes: tuple[tuple[str, Any, Any], ...]  # (section, before, after)
-
-
-def history(council_id: str) -> list[VersionView]:
-    """Every version, newest first, each with its sections before and after it (in number order)."""
-    base = _base(council_id)
-    document = settings_document(base)
-    views = []
-    for version in versions_of(council_id):
-        changes = tuple(
-            (section, document.get(section), value)
-            for section, value in version.changes.items()
-            if document.get(section) != value
-        )
-        document = {**document, **version.changes}
-        views.append(VersionView(version, changes))
-    return views[::-1]
-
-
 # --- Changing ---------------------------------------------------------------------------------
 
 

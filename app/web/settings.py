@@ -15,7 +15,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from app.councils import closure_words, settings_document
 from app.domain.letter_wording import DEFAULT_WORDING
 from app.letters.snapshots import council_wording
-from app.presenters.council_settings import settings_view
+from app.presenters.council_settings import settings_view, shown_value, version_history
 from app.services import audit, council_settings
 from app.services.council_settings import (
     ChangeResult,
@@ -39,52 +39,16 @@ def _readable(council_id: str):
         abort(403)
 
 
-def _shown(value: Any) -> str:
-    """A section's value in a diff: one line a key."""
-    if isinstance(value, dict):
-        return "\n".join(f"{k}: {_shown(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return "" if value is None else str(value)
-
-
-def _diff(before: Any, after: Any) -> list[tuple[str, str, str]]:
-    """(what, before, after) for each key that differs (the whole value for a plain one)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        keys = list(dict.fromkeys([*before, *after]))
-        return [
-            (k, _shown(before.get(k)), _shown(after.get(k))) for k in keys if before.get(k) != after.get(k)
-        ]
-    return [("", _shown(before), _shown(after))]
-
-
 @web_bp.get("/councils/<council_id>/settings")
 def settings_page(council_id: str):
     council = _readable(council_id)
     view = settings_view(g.user, council)
-    history = [
-        {
-            "version": v.version,
-            "changes": [
-                {"section": SECTION_TITLES.get(section, section), "rows": _diff(before, after)}
-                for section, before, after in v.changes
-                if section != "to_confirm"
-            ],
-            "confirmed": [
-                key for section, before, after in v.changes if section == "to_confirm"
-                for key in (before or {}) if key not in (after or {})
-            ],
-        }
-        for v in council_settings.history(council_id)
-    ]  # fmt: skip
     return render_template(
         "web/settings.html",
         council=council,
         view=view,
         sections=[{"key": s, "title": SECTION_TITLES[s], "rows": _rows(s, view[s])} for s in SECTION_TITLES],
-        history=history,
+        history=version_history(council_id),
         may_read_audit=audit.may_read(g.user, council_id),
     )
 
@@ -103,7 +67,7 @@ def _rows(section: str, value: Any) -> list[tuple[str, str, bool]]:
         elif spec.kind == "lines":  # the closure days
             text = "; ".join(closure_words(c) for c in current or []) or "None"
         else:
-            text = _shown(current) or "Not set"
+            text = shown_value(current, f"{section}.{spec.path}" if spec.path else section)
         rows.append((spec.label, text, spec.path.split(".")[0] in confirmed))
     return rows
 

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from app.services import council_settings
+from app.store.users import get_user_by_email
 from tests.factories.cases import application
 from tests.factories.users import create_user
 from tests.factories.web import csrf_token, signed_in
@@ -69,8 +71,41 @@ def test_a_process_owner_changes_the_appeal_window_and_the_version_shows_the_dif
     assert response.status_code == 302, response.get_data(as_text=True)
     html = admin.get(PAGE).get_data(as_text=True)
     assert "Version 2, in force from 23 November 2026: Policy review 2026" in html
-    assert re.search(r"within_days</th>\s*<td[^>]*>28</td><td[^>]*>21</td>", html)
+    assert re.search(r"appeal\.within_days</th>\s*<td[^>]*>28</td>\s*<td[^>]*>21</td>", html)
     assert "Saved as settings version 2." in owner.get(PAGE).get_data(as_text=True)
+
+
+def _version(html: str, number: int) -> str:
+    start = html.index(f'id="version-{number}"')
+    end = html.find('<div id="version-', start + 1)
+    return html[start : end if end != -1 else len(html)]
+
+
+def test_a_version_shows_only_the_values_it_changed_in_words_and_the_first_folded_away(app):
+    email = create_user(app, role="admin", councils=("east-herts",))
+    with app.app_context():
+        user = get_user_by_email(email)
+        for section, value in (
+            ("contacts", {"phone": "01279 000000"}),
+            ("threshold", {"report_within": {"months": 1}}),
+        ):
+            council_settings.change(user, "east-herts", sections={section: value}, reason=f"New {section}")
+    admin = signed_in(app, email)
+    html = admin.get(PAGE).get_data(as_text=True)
+    contacts, threshold, first = _version(html, 2), _version(html, 3), _version(html, 1)
+    assert re.search(
+        r"contacts\.phone</th>\s*<td[^>]*>01279 655261</td>\s*<td[^>]*>01279 000000</td>", contacts
+    )
+    assert "contacts.team" not in contacts and "contacts.email" not in contacts  # unchanged
+    assert re.search(
+        r"threshold\.report_within</th>\s*<td[^>]*>30 days</td>\s*<td[^>]*>1 month</td>", threshold
+    )
+    assert "{&#39;" not in html and "{'" not in html  # never Python's repr
+    # Version 1 holds every value the councils file gave, the whole privacy notice too: folded away.
+    assert '<details class="govuk-details"' in first
+    assert "Show the values imported from councils.toml" in first
+    assert "letters.privacy_notice" in first and "contacts.phone" in first
+    assert first.index("<details") < first.index("letters.privacy_notice")
 
 
 def test_a_reason_is_asked_for(owner):
