@@ -47,6 +47,11 @@ class ToConfirm:
     source: Source | None
     may_confirm: bool
 
+    @property
+    def shown(self) -> str | None:
+        """The value in words for the page; None where the settings hold none to show."""
+        return None if self.value is None else shown_value(self.value, self.key)
+
 
 def source_of(reason: str) -> Source | None:
     """The source document (and line) a to-confirm reason cites, if it cites one."""

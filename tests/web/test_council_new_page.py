@@ -3,6 +3,8 @@ service behind it, its refusals next to the fields."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.extensions import db
@@ -100,3 +102,13 @@ def test_an_administrator_of_the_service_opens_a_new_councils_settings_audit_and
     assert audit.status_code == 200 and "Council created" in audit.get_data(as_text=True)
     assert root.get("/councils/newtown/people").status_code == 200
     assert root.get("/councils/atlantis/settings").status_code == 404
+
+
+def test_a_new_councils_values_to_confirm_are_shown_in_words(app, root):
+    assert _post(root, FORM).status_code == 302
+    html = root.get("/councils/newtown/settings").get_data(as_text=True)
+    to_confirm = html[html.index('id="to-confirm"') : html.index('id="closures"')]
+    assert re.search(r'id="confirm-threshold-report_within">\s*<th[^>]*>threshold\.report_within<br>'
+                     r'<span[^>]*>Now: 1 month</span>', to_confirm)  # fmt: skip
+    assert "Now: 3</span>" in to_confirm  # threshold.min_qualifying
+    assert "{&#39;months&#39;" not in to_confirm  # never {'months': 1}
