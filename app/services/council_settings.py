@@ -385,10 +385,13 @@ def change(
             }
         )
     if "closures" in sections and effective_from != today:
+        # Each closure is a day of its own, and adding one moves open due dates at once.
+        others = " Change the other sections in a request of their own." if len(sections) > 1 else ""
         raise SettingsInvalid(
             {
                 "effective_from": [
-                    "Closures apply from today (each is a date of its own): leave effective_from out."
+                    f"Closures apply from today, {format_date(today)}, not {format_date(effective_from)}: "
+                    f"each closure is a day of its own. Leave effective_from out.{others}"
                 ]
             }
         )

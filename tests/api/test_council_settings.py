@@ -168,7 +168,8 @@ def test_a_process_owner_is_told_which_sections_are_theirs(client, owner):
         ({"effective_from": "2026-11-22", "appeal": {"within_days": 21}}, {"effective_from": [
             "Must be today or later: a change never applies to applications already received."]}),
         ({"effective_from": "2026-12-01", "closures": ["12-24"]}, {"effective_from": [
-            "Closures apply from today (each is a date of its own): leave effective_from out."]}),
+            "Closures apply from today, 23 November 2026, not 1 December 2026: each closure is a day of its own. "
+            "Leave effective_from out."]}),
         ({"colour": "blue"}, {"colour": ["Unknown field."]}),
     ],
 )  # fmt: skip
@@ -176,6 +177,35 @@ def test_a_bad_value_is_refused_with_the_files_message(client, admin, body, expe
     response = _patch(client, admin, {"reason": "Trying", **body})
     assert _fields(response) == expected
     assert client.get(EAST_HERTS, headers=admin).get_json()["version"] is None
+
+
+def test_closures_with_a_later_day_are_refused_in_the_apis_error_shape_and_nothing_is_saved(client, admin):
+    body = {"reason": "Christmas", "closures": ["2026-12-24"], "contacts": {"phone": "01279 000000"},
+            "effective_from": "2026-12-01"}  # fmt: skip
+    for dry_run in (True, False):
+        response = _patch(client, admin, {**body, "dry_run": dry_run})
+        assert response.status_code == 422
+        assert response.get_json() == {
+            "error": {
+                "code": "validation_failed",
+                "message": "The request has invalid fields.",
+                "fields": {"effective_from": [
+                    "Closures apply from today, 23 November 2026, not 1 December 2026: each closure is a day of "
+                    "its own. Leave effective_from out. Change the other sections in a request of their own."
+                ]},
+            }
+        }  # fmt: skip
+    settings = client.get(EAST_HERTS, headers=admin).get_json()
+    assert (settings["version"], settings["closures"], settings["contacts"]["phone"]) == (
+        None,
+        [],
+        "01279 655261",
+    )
+    # Today's date given is today: allowed.
+    today = _patch(
+        client, admin, {"reason": "Christmas", "closures": ["2026-12-24"], "effective_from": "2026-11-23"}
+    )
+    assert today.status_code == 200, today.get_json()
 
 
 def test_a_reason_is_required(client, admin):
