@@ -4,11 +4,13 @@ the nonce the token is derived from (``app.services.status_links``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.case import Case
 from app.models.types import UTCDateTime
 
 
@@ -29,3 +31,37 @@ class StatusLink(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     case = relationship("Case")
+
+
+class LiveLink(NamedTuple):
+    """What a live link's token is worked out from (``app.services.status_links``)."""
+
+    recipient: str | None
+    nonce: str | None
+    token_hash: str
+
+
+# Where a case object keeps its live links once read with it (app/store/cases.py reads them in
+# the whole-case query: an acknowledgement letter prints one), until its attributes expire or a
+# link of it changes (forget_live_links).
+_LIVE_LINKS = "_live_status_links"
+
+
+def remember_live_links(case: Case, links: list[LiveLink]) -> None:
+    case.__dict__[_LIVE_LINKS] = links
+
+
+def live_links_held(case: Case) -> list[LiveLink] | None:
+    """The case's live links, oldest first, if read with it; None if not."""
+    return case.__dict__.get(_LIVE_LINKS)
+
+
+def forget_live_links(case: Case) -> None:
+    case.__dict__.pop(_LIVE_LINKS, None)
+
+
+@event.listens_for(Case, "expire")
+@event.listens_for(Case, "refresh")
+def _forget_live_links(case: Case | None, *args) -> None:
+    if case is not None:  # None: the object was garbage-collected
+        forget_live_links(case)

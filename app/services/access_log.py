@@ -7,9 +7,9 @@ its own on the request path:
 
 - The entry joins this process's pending entries.
 - The next transaction any session of the process commits anyway writes every pending entry
-  first, in one INSERT of many rows (a ``before_commit`` listener, as the history's entries are
-  written: app/models/case.py): the entries of reads ride along with the next write of the
-  process (a task completed, a web session's periodic touch, the timer loop of ``ctflow serve``).
+  with the rows that transaction appends (app/models/appended.py: on PostgreSQL in the same
+  statement as its history and letters): the entries of reads ride along with the next write of
+  the process (a task completed, a web session's periodic touch, the timer loop of ``ctflow serve``).
 - A request that commits nothing (most GETs) adds no commit and no round trip: once the oldest
   pending entry has waited ``ACCESS_LOG_FLUSH_SECONDS`` with nothing committed, or
   ``ACCESS_LOG_BATCH`` entries are pending, the process's writer thread writes them in one INSERT
@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app import clock
 from app.clock import LOCAL_TIMEZONE
 from app.extensions import db
-from app.models import AccessKind, Case, CaseAccess, CaseTask, Document, Role, User
+from app.models import AccessKind, Case, CaseAccess, CaseTask, Document, Role, User, appended
 from app.services import scheduled_jobs
 from app.services.cases import CaseForbidden, visible_case
 
@@ -216,15 +216,17 @@ def discard_pending(app: Flask) -> None:
     pending_access(app).take()
 
 
-@event.listens_for(Session, "before_commit")
+@appended.before_commit_write
 def _write_with_the_commit(session: Session) -> None:
-    if session.in_nested_transaction() or not has_app_context():
-        return  # a savepoint's commit is not the transaction's
+    """The pending entries join the rows the committing transaction appends (one statement with
+    them on PostgreSQL: app/models/appended.py)."""
+    if not has_app_context():
+        return
     pending = current_app.extensions.get(_EXTENSION)
     taken = pending.take() if pending is not None else None
     if taken:
         session.info.setdefault(_TAKEN, []).extend(taken)
-        session.connection().execute(insert(CaseAccess.__table__), taken)
+        appended.append_rows(session, CaseAccess.__table__, taken)
 
 
 @event.listens_for(Session, "after_commit")

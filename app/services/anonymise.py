@@ -41,6 +41,7 @@ from app.extensions import db
 from app.letters.rendering import render_removed_html
 from app.models import Case, CaseStatus, Document, HistoryEntry, Role, StatusLink, User
 from app.models.case import forget_loaded_history
+from app.models.status_link import forget_live_links
 from app.services import audit, council_settings
 from app.services.case_runs import add_history
 from app.services.cases import CaseConflict, CaseForbidden, CaseNotFound, saving_case, visible_case
@@ -180,6 +181,7 @@ def _replace_personal_data(case: Case, notice: str, actor: str, now: datetime) -
         .values(nonce=None, revoked_at=func.coalesce(StatusLink.revoked_at, now))
         .execution_options(synchronize_session=False)
     )
+    forget_live_links(case)
     case_store.index_case_for_search(case)  # its reference alone, now that it is anonymised
 
 

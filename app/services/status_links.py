@@ -24,6 +24,7 @@ from sqlalchemy import Select, bindparam, select
 from app import clock
 from app.extensions import db
 from app.models import Case, Recipient, StatusLink
+from app.models.status_link import forget_live_links, live_links_held
 from app.services.secret_links import token_from_nonce, token_hash
 
 _hash = token_hash
@@ -51,9 +52,12 @@ def _live_links_query(objects: bool) -> Select:
 
 
 def _live_links(case: Case, recipient: str, objects: bool = True) -> list:
-    """The recipient's live links, oldest first: as objects, or as rows (recipient, nonce, token_hash)."""
-    result = db.session.execute(_live_links_query(objects), {"case_id": case.id})
-    links = result.scalars() if objects else result
+    """The recipient's live links, oldest first: as objects, or as rows (recipient, nonce,
+    token_hash), those read with the case if it was read whole (no query)."""
+    links = None if objects else live_links_held(case)
+    if links is None:
+        result = db.session.execute(_live_links_query(objects), {"case_id": case.id})
+        links = result.scalars() if objects else result
     # Links from before they were per recipient belong to the person who applied.
     role = applicant_role(case.application or {})
     return [link for link in links if (link.recipient or role) == recipient]
@@ -73,6 +77,7 @@ def issue(case: Case, recipient: str | None = None, revoke_earlier: bool = True)
         StatusLink(case_id=case.id, recipient=recipient, nonce=nonce, token_hash=_hash(token), created_at=now)
     )
     db.session.flush()
+    forget_live_links(case)  # read again when next asked
     return token
 
 

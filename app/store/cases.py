@@ -46,9 +46,11 @@ from app.models import (
     Milestone,
     ProcessVersion,
     ReferenceCounter,
+    StatusLink,
     TaskStatus,
 )
 from app.models.case import HistoryItem, remember_history
+from app.models.status_link import LiveLink, remember_live_links
 from app.store import councils as council_store
 
 # What a case shows and a run rewrites, besides its row and its process version: its
@@ -60,7 +62,8 @@ _COLLECTION_MODELS = (CaseTask, Deadline, Milestone, Appeal, CaseRestriction)
 # history, the council row's columns); part 0 is the case's row with its history and its
 # council's row, 1 to 5 a row of a collection, and the other parts' columns are NULL.
 _HISTORY = 3 + len(COLLECTIONS)
-_COUNCIL_FIELDS = slice(_HISTORY + 1, None)
+_LIVE_LINKS = _HISTORY + 1
+_COUNCIL_FIELDS = slice(_LIVE_LINKS + 1, None)
 
 
 class _json_rows(FunctionElement):
@@ -120,10 +123,10 @@ def _loaded_columns(model, undeferred: tuple[str, ...] = ()) -> list[ColumnEleme
 
 @cache
 def _whole_case_query(anchor: str, workflow: bool) -> Select:
-    """A case with its process version, its COLLECTIONS, its history and its council's row (the
-    settings a run or a letter reads: app/store/councils.py), in ONE statement: a UNION ALL of one
-    SELECT per part, each on its own index, the other parts' columns NULL, mapped to the models
-    through aliases of the union. One round trip instead of eight, and half the work in Python of
+    """A case with its process version, its COLLECTIONS, its history, its live status links and
+    its council's row (the settings a run or a letter reads: app/store/councils.py), in ONE
+    statement: a UNION ALL of one SELECT per part, each on its own index, the other parts' columns
+    NULL, mapped to the models through aliases of the union. One round trip instead of nine, and half the work in Python of
     as many ORM queries (bench/bench_engine.py). Built once per shape: building it costs more than
     running it."""
     case_id = _case_id_of(anchor)
@@ -136,7 +139,16 @@ def _whole_case_query(anchor: str, workflow: bool) -> Select:
         .scalar_subquery()
         .label("history")
     )
-    extras = [history_rows, *council_store.row_columns(Case.council_id)]
+    # Its live status links, as one value too (what an acknowledgement letter's link is worked
+    # out from: app/services/status_links.py).
+    links = StatusLink.__table__
+    link_rows = (
+        select(_json_rows(*(links.c[name] for name in ("id", *LiveLink._fields))))
+        .where(links.c.case_id == Case.id, links.c.revoked_at.is_(None))
+        .scalar_subquery()
+        .label("live_links")
+    )
+    extras = [history_rows, link_rows, *council_store.row_columns(Case.council_id)]
     parts = [  # (FROM, columns, which rows), in part order
         (
             council_store.row_from(
@@ -202,6 +214,7 @@ def _whole_case(anchor: str, params: dict, *, workflow: bool = False) -> Case | 
         part = row[0]
         if part == 0:
             case, process_version, history = row[1], row[2], _history_items(row[_HISTORY])
+            links = [LiveLink(*link) for _id, *link in sorted(row[_LIVE_LINKS] or ())]
             council_store.remember_row(council_store.row_of(row[_COUNCIL_FIELDS]))
         else:
             collections[part - 1].append(row[part + 2])
@@ -217,6 +230,7 @@ def _whole_case(anchor: str, params: dict, *, workflow: bool = False) -> Case | 
         if "case" in inspect(task).unloaded:
             set_committed_value(task, "case", case)
     remember_history(case, history)
+    remember_live_links(case, links)
     return case
 
 

@@ -5,19 +5,25 @@ savepoint that rolled back are never written."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 
 from app import clock as app_clock
 from app.extensions import db
-from app.models import Case, Document, Milestone, appended
+from app.models import Case, Document, HistoryEntry, Milestone, appended
 from tests.factories.cases import application, third_party_application
 from tests.store.test_cases import OPENED, counted_statements
 
 
 def rows(model, case_id: int) -> list:
     return list(db.session.scalars(select(model).where(model.case_id == case_id).order_by(model.id)))
+
+
+def written_tables(statement: str) -> list[str]:
+    """The tables an INSERT statement writes (a WITH of INSERTs writes several)."""
+    return [part.split("(")[0].split()[0] for part in statement.split("INSERT INTO ")[1:]]
 
 
 def test_a_runs_milestones_and_letters_are_written_in_one_insert_each(app, derby, clock):
@@ -27,13 +33,15 @@ def test_a_runs_milestones_and_letters_are_written_in_one_insert_each(app, derby
         letters_before = len(rows(Document, case["id"]))
     with app.app_context(), counted_statements() as statements:
         done = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
-    inserts = [s.split("(")[0].split()[-1] for s in statements if s.startswith("INSERT")]
-    assert inserts.count("milestone") == 1 and inserts.count("document") == 1
-    assert not any(
-        "RETURNING" in s
-        for s in statements
-        if s.startswith(("INSERT INTO milestone", "INSERT INTO document"))
-    )
+    inserts = [s for s in statements if s.startswith(("INSERT", "WITH"))]
+    appending = [s for s in inserts if {"milestone", "document", "history_entry"} & set(written_tables(s))]
+    assert not any("RETURNING" in s for s in appending)
+    written = [t for s in appending for t in written_tables(s)]
+    assert written.count("milestone") == 1 and written.count("document") == 1
+    if app.config["BACKEND"] == "postgresql":
+        # The rows queued at the commit, of every table, in one statement (each table's as JSON).
+        (at_commit,) = [s for s in appending if "document" in written_tables(s)]
+        assert {"history_entry", "case_access"} <= set(written_tables(at_commit))
     with app.app_context():
         milestones = [(m.key, m.on.isoformat()) for m in rows(Milestone, case["id"])]
         letters = [(d.kind, d.html) for d in rows(Document, case["id"])[letters_before:]]
@@ -62,3 +70,40 @@ def test_rows_of_a_rolled_back_savepoint_are_never_written(app, derby, clock):
             appended.append_row(Milestone.__table__, milestone("kept_after"))
         db.session.commit()
         assert [m.key for m in rows(Milestone, case_id)] == [*before, "kept_before", "kept_after"]
+
+
+def test_appended_rows_are_written_as_the_insert_would_write_them(app, derby, clock):
+    """Each column as its type reads it, a column left out takes its default, a naive instant is
+    refused, on PostgreSQL (the rows as JSON) as on SQLite."""
+    clock.freeze(OPENED)
+    case_id = derby.open_case(application())["id"]
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        at = datetime(2026, 12, 14, 10, 30, 5, 123456, tzinfo=timezone(timedelta(hours=1)))
+        appended.append_row(
+            HistoryEntry.__table__, {"case_id": case_id, "at": at, "actor": "a", "event": "e"}
+        )
+        appended.append_row(
+            Document.__table__,
+            {"case_id": case_id, "council_id": case.council_id, "kind": "CT1", "title": "Ti’tle \"q\"",
+             "recipient": "applicant", "element": "x", "issued_on": date(2026, 12, 14), "created_at": at,
+             "data": {"nested": [1, "two", None], "text": "é\n"}, "html": "<p>é</p>", "email_to": None,
+             "email_status": "no_address", "email_next_attempt_at": None},
+        )  # fmt: skip
+        db.session.commit()
+        db.session.expunge_all()
+        entry = db.session.scalars(select(HistoryEntry).filter_by(case_id=case_id, event="e")).one()
+        assert (entry.at, entry.detail) == (at, "")
+        assert entry.at.tzinfo is not None
+        letter = db.session.scalars(select(Document).filter_by(case_id=case_id, element="x")).one()
+        assert (letter.title, letter.issued_on, letter.created_at) == ('Ti’tle "q"', date(2026, 12, 14), at)
+        assert (letter.data, letter.html, letter.email_to, letter.email_attempts) == (
+            {"nested": [1, "two", None], "text": "é\n"}, "<p>é</p>", None, 0,
+        )  # fmt: skip
+
+        naive = {"case_id": case_id, "at": datetime(2026, 12, 14, 10, 30), "actor": "a", "event": "naive"}
+        appended.append_row(HistoryEntry.__table__, naive)
+        with pytest.raises(Exception, match="naive datetime"):
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.scalars(select(HistoryEntry).filter_by(event="naive")).all() == []

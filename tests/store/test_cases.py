@@ -102,3 +102,47 @@ def test_another_councils_case_or_no_case_is_not_read(app, derby, clock):
         assert case_store.get_case_in(case_id, ["amber-valley"]) is None
         assert case_store.get_case_for_agency(case_id, ["derby-city"], "icb") is None
         assert case_store.get_case_for_agency(case_id, ["derby-city"], "police").id == case_id
+
+
+def statement_kind(statement: str) -> str:
+    """'SELECT user_account', 'SELECT whole_case', 'UPDATE case_file', 'INSERT INTO case_task', or
+    for a WITH of INSERTs 'WITH milestone, ...' (the tables it writes, sorted)."""
+    words = statement.replace("(", " ").split()
+    if words[0] == "WITH":
+        written = {part.replace("(", " ").split()[0] for part in statement.split("INSERT INTO ")[1:]}
+        return "WITH " + ", ".join(sorted(written))
+    if words[0] == "SELECT":
+        return f"SELECT {words[1].split('.')[0]}"
+    return " ".join(words[:3] if words[0] == "INSERT" else words[:2])
+
+
+def test_a_completion_sends_these_statements_and_no_more(app, derby, clock):
+    """The statements of a task completion through the API (bench/bench_engine.py --only-completion
+    --show-sql prints them): the token's user with their memberships; the whole case, with its
+    live status links (the acknowledgement letter prints one); the rows it appends, with the
+    access log's pending entries, in one statement on PostgreSQL; and the unit of work's changes.
+    A regression that adds a read or a write fails here."""
+    clock.freeze(OPENED)
+    case = derby.open_case(application())
+    derby.case(case["id"])  # a read, whose access-log entry is written with the completion
+    with app.app_context(), counted_statements() as statements:
+        derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
+    appended = (
+        ["WITH case_access, document, history_entry, milestone"]
+        if app.config["BACKEND"] == "postgresql"
+        else [
+            "INSERT INTO milestone",
+            "INSERT INTO history_entry",
+            "INSERT INTO document",
+            "INSERT INTO case_access",
+        ]
+    )
+    assert [statement_kind(s) for s in statements] == [
+        "SELECT user_account",
+        "SELECT whole_case",
+        *appended,
+        "UPDATE case_file",
+        "UPDATE case_task",
+        "INSERT INTO case_task",
+        "UPDATE deadline",
+    ]
