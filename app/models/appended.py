@@ -7,22 +7,26 @@ wants each row's id): nothing that appends them needs their ids, and the unit of
 bookkeeping for each mapped object costs more than the INSERT (bench/bench_engine.py). On
 PostgreSQL every table's rows go in ONE statement, each table's as one JSON parameter (the text
 stays the same whatever the number of rows, so the server plans it once per connection): a
-round trip each costs more than the rows (a completion appends to four tables). On SQLite, where
-a statement costs no round trip, one INSERT of many rows per table. Rows added in a transaction or
-savepoint that rolls back are never written.
+round trip each costs more than the rows (a completion appends to four tables). The same
+statement writes the changed columns of the rows a run rewrites (update_with_appended: the case,
+its tasks, its deadlines), instead of the unit of work's UPDATE each. On SQLite, where a statement
+costs no round trip, one INSERT of many rows per table, and the unit of work's UPDATEs. Rows added
+in a transaction or savepoint that rolls back are never written.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from functools import cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, TextClause, event, insert, text
+from sqlalchemy import Connection, Table, TextClause, bindparam, event, insert, inspect, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import InstanceState, Session, SessionTransaction
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 
@@ -71,26 +75,31 @@ def _write_at_commit(session: Session) -> None:
 @event.listens_for(Session, "before_flush")
 def _write_queued(session: Session, *args) -> None:
     rows = session.info.pop(_QUEUE, None)
-    if rows:
+    changes = _changes(session) if session.get_bind().dialect.name == "postgresql" else []
+    if rows or changes:
         by_table: dict[Table, list[dict[str, Any]]] = {}
-        for _transaction, table, row in rows:
+        for _transaction, table, row in rows or ():
             by_table.setdefault(table, []).append(row)
-        write(session.connection(), by_table)
+        write(session.connection(), by_table, changes)
 
 
-def write(connection: Connection, by_table: dict[Table, list[dict[str, Any]]]) -> None:
-    """Insert each table's rows (no ids asked back)."""
+def write(
+    connection: Connection, by_table: dict[Table, list[dict[str, Any]]], changes: list[Change] = ()
+) -> None:
+    """Insert each table's rows (no ids asked back); on PostgreSQL, with the ``changes`` of rows."""
     if connection.dialect.name == "postgresql":
         tables = sorted(by_table, key=lambda t: t.name)  # one statement per set of tables
         columns = tuple(_columns(t, by_table[t]) for t in tables)
-        statement = _one_statement(tuple(tables), columns)
-        connection.execute(
-            statement,
-            {
-                f"rows_{n}": _json_rows(t, c, by_table[t])
-                for n, (t, c) in enumerate(zip(tables, columns, strict=True))
-            },
-        )
+        statement = _one_statement(tuple(zip(tables, columns, strict=True)), tuple(c.shape for c in changes))
+        params = {
+            f"rows_{n}": _json_rows(t, c, by_table[t])
+            for n, (t, c) in enumerate(zip(tables, columns, strict=True))
+        }
+        for n, change in enumerate(changes):
+            params.update(change.params(n))
+        result = connection.execute(statement, params)
+        if changes:
+            _check_and_commit(changes, result.one())
         return
     for table, table_rows in by_table.items():
         connection.execute(insert(table).inline(), table_rows)
@@ -104,20 +113,35 @@ def _columns(table: Table, rows: list[dict[str, Any]]) -> tuple[str, ...]:
     )
 
 
-@cache
-def _one_statement(tables: tuple[Table, ...], columns: tuple[tuple[str, ...], ...]) -> TextClause:
+@lru_cache(maxsize=256)
+def _one_statement(
+    inserts: tuple[tuple[Table, tuple[str, ...]], ...],
+    updates: tuple[tuple[Table, tuple[str, ...], tuple[str, ...]], ...],
+) -> TextClause:
     """INSERTs into each table from its rows' JSON (json_populate_recordset reads each value as
-    its column's type), chained as data-modifying WITH queries: one statement."""
+    its column's type) and the UPDATEs of changed rows, chained as data-modifying WITH queries:
+    one statement. With UPDATEs, it answers how many rows each updated."""
     quote = _POSTGRESQL.identifier_preparer.quote
-    inserts = []
-    for n, (table, names) in enumerate(zip(tables, columns, strict=True)):
+    queries, binds = [], []
+    for n, (table, names) in enumerate(inserts):
         listed = ", ".join(quote(name) for name in names)
-        inserts.append(
+        queries.append(
             f"INSERT INTO {quote(table.name)} ({listed}) SELECT {listed} "
             f"FROM json_populate_recordset(NULL::{quote(table.name)}, CAST(:rows_{n} AS JSON))"
         )
-    *first, last = inserts
-    with_ = ", ".join(f"appended_{n} AS ({sql})" for n, sql in enumerate(first))
+    for n, (table, set_names, where_names) in enumerate(updates):
+        types = {column.name: column.type for column in table.columns}
+        sets = ", ".join(f"{quote(name)} = :set_{n}_{i}" for i, name in enumerate(set_names))
+        where = " AND ".join(f"{quote(name)} = :where_{n}_{i}" for i, name in enumerate(where_names))
+        queries.append(f"UPDATE {quote(table.name)} SET {sets} WHERE {where} RETURNING 1")
+        binds += [bindparam(f"set_{n}_{i}", type_=types[name]) for i, name in enumerate(set_names)]
+        binds += [bindparam(f"where_{n}_{i}", type_=types[name]) for i, name in enumerate(where_names)]
+    if updates:
+        named = [f"written_{n} AS ({sql})" for n, sql in enumerate(queries)]
+        counts = ", ".join(f"(SELECT count(*) FROM written_{len(inserts) + n})" for n in range(len(updates)))
+        return text(f"WITH {', '.join(named)} SELECT {counts}").bindparams(*binds)
+    *first, last = queries
+    with_ = ", ".join(f"written_{n} AS ({sql})" for n, sql in enumerate(first))
     return text(f"WITH {with_} {last}" if first else last)
 
 
@@ -130,6 +154,89 @@ def _json_rows(table: Table, names: tuple[str, ...], rows: list[dict[str, Any]])
     if defaults:
         rows = [{**defaults, **row} for row in rows]
     return json.dumps(rows, default=_json_value, separators=(",", ":"))
+
+
+# The models whose rows' changes are written by that statement on PostgreSQL, rather than by the
+# unit of work's UPDATE each (update_with_appended): what a run rewrites.
+_UPDATED_WITH_APPENDED: set[type] = set()
+
+
+def update_with_appended(*models: type) -> None:
+    """On PostgreSQL, write the changed columns of these models' rows with the appended rows, in
+    the same statement, instead of an UPDATE each from the unit of work: a completion changes
+    its case, its task and a deadline. The unit of work still writes anything else (new rows,
+    deleted ones, a change made through a relationship). A versioned row (the case) is updated
+    only at the version it was read at, else StaleDataError, as the unit of work would raise."""
+    _UPDATED_WITH_APPENDED.update(models)
+
+
+class Change(NamedTuple):
+    """The changed columns of one row, to be written by the statement."""
+
+    state: InstanceState
+    table: Table
+    values: dict[str, Any]  # column name -> new value (the version's next among them)
+    where: dict[str, Any]  # column name -> value: the primary key, and the version read
+    committed: dict[str, Any]  # attribute key -> value, committed once written
+
+    @property
+    def shape(self) -> tuple[Table, tuple[str, ...], tuple[str, ...]]:
+        return self.table, tuple(self.values), tuple(self.where)
+
+    def params(self, n: int) -> dict[str, Any]:
+        sets = {f"set_{n}_{i}": value for i, value in enumerate(self.values.values())}
+        return sets | {f"where_{n}_{i}": value for i, value in enumerate(self.where.values())}
+
+
+def _changes(session: Session) -> list[Change]:
+    changes = []
+    for obj in session.dirty:
+        if type(obj) in _UPDATED_WITH_APPENDED:
+            change = _change_of(inspect(obj))
+            if change is not None:
+                changes.append(change)
+    changes.sort(key=lambda c: (c.table.name, tuple(c.where.values())))  # a stable order of locks
+    return changes
+
+
+def _change_of(state: InstanceState) -> Change | None:
+    """The row's changed columns, or None if it has none, or anything the unit of work must see to."""
+    mapper = state.mapper
+    if state.key is None or state.deleted or len(mapper.tables) != 1:
+        return None
+    values, committed = {}, {}
+    for prop in mapper.column_attrs:
+        impl = state.manager[prop.key].impl
+        history = impl.get_history(state, state.dict, PASSIVE_NO_INITIALIZE)
+        if not history.added or (history.deleted and impl.is_equal(history.added[0], history.deleted[0])):
+            continue
+        column = prop.columns[0]
+        if column.primary_key or column is mapper.version_id_col:
+            return None  # left to the unit of work
+        values[column.name] = committed[prop.key] = history.added[0]
+    if not values:
+        return None
+    where = {column.name: value for column, value in zip(mapper.primary_key, state.key[1], strict=True)}
+    if mapper.version_id_col is not None:
+        key = mapper.get_property_by_column(mapper.version_id_col).key
+        read = state.committed_state.get(key, state.dict.get(key))
+        if read is None or mapper.version_id_generator is False:
+            return None
+        where[mapper.version_id_col.name] = read
+        values[mapper.version_id_col.name] = committed[key] = mapper.version_id_generator(read)
+    return Change(state, mapper.local_table, values, where, committed)
+
+
+def _check_and_commit(changes: list[Change], counts: Sequence[int]) -> None:
+    for change, count in zip(changes, counts, strict=True):
+        if count != 1:
+            raise StaleDataError(
+                f"UPDATE statement on table '{change.table.name}' expected to update 1 row(s); {count} were matched."
+            )
+    for change in changes:  # written: nothing left for the unit of work
+        obj = change.state.obj()
+        for key, value in change.committed.items():
+            set_committed_value(obj, key, value)
 
 
 def _json_value(value: Any) -> str:

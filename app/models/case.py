@@ -317,3 +317,8 @@ class ReferenceCounter(db.Model):
     council_id: Mapped[str] = mapped_column(ForeignKey("council.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# What a run rewrites: on PostgreSQL its changes are written in one statement with the rows the
+# transaction appends (app/models/appended.py), not one UPDATE each.
+appended.update_with_appended(Case, CaseTask, Deadline)

@@ -104,8 +104,13 @@ def _case_id_of(anchor: str) -> ColumnElement[int]:
         return bindparam("case_id", type_=Integer)
     councils = bindparam("council_ids", expanding=True)
     if anchor == "task_in":
-        query = select(CaseTask.case_id).where(
-            CaseTask.id == bindparam("task_id"), CaseTask.council_id.in_(councils)
+        # The council is the case's, checked on its row: on the task's, PostgreSQL's generic plan
+        # may look the task up by its council (the inbox index) and filter every task of the
+        # council by id, in each part of the query.
+        query = (
+            select(Case.id)
+            .join(CaseTask, CaseTask.case_id == Case.id)
+            .where(CaseTask.id == bindparam("task_id"), Case.council_id.in_(councils))
         )
     else:
         query = select(Case.id).where(Case.id == bindparam("case_id"), Case.council_id.in_(councils))

@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock as app_clock
 from app.extensions import db
 from app.models import Case, Document, HistoryEntry, Milestone, appended
+from app.services import case_runs
 from tests.factories.cases import application, third_party_application
 from tests.store.test_cases import OPENED, counted_statements
 
@@ -35,7 +37,11 @@ def test_a_runs_milestones_and_letters_are_written_in_one_insert_each(app, derby
         done = derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})
     inserts = [s for s in statements if s.startswith(("INSERT", "WITH"))]
     appending = [s for s in inserts if {"milestone", "document", "history_entry"} & set(written_tables(s))]
-    assert not any("RETURNING" in s for s in appending)
+    # Not through the unit of work, which inserts each row with INSERT ... RETURNING its id.
+    assert not any(
+        s.startswith(("INSERT INTO milestone", "INSERT INTO document")) and "RETURNING" in s
+        for s in statements
+    )
     written = [t for s in appending for t in written_tables(s)]
     assert written.count("milestone") == 1 and written.count("document") == 1
     if app.config["BACKEND"] == "postgresql":
@@ -107,3 +113,25 @@ def test_appended_rows_are_written_as_the_insert_would_write_them(app, derby, cl
             db.session.commit()
         db.session.rollback()
         assert db.session.scalars(select(HistoryEntry).filter_by(event="naive")).all() == []
+
+
+def test_a_case_changed_since_it_was_read_is_not_overwritten_and_nothing_is_written(app, derby, clock):
+    """The case's row is updated only at the version it was read at (on PostgreSQL in the
+    statement that writes the appended rows and the task's change): else StaleDataError, which a
+    completion answers with 409, and nothing of the transaction is written."""
+    clock.freeze(OPENED)
+    case_id = derby.open_case(application())["id"]
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        task, history = case.tasks[0], len(case.history)
+        with db.engine.begin() as other:  # another writer moves the case on meanwhile
+            other.execute(update(Case.__table__).where(Case.id == case_id).values(version=Case.version + 1))
+        case.stage, task.name = "changed", "Changed"
+        case_runs.add_history(case, "a@example.org", "test", "never written")
+        with pytest.raises(StaleDataError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.expunge_all()
+        case = db.session.get(Case, case_id)
+        assert (case.stage, case.tasks[0].name) != ("changed", "Changed")
+        assert len(case.history) == history
