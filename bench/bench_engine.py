@@ -6,7 +6,9 @@
 1. A task completion through the API (HTTP, auth, validation, database) against raw
    SpiffWorkflow completing the same task and serializing (goal: ratio <= 1.5x), with the SQL
    statements one completion sends (``--show-sql`` lists them; BEGIN and COMMIT are not among
-   them). The two are timed alternately, one by one, so a busy machine slows both alike.
+   them). The two are timed alternately, one by one, so a busy machine slows both alike. On
+   PostgreSQL, also the server's own CPU per completion (read from /proc: the part of the wall
+   time beyond the client's CPU time that is the server's work rather than waiting).
 2. The inbox query, p50/p95, with N open cases (goal: p95 <= 25 ms).
 3. The timer sweep with N cases of which D are due (goal: <= 5 s; cost grows with D, not N).
 """
@@ -146,15 +148,47 @@ def complete_through_api(client, headers, task_id: int) -> float:
     return elapsed
 
 
-def bench_completion(app, client, headers, runs: int) -> tuple[list[float], list[float]]:
+class ServerCPU:
+    """The CPU seconds the PostgreSQL backends serving the app's engine spent, read from /proc (the
+    server runs on this machine); the part of a completion's wall time the client's CPU time
+    does not show. None elsewhere (SQLite, or a server on another machine)."""
+
+    def __init__(self, app):
+        with app.app_context():
+            self.engine = db.engine
+        self.backends: set[int] = set()
+        if self.engine.dialect.name == "postgresql":
+            event.listen(self.engine, "checkout", self._seen)
+
+    def _seen(self, dbapi_connection, _record, _proxy) -> None:
+        self.backends.add(dbapi_connection.info.backend_pid)
+
+    def seconds(self) -> float | None:
+        try:
+            ticks = 0
+            for pid in self.backends:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            return None
+        return ticks / os.sysconf("SC_CLK_TCK") if self.backends else None
+
+
+def bench_completion(app, client, headers, runs: int) -> tuple[list[float], list[float], float | None]:
     """Seconds per completion of the acknowledgement, each on a fresh case, through the API and
-    in raw SpiffWorkflow, alternated one by one so that a busy machine slows both alike."""
+    in raw SpiffWorkflow, alternated one by one so that a busy machine slows both alike; and the
+    PostgreSQL server's mean CPU seconds per completion through the API (None on SQLite)."""
     raw_completion = raw_spiff_completion(app)
+    server = ServerCPU(app)
     api, raw = [], []
-    for task_id in fresh_acknowledgements(client, headers, runs):
+    tasks = fresh_acknowledgements(client, headers, runs)
+    server_before = server.seconds()
+    for task_id in tasks:
         raw.append(raw_completion())
         api.append(complete_through_api(client, headers, task_id))
-    return api, raw
+    server_after = server.seconds()
+    per_completion = None if None in (server_before, server_after) else (server_after - server_before) / runs
+    return api, raw, per_completion
 
 
 def count_completion(app, client, headers, show: bool) -> int:
@@ -305,11 +339,15 @@ def main() -> None:
             client = app.test_client()
             headers = officer_headers(app, client)
             print(f"== {backend}")
-            api, raw = bench_completion(app, client, headers, args.completions)
+            api, raw, server = bench_completion(app, client, headers, args.completions)
             statements = count_completion(app, client, headers, args.show_sql)
             print(f"task completion{' (CPU time)' if args.cpu else ''}, median: API {statistics.median(api) * ms:.2f} ms ({statements} SQL statements), "
                   f"raw SpiffWorkflow {statistics.median(raw) * ms:.2f} ms, "
                   f"ratio {statistics.median(api) / statistics.median(raw):.2f}x")  # fmt: skip
+            if server is not None:
+                print(
+                    f"  PostgreSQL's own CPU per completion through the API (its backend's, mean): {server * ms:.2f} ms"
+                )
             if args.only_completion:
                 drop_schema(app)
                 continue

@@ -205,8 +205,12 @@ def _change_of(state: InstanceState) -> Change | None:
     if state.key is None or state.deleted or len(mapper.tables) != 1:
         return None
     values, committed = {}, {}
-    for prop in mapper.column_attrs:
-        impl = state.manager[prop.key].impl
+    columns = mapper.column_attrs
+    for key in state.committed_state:  # the attributes changed since loaded (as the unit of work reads them)
+        if key not in columns:
+            continue
+        prop = columns[key]
+        impl = state.manager[key].impl
         history = impl.get_history(state, state.dict, PASSIVE_NO_INITIALIZE)
         if not history.added or (history.deleted and impl.is_equal(history.added[0], history.deleted[0])):
             continue
@@ -216,6 +220,10 @@ def _change_of(state: InstanceState) -> Change | None:
         values[column.name] = committed[prop.key] = history.added[0]
     if not values:
         return None
+    # In the table's order, so that the statement's text does not depend on the order of changes.
+    values = {
+        column.name: values[column.name] for column in mapper.local_table.columns if column.name in values
+    }
     where = {column.name: value for column, value in zip(mapper.primary_key, state.key[1], strict=True)}
     if mapper.version_id_col is not None:
         key = mapper.get_property_by_column(mapper.version_id_col).key
