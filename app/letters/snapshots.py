@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.councils import Council
+from app.domain.actions import OPEN
 from app.domain.eligibility import INELIGIBILITY_REASONS, SIGNPOSTING, consent_required
 from app.domain.letter_wording import fill, lines
 from app.domain.threshold import describe_threshold
@@ -54,6 +55,7 @@ class LetterFacts:
     data: Mapping[str, Any]  # the case data when the diagram issued the letter
     deadlines: Mapping[str, date]  # the case's deadlines by key: their due dates
     issued_on: date
+    action_plan: Sequence[Mapping[str, Any]] = ()  # the case's whole plan (app/domain/actions.py)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def letters_issued(
     application: Mapping[str, Any],
     deadlines: Mapping[str, date],
     issued_on: date,
+    action_plan: Sequence[Mapping[str, Any]] = (),
 ) -> Iterator[IssuedLetter]:
     """Each letter a workflow run issued (``handlers.letters.LetterDue``: kind, element, the case
     data of that moment), once per recipient, with the snapshot it is rendered from."""
@@ -85,6 +88,7 @@ def letters_issued(
             data=due[2] if len(due) > 2 else {},
             deadlines=deadlines,
             issued_on=issued_on,
+            action_plan=action_plan,
         )
         for addressee in recipients_for(kind, application, dict(facts.data)):
             yield IssuedLetter(kind, element, addressee, letter_snapshot(facts, addressee))
@@ -369,7 +373,16 @@ def _action_plan_complete(facts: LetterFacts, redact: Redactor) -> dict[str, Any
     listed = [a for a in data.get("actions") or [] if isinstance(a, dict)]
     first = listed[0].get("number") if listed else None
     after_appeal = isinstance(first, int) and first > len(data.get("recommendations") or [])
-    return {"actions": actions, "after_appeal": after_appeal}
+    # The review's plan can end while an upheld appeal's further actions are still open (or the
+    # other way round): the letter then lists them and does not call the plan complete. Each
+    # part's own letter follows when it ends.
+    told = {a.get("number") for a in listed}
+    still_open = [
+        {"action": redact(_text(a.get("description"))), "agency": _agency_label(a.get("owner_agency"))}
+        for a in facts.action_plan
+        if a.get("id") not in told and a.get("status") == OPEN and _text(a.get("description"))
+    ]
+    return {"actions": actions, "after_appeal": after_appeal, "still_open": still_open}
 
 
 _BUILDERS = {
@@ -464,15 +477,19 @@ def _actions(actions: Any, redact: Redactor) -> list[dict[str, str]]:
     result = []
     for action in actions if isinstance(actions, list) else []:
         if isinstance(action, dict) and _text(action.get("action")):
-            agency = _text(action.get("owner_agency"))
             result.append(
                 {
                     "action": redact(action["action"]),
-                    "agency": PANEL_AGENCY_LABELS.get(agency, agency.title()),
+                    "agency": _agency_label(action.get("owner_agency")),
                     "due_on": _text(action.get("due_on")) or None,
                 }
             )
     return result
+
+
+def _agency_label(code: Any) -> str:
+    agency = _text(code)
+    return PANEL_AGENCY_LABELS.get(agency, agency.title())
 
 
 def by_phrase(body: str) -> str:

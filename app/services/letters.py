@@ -41,7 +41,7 @@ def issue_letters(case: Case, letters: Sequence, now: datetime) -> None:
     deadlines = {d.key: d.due_on for d in case.deadlines}
     queued = False
     issued = letters_issued(letters, council=council, reference=case.reference, application=case.application,
-                            deadlines=deadlines, issued_on=issued_on)  # fmt: skip
+                            deadlines=deadlines, issued_on=issued_on, action_plan=case.action_plan or ())  # fmt: skip
     for letter in issued:
         snapshot, addressee = letter.snapshot, letter.addressee
         if letter.kind in STATUS_LINK_LETTERS and not _before_consent(letter):

@@ -188,9 +188,14 @@ def test_an_upheld_appeals_further_actions_are_followed_through_to_closure(
     # The victim is told what became of the appeal's actions, as of the review's.
     letters = [d for d in documents(client, people, case["id"]) if d["kind"] == "action_plan_complete"]
     texts = [html_text(download(client, people, d["id"]).get_data(as_text=True)) for d in letters]
-    (further,) = [t for t in texts if "Fit a new communal door lock" in t]
-    assert "Done on 21 December 2026" in further and "When your appeal was upheld, further actions" in further
+    (further,) = [t for t in texts if "further actions were added to the action plan of your" in t]
+    assert "Fit a new communal door lock" in further and "Done on 21 December 2026" in further
     assert "Joint visit" not in further  # the review's action has its own letter
+    # The review's plan ended while the appeal's actions were open: its letter lists them as
+    # still under way and does not call the plan complete.
+    (review,) = [t for t in texts if "Joint visit" in t]
+    assert "Actions still under way" in review and "Fit a new communal door lock" in review
+    assert "so the action plan is complete" not in review
     assert any(
         "Patrol the stairs at night" in t and "Closed without being done: Patrols moved." in t for t in texts
     )

@@ -228,3 +228,49 @@ def test_the_plan_complete_letter_says_what_became_of_each_action_naming_no_one(
     assert "Done on 12 February 2027." in text and "with [name withheld]; a warning was given." in text
     assert "Closed without being done: The landlord is replacing the door in the refurbishment." in text
     assert PERPETRATOR not in json.dumps(snapshot) and "PC Lee" not in json.dumps(snapshot)
+
+
+def _plan(*actions):
+    return [
+        {"id": number, "description": text, "owner_agency": agency, "status": status}
+        for number, text, agency, status in actions
+    ]
+
+
+def test_the_plan_complete_letter_lists_the_actions_still_under_way_and_does_not_call_the_plan_complete():
+    """The review's plan can end while an upheld appeal's further actions are still open, and the
+    other way round: each letter says what is still under way, and only a letter with nothing left
+    open says the action plan is complete."""
+    review_over = replace(
+        facts("action_plan_complete"),
+        action_plan=_plan((1, "Joint visit", "police", "done"), (2, "Repair the door", "housing_provider", "closed"),
+                          (3, "Mediation with Mr Pollard", "council", "open")),
+    )  # fmt: skip
+    text = html_text(render_html(letter_snapshot(review_over, recipients(review_over)[0])))
+    assert "so the action plan is complete" not in text
+    assert "Every action agreed at the case review has now been completed or closed." in text
+    assert (
+        "When your appeal was upheld, further actions were added to the plan. This one is still under way"
+        in text
+    )
+    assert "Mediation with [name withheld] (The council)" in text
+
+    further = [
+        {"action": "Repair the door", "owner_agency": "housing_provider", "due_on": "2027-03-01", "number": 3}
+    ]
+    appeal_over = replace(
+        facts("action_plan_complete", actions=further, action_reports=[{"number": 3, "done": True}]),
+        action_plan=_plan((1, "Joint visit", "police", "open"), (2, "Install CCTV", "council", "open"),
+                          (3, "Repair the door", "housing_provider", "done")),
+    )  # fmt: skip
+    text = html_text(render_html(letter_snapshot(appeal_over, recipients(appeal_over)[0])))
+    assert "Some actions agreed at your case review are still under way" in text
+    assert "Joint visit (The police)" in text and "Install CCTV" in text
+
+    done = replace(facts("action_plan_complete"), action_plan=_plan((1, "Joint visit", "police", "done")))
+    text = html_text(render_html(letter_snapshot(done, recipients(done)[0])))
+    assert "so the action plan is complete" in text and "still under way" not in text
+
+
+def recipients(letter_facts):
+    return recipients_for(letter_facts.kind, letter_facts.application, dict(letter_facts.data))
