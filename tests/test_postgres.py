@@ -68,3 +68,22 @@ def test_a_transaction_that_wrote_is_still_rolled_back(app, clock):
         db.session.execute(insert(Throttle).values(key="rolled-back", attempts=1, expires_at=clock.now()))
         db.session.close()
         assert db.session.scalar(select(Throttle).where(Throttle.key == "rolled-back")) is None
+
+
+def test_a_case_s_workflow_and_its_letters_are_stored_compressed_with_lz4(app, derby, clock):
+    """Migration 0023: the large values every completion writes, compressed the faster way."""
+    from tests.factories.cases import application
+
+    clock.freeze("2026-12-14T09:00:00+00:00")
+    case = derby.open_case(application(received_on="2026-12-10"))
+    derby.complete(case, "acknowledge", {"sent_on": "2026-12-14", "method": "email"})  # a letter
+    with app.app_context():
+        stored = db.session.execute(
+            text(
+                "SELECT pg_column_compression(c.workflow), pg_column_compression(d.html) "
+                "FROM case_file c JOIN document d ON d.case_id = c.id WHERE c.id = :id"
+            ),
+            {"id": case["id"]},
+        ).all()
+        db.session.commit()
+    assert stored and set(stored) == {("lz4", "lz4")}

@@ -8,10 +8,12 @@ bookkeeping for each mapped object costs more than the INSERT (bench/bench_engin
 PostgreSQL every table's rows go in ONE statement, each table's as one JSON parameter (the text
 stays the same whatever the number of rows, so the server plans it once per connection): a
 round trip each costs more than the rows (a completion appends to four tables). The same
-statement writes the changed columns of the rows a run rewrites (update_with_appended: the case,
-its tasks, its deadlines), instead of the unit of work's UPDATE each. On SQLite, where a statement
-costs no round trip, one INSERT of many rows per table, and the unit of work's UPDATEs. Rows added
-in a transaction or savepoint that rolls back are never written.
+statement writes what a run does to the rows it rewrites (write_with_appended: the case, its tasks,
+its deadlines): their changed columns, instead of the unit of work's UPDATE each, and their new
+rows, instead of its INSERT ... RETURNING each, the new rows' ids read back in the same answer. On
+SQLite, where a statement costs no round trip, one INSERT of many rows per table, and the unit of
+work's UPDATEs and INSERTs. Rows added in a transaction or savepoint that rolls back are never
+written.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, TextClause, bindparam, event, insert, inspect, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import InstanceState, Session, SessionTransaction
+from sqlalchemy.orm import InstanceState, Session, SessionTransaction, make_transient_to_detached
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,31 +77,51 @@ def _write_at_commit(session: Session) -> None:
 @event.listens_for(Session, "before_flush")
 def _write_queued(session: Session, *args) -> None:
     rows = session.info.pop(_QUEUE, None)
-    changes = _changes(session) if session.get_bind().dialect.name == "postgresql" else []
-    if rows or changes:
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    changes = _changes(session) if postgresql else []
+    new = _new_rows(session) if postgresql else []
+    if rows or changes or new:
         by_table: dict[Table, list[dict[str, Any]]] = {}
         for _transaction, table, row in rows or ():
             by_table.setdefault(table, []).append(row)
-        write(session.connection(), by_table, changes)
+        write(session.connection(), by_table, changes, new)
+        if new:
+            _made_persistent(session, new)
 
 
 def write(
-    connection: Connection, by_table: dict[Table, list[dict[str, Any]]], changes: list[Change] = ()
+    connection: Connection,
+    by_table: dict[Table, list[dict[str, Any]]],
+    changes: list[Change] = (),
+    new: list[NewRow] = (),
 ) -> None:
-    """Insert each table's rows (no ids asked back); on PostgreSQL, with the ``changes`` of rows."""
+    """Insert each table's rows (no ids asked back); on PostgreSQL, with the ``changes`` of rows
+    and the ``new`` rows whose ids are wanted (set on them)."""
     if connection.dialect.name == "postgresql":
         tables = sorted(by_table, key=lambda t: t.name)  # one statement per set of tables
         columns = tuple(_columns(t, by_table[t]) for t in tables)
-        statement = _one_statement(tuple(zip(tables, columns, strict=True)), tuple(c.shape for c in changes))
+        new_tables = sorted({row.table for row in new}, key=lambda t: t.name)
+        new_by_table = {t: [row for row in new if row.table is t] for t in new_tables}
+        new_columns = tuple(_columns(t, [row.values for row in new_by_table[t]]) for t in new_tables)
+        statement = _one_statement(
+            tuple(zip(tables, columns, strict=True)),
+            tuple(c.shape for c in changes),
+            tuple(zip(new_tables, new_columns, strict=True)),
+        )
         params = {
             f"rows_{n}": _json_rows(t, c, by_table[t])
             for n, (t, c) in enumerate(zip(tables, columns, strict=True))
         }
         for n, change in enumerate(changes):
             params.update(change.params(n))
+        for n, (table, names) in enumerate(zip(new_tables, new_columns, strict=True)):
+            params[f"new_{n}"] = _json_rows(table, names, [row.values for row in new_by_table[table]])
         result = connection.execute(statement, params)
-        if changes:
-            _check_and_commit(changes, result.one())
+        if changes or new:
+            answer = result.one()
+            _check_and_commit(changes, answer[: len(changes)])
+            for table, ids in zip(new_tables, answer[len(changes) :], strict=True):
+                _set_ids(new_by_table[table], ids)
         return
     for table, table_rows in by_table.items():
         connection.execute(insert(table).inline(), table_rows)
@@ -117,10 +139,12 @@ def _columns(table: Table, rows: list[dict[str, Any]]) -> tuple[str, ...]:
 def _one_statement(
     inserts: tuple[tuple[Table, tuple[str, ...]], ...],
     updates: tuple[tuple[Table, tuple[str, ...], tuple[str, ...]], ...],
+    new: tuple[tuple[Table, tuple[str, ...]], ...] = (),
 ) -> TextClause:
     """INSERTs into each table from its rows' JSON (json_populate_recordset reads each value as
-    its column's type) and the UPDATEs of changed rows, chained as data-modifying WITH queries:
-    one statement. With UPDATEs, it answers how many rows each updated."""
+    its column's type), the UPDATEs of changed rows and the INSERTs of new rows, chained as
+    data-modifying WITH queries: one statement. With UPDATEs or new rows, it answers how many rows
+    each UPDATE updated, then each new table's ids in ascending order."""
     quote = _POSTGRESQL.identifier_preparer.quote
     queries, binds = [], []
     for n, (table, names) in enumerate(inserts):
@@ -129,6 +153,16 @@ def _one_statement(
             f"INSERT INTO {quote(table.name)} ({listed}) SELECT {listed} "
             f"FROM json_populate_recordset(NULL::{quote(table.name)}, CAST(:rows_{n} AS JSON))"
         )
+    for n, (table, names) in enumerate(new):
+        # Inserted in the rows' order, so that the sequence numbers them in that order (as
+        # SQLAlchemy's own "insertmanyvalues" relies on): the ids sorted are the rows' in order.
+        listed = ", ".join(quote(name) for name in names)
+        (key,) = table.primary_key.columns
+        queries.append(
+            f"INSERT INTO {quote(table.name)} ({listed}) SELECT {listed} "
+            f"FROM json_populate_recordset(NULL::{quote(table.name)}, CAST(:new_{n} AS JSON)) "
+            f"WITH ORDINALITY AS given ORDER BY given.ordinality RETURNING {quote(key.name)}"
+        )
     for n, (table, set_names, where_names) in enumerate(updates):
         types = {column.name: column.type for column in table.columns}
         sets = ", ".join(f"{quote(name)} = :set_{n}_{i}" for i, name in enumerate(set_names))
@@ -136,10 +170,14 @@ def _one_statement(
         queries.append(f"UPDATE {quote(table.name)} SET {sets} WHERE {where} RETURNING 1")
         binds += [bindparam(f"set_{n}_{i}", type_=types[name]) for i, name in enumerate(set_names)]
         binds += [bindparam(f"where_{n}_{i}", type_=types[name]) for i, name in enumerate(where_names)]
-    if updates:
+    if updates or new:
         named = [f"written_{n} AS ({sql})" for n, sql in enumerate(queries)]
-        counts = ", ".join(f"(SELECT count(*) FROM written_{len(inserts) + n})" for n in range(len(updates)))
-        return text(f"WITH {', '.join(named)} SELECT {counts}").bindparams(*binds)
+        first_update = len(inserts) + len(new)
+        answers = [f"(SELECT count(*) FROM written_{first_update + n})" for n in range(len(updates))]
+        for n, (table, _names) in enumerate(new):
+            key = quote(table.primary_key.columns[0].name)
+            answers.append(f"(SELECT array_agg({key} ORDER BY {key}) FROM written_{len(inserts) + n})")
+        return text(f"WITH {', '.join(named)} SELECT {', '.join(answers)}").bindparams(*binds)
     *first, last = queries
     with_ = ", ".join(f"written_{n} AS ({sql})" for n, sql in enumerate(first))
     return text(f"WITH {with_} {last}" if first else last)
@@ -156,18 +194,19 @@ def _json_rows(table: Table, names: tuple[str, ...], rows: list[dict[str, Any]])
     return json.dumps(rows, default=_json_value, separators=(",", ":"))
 
 
-# The models whose rows' changes are written by that statement on PostgreSQL, rather than by the
-# unit of work's UPDATE each (update_with_appended): what a run rewrites.
-_UPDATED_WITH_APPENDED: set[type] = set()
+# The models whose rows' changes and new rows are written by that statement on PostgreSQL, rather
+# than by the unit of work's UPDATE and INSERT each (write_with_appended): what a run rewrites.
+_WRITTEN_WITH_APPENDED: set[type] = set()
 
 
-def update_with_appended(*models: type) -> None:
-    """On PostgreSQL, write the changed columns of these models' rows with the appended rows, in
-    the same statement, instead of an UPDATE each from the unit of work: a completion changes
-    its case, its task and a deadline. The unit of work still writes anything else (new rows,
-    deleted ones, a change made through a relationship). A versioned row (the case) is updated
-    only at the version it was read at, else StaleDataError, as the unit of work would raise."""
-    _UPDATED_WITH_APPENDED.update(models)
+def write_with_appended(*models: type) -> None:
+    """On PostgreSQL, write these models' changed columns and new rows with the appended rows, in
+    the same statement, instead of an UPDATE or INSERT each from the unit of work: a completion
+    changes its case, its task and a deadline, and opens the next task. The unit of work still
+    writes anything else (deleted rows, a change made through a relationship or to a key, a new
+    row that refers to one not written yet). A versioned row (the case) is updated only at the
+    version it was read at, else StaleDataError, as the unit of work would raise."""
+    _WRITTEN_WITH_APPENDED.update(models)
 
 
 class Change(NamedTuple):
@@ -191,7 +230,7 @@ class Change(NamedTuple):
 def _changes(session: Session) -> list[Change]:
     changes = []
     for obj in session.dirty:
-        if type(obj) in _UPDATED_WITH_APPENDED:
+        if type(obj) in _WRITTEN_WITH_APPENDED:
             change = _change_of(inspect(obj))
             if change is not None:
                 changes.append(change)
@@ -233,6 +272,77 @@ def _change_of(state: InstanceState) -> Change | None:
         where[mapper.version_id_col.name] = read
         values[mapper.version_id_col.name] = committed[key] = mapper.version_id_generator(read)
     return Change(state, mapper.local_table, values, where, committed)
+
+
+class NewRow(NamedTuple):
+    """A new row to be inserted by the statement, its id read back."""
+
+    state: InstanceState
+    table: Table
+    values: dict[str, Any]  # column name -> value, every column but the id
+
+
+def _new_rows(session: Session) -> list[NewRow]:
+    rows = []
+    for obj in session.new:
+        if type(obj) in _WRITTEN_WITH_APPENDED:
+            row = _new_row_of(inspect(obj))
+            if row is not None:
+                rows.append(row)
+    return rows
+
+
+def _new_row_of(state: InstanceState) -> NewRow | None:
+    """The new row's values, or None if the unit of work must write it: its id is not a sequence's
+    (one table, one integer key not given), or a column it leaves out has a default the database
+    or a function gives, or a column that may not be NULL has no value yet (a key the unit of work
+    fills from a relationship: a task of a case not written yet)."""
+    mapper = state.mapper
+    if len(mapper.tables) != 1 or len(mapper.primary_key) != 1 or mapper.version_id_col is not None:
+        return None
+    (key,) = mapper.primary_key
+    if not key.autoincrement or state.dict.get(mapper.get_property_by_column(key).key) is not None:
+        return None
+    values = {}
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if column is key:
+            continue
+        if prop.key in state.dict:
+            value = state.dict[prop.key]
+        elif column.server_default is not None or (
+            column.default is not None and not column.default.is_scalar
+        ):
+            return None
+        else:
+            value = column.default.arg if column.default is not None else None
+        if value is None and not column.nullable:
+            return None
+        values[column.name] = value
+    return NewRow(state, mapper.local_table, values)
+
+
+def _set_ids(rows: list[NewRow], ids: Sequence[int] | None) -> None:
+    """The ids, ascending, are the rows' in the order given (_one_statement)."""
+    if len(ids or ()) != len(rows):
+        raise StaleDataError(
+            f"INSERT into '{rows[0].table.name}' expected {len(rows)} ids; got {len(ids or ())}."
+        )
+    for row, id_ in zip(rows, ids, strict=True):
+        row.values[row.table.primary_key.columns[0].name] = id_
+
+
+def _made_persistent(session: Session, rows: list[NewRow]) -> None:
+    """The written rows' objects become what a query would have loaded: persistent, with their
+    ids, every column's value committed, nothing left for the unit of work to insert."""
+    for row in rows:
+        obj = row.state.obj()
+        mapper = row.state.mapper
+        session.expunge(obj)
+        for column_name, value in row.values.items():
+            set_committed_value(obj, mapper.get_property_by_column(row.table.c[column_name]).key, value)
+        make_transient_to_detached(obj)
+        session.add(obj)
 
 
 def _check_and_commit(changes: list[Change], counts: Sequence[int]) -> None:

@@ -319,6 +319,6 @@ class ReferenceCounter(db.Model):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# What a run rewrites: on PostgreSQL its changes are written in one statement with the rows the
-# transaction appends (app/models/appended.py), not one UPDATE each.
-appended.update_with_appended(Case, CaseTask, Deadline)
+# What a run rewrites: on PostgreSQL its changes and new rows are written in one statement with
+# the rows the transaction appends (app/models/appended.py), not one UPDATE or INSERT each.
+appended.write_with_appended(Case, CaseTask, Deadline)

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock as app_clock
 from app.extensions import db
-from app.models import Case, Document, HistoryEntry, Milestone, appended
+from app.models import Case, CaseTask, Document, HistoryEntry, Milestone, appended
 from app.services import case_runs
 from tests.factories.cases import application, third_party_application
 from tests.store.test_cases import OPENED, counted_statements
@@ -135,3 +135,55 @@ def test_a_case_changed_since_it_was_read_is_not_overwritten_and_nothing_is_writ
         case = db.session.get(Case, case_id)
         assert (case.stage, case.tasks[0].name) != ("changed", "Changed")
         assert len(case.history) == history
+
+
+def new_task(case: Case, spiff_id: str, **columns) -> CaseTask:
+    return CaseTask(case_id=case.id, council_id=case.council_id, spiff_id=spiff_id, element="e",
+                    form_key="acknowledge", name=f"Task {spiff_id}", role="community_safety_officer",
+                    stage="acknowledgement", created_at=app_clock.now(), **columns)  # fmt: skip
+
+
+def test_new_tasks_get_the_ids_the_database_gave_them_in_the_order_they_were_added(app, derby, clock):
+    """A run's new tasks are inserted with the rest of its writes (on PostgreSQL in the one
+    statement, their ids read back; on SQLite by the unit of work), each object then holding its
+    own row's id and every column as written, with nothing left to insert."""
+    clock.freeze(OPENED)
+    case_id = derby.open_case(application())["id"]
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        added = [new_task(case, f"new-{n}", due_on=date(2026, 12, 20 + n)) for n in range(3)]
+        for task in added:
+            case.tasks.append(task)
+            db.session.add(task)
+        case.stage = "acknowledgement"
+        with counted_statements() as statements:
+            db.session.commit()
+        if app.config["BACKEND"] == "postgresql":
+            assert len(statements) == 1 and statements[0].startswith("WITH")
+        assert not db.session.new and not db.session.dirty
+        with counted_statements() as read:
+            shown = [(t.id, t.spiff_id, t.status, t.due_on, t.completed_at) for t in added]
+        assert read == []  # every column held, none to be read again
+        db.session.expunge_all()
+        stored = db.session.execute(
+            select(CaseTask.id, CaseTask.spiff_id, CaseTask.status, CaseTask.due_on, CaseTask.completed_at)
+            .where(CaseTask.spiff_id.like("new-%"))
+            .order_by(CaseTask.id)
+        ).all()
+    assert [tuple(row) for row in stored] == shown
+    assert [status for _id, _s, status, _d, _c in shown] == ["open"] * 3  # the column's default
+
+
+def test_a_new_task_of_a_case_not_written_yet_is_left_to_the_unit_of_work(app, derby, clock):
+    """Its case's id is known only once the unit of work has inserted the case."""
+    clock.freeze(OPENED)
+    case_id = derby.open_case(application())["id"]
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        task = new_task(case, "through-the-relationship")
+        task.case_id = None
+        task.case = case  # the key filled by the unit of work from the relationship
+        db.session.add(task)
+        db.session.commit()
+        assert task.id is not None and task.case_id == case_id
+        assert db.session.get(CaseTask, task.id).spiff_id == "through-the-relationship"
