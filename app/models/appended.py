@@ -26,7 +26,13 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, TextClause, bindparam, event, insert, inspect, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import InstanceState, Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.orm import (
+    InstanceState,
+    Session,
+    SessionTransaction,
+    make_transient,
+    make_transient_to_detached,
+)
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -35,6 +41,9 @@ from app.extensions import db
 # session.info: the rows not written yet, each with its table and the (sub)transaction it was
 # added in, in the order they were added.
 _QUEUE = "ctflow.rows_queued"
+# session.info: the objects whose new rows the statement wrote, each with the (sub)transaction
+# it wrote them in, until the outermost transaction ends.
+_INSERTED = "ctflow.objects_inserted"
 _POSTGRESQL = postgresql.dialect()
 # Called with the session when its outermost transaction is about to commit, before its queued
 # rows are written: rows they append are written with the others (the access log's entries).
@@ -334,7 +343,11 @@ def _set_ids(rows: list[NewRow], ids: Sequence[int] | None) -> None:
 
 def _made_persistent(session: Session, rows: list[NewRow]) -> None:
     """The written rows' objects become what a query would have loaded: persistent, with their
-    ids, every column's value committed, nothing left for the unit of work to insert."""
+    ids, every column's value committed, nothing left for the unit of work to insert. If the
+    (sub)transaction rolls back, they become transient again (_drop_rolled_back), as the unit of
+    work's inserts do."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    inserted = session.info.setdefault(_INSERTED, [])
     for row in rows:
         obj = row.state.obj()
         mapper = row.state.mapper
@@ -343,6 +356,7 @@ def _made_persistent(session: Session, rows: list[NewRow]) -> None:
             set_committed_value(obj, mapper.get_property_by_column(row.table.c[column_name]).key, value)
         make_transient_to_detached(obj)
         session.add(obj)
+        inserted.append((transaction, obj))
 
 
 def _check_and_commit(changes: list[Change], counts: Sequence[int]) -> None:
@@ -372,13 +386,29 @@ def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None
     rows = session.info.get(_QUEUE)
     if rows:
         rows[:] = [entry for entry in rows if not _within(entry[0], rolled_back)]
+    inserted = session.info.get(_INSERTED)
+    if inserted:  # a savepoint's (the outermost transaction's end sees to its own)
+        for transaction, obj in inserted:
+            if _within(transaction, rolled_back) and not inspect(obj).transient:
+                make_transient(obj)  # its row is gone
+        inserted[:] = [entry for entry in inserted if not _within(entry[0], rolled_back)]
+
+
+@event.listens_for(Session, "after_commit")
+def _inserted_for_good(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint released: the outermost may still roll back
+        session.info.pop(_INSERTED, None)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_unwritten(session: Session, ended: SessionTransaction) -> None:
-    """Whatever a session's transaction leaves unwritten (closed without a commit) ends with it."""
+    """Whatever a session's transaction leaves unwritten (closed without a commit) ends with it,
+    and the objects whose rows it inserted become transient again."""
     if ended.parent is None:
         session.info.pop(_QUEUE, None)
+        for _transaction, obj in session.info.pop(_INSERTED, ()):
+            if not inspect(obj).transient:
+                make_transient(obj)
 
 
 def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:

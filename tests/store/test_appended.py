@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock as app_clock
@@ -187,3 +187,33 @@ def test_a_new_task_of_a_case_not_written_yet_is_left_to_the_unit_of_work(app, d
         db.session.commit()
         assert task.id is not None and task.case_id == case_id
         assert db.session.get(CaseTask, task.id).spiff_id == "through-the-relationship"
+
+
+def test_a_new_task_written_in_a_savepoint_that_rolls_back_is_transient_again(app, derby, clock):
+    """As the unit of work's inserts: the row is gone, so the object is no longer the session's
+    (the timer sweep fires each case in a savepoint of its own: app/services/timers.py)."""
+    clock.freeze(OPENED)
+    case_id = derby.open_case(application())["id"]
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        kept = new_task(case, "kept")
+        db.session.add(kept)
+        db.session.flush()
+        savepoint = db.session.begin_nested()
+        dropped = new_task(case, "dropped")
+        db.session.add(dropped)
+        db.session.flush()
+        assert dropped.id is not None and inspect(dropped).persistent
+        savepoint.rollback()
+        assert inspect(dropped).transient and inspect(kept).persistent
+        db.session.commit()
+        assert inspect(kept).persistent
+        assert [t.spiff_id for t in rows(CaseTask, case_id) if t.spiff_id in ("kept", "dropped")] == ["kept"]
+
+        also_dropped = new_task(db.session.get(Case, case_id), "also dropped")
+        with db.session.begin_nested():  # released, then the whole transaction rolls back
+            db.session.add(also_dropped)
+            db.session.flush()
+        assert inspect(also_dropped).persistent
+        db.session.rollback()
+        assert inspect(also_dropped).transient
