@@ -148,8 +148,8 @@ def _is_object(value: Any) -> bool:
 
 def shown_value(value: Any, key: str = "") -> str:
     """A settings value as people read it, never as Python writes it: yes or no, dates as GOV.UK
-    writes them, a closure day in words, a time limit as "1 month", a list's items joined (codes
-    by their labels), an object as "key: value" pairs. ``key``: where the value is, dotted."""
+    writes them, a closure day in words, a time limit as "1 month" and a number of days as
+    "28 days", a list's items joined (codes by their labels), an object as "key: value" pairs. ``key``: where the value is, dotted."""
     if value is None:
         return NOT_SET
     if isinstance(value, bool):
@@ -160,9 +160,13 @@ def shown_value(value: Any, key: str = "") -> str:
         return ", ".join(f"{n} {_PERIOD_UNITS[unit]}{'' if n == 1 else 's'}" for unit, n in value.items())
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {shown_value(v, f'{key}.{k}')}" for k, v in value.items()) or "None"
+    if isinstance(value, int) and key.rsplit(".", 1)[-1].endswith("_days"):  # appeal.within_days
+        return f"{value} day{'' if value == 1 else 's'}"
     if isinstance(value, list | tuple):
         label = _LABELS.get(key)
         items = [label(v) if label and isinstance(v, str) else shown_value(v, key) for v in value]
+        # Labels read as sentences ("The police"): within a list, "The police, the council".
+        items = items[:1] + [f"the {item[4:]}" if item.startswith("The ") else item for item in items[1:]]
         # A yearly closure reads "29 December, every year": closures are parted by semicolons.
         return ("; " if key == "closures" else ", ").join(items) or "None"
     return str(value)

@@ -85,7 +85,7 @@ def test_a_process_owner_confirms_an_assumed_appeal_window(page, server):
     sign_in(page, OWNER_EAST_HERTS)
     page.get_by_role("link", name="Settings").click()
     row = page.locator("#confirm-appeal-within_days")
-    expect(row).to_contain_text("28")
+    expect(row).to_contain_text("28 days")
     expect(row.get_by_role("link", name="east-herts-policy.txt, line 553")).to_be_visible()
     row.get_by_role("link", name="east-herts-policy.txt, line 553").click()
     expect(page.locator("#line-553")).to_be_visible()

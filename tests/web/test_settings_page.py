@@ -71,7 +71,7 @@ def test_a_process_owner_changes_the_appeal_window_and_the_version_shows_the_dif
     assert response.status_code == 302, response.get_data(as_text=True)
     html = admin.get(PAGE).get_data(as_text=True)
     assert "Version 2, in force from 23 November 2026: Policy review 2026" in html
-    assert re.search(r"appeal\.within_days</th>\s*<td[^>]*>28</td>\s*<td[^>]*>21</td>", html)
+    assert re.search(r"appeal\.within_days</th>\s*<td[^>]*>28 days</td>\s*<td[^>]*>21 days</td>", html)
     assert "Saved as settings version 2." in owner.get(PAGE).get_data(as_text=True)
 
 
