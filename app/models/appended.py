@@ -236,13 +236,15 @@ class Change(NamedTuple):
         return sets | {f"where_{n}_{i}": value for i, value in enumerate(self.where.values())}
 
 
+def _of_written_models(objects, record_of: Callable[[InstanceState], Any]) -> list:
+    """What ``record_of`` makes of each object of the models written with the appended rows,
+    leaving out those it leaves to the unit of work (None)."""
+    records = (record_of(inspect(obj)) for obj in objects if type(obj) in _WRITTEN_WITH_APPENDED)
+    return [record for record in records if record is not None]
+
+
 def _changes(session: Session) -> list[Change]:
-    changes = []
-    for obj in session.dirty:
-        if type(obj) in _WRITTEN_WITH_APPENDED:
-            change = _change_of(inspect(obj))
-            if change is not None:
-                changes.append(change)
+    changes = _of_written_models(session.dirty, _change_of)
     changes.sort(key=lambda c: (c.table.name, tuple(c.where.values())))  # a stable order of locks
     return changes
 
@@ -292,13 +294,7 @@ class NewRow(NamedTuple):
 
 
 def _new_rows(session: Session) -> list[NewRow]:
-    rows = []
-    for obj in session.new:
-        if type(obj) in _WRITTEN_WITH_APPENDED:
-            row = _new_row_of(inspect(obj))
-            if row is not None:
-                rows.append(row)
-    return rows
+    return _of_written_models(session.new, _new_row_of)
 
 
 def _new_row_of(state: InstanceState) -> NewRow | None:

@@ -149,7 +149,8 @@ def _is_object(value: Any) -> bool:
 def shown_value(value: Any, key: str = "") -> str:
     """A settings value as people read it, never as Python writes it: yes or no, dates as GOV.UK
     writes them, a closure day in words, a time limit as "1 month" and a number of days as
-    "28 days", a list's items joined (codes by their labels), an object as "key: value" pairs. ``key``: where the value is, dotted."""
+    "28 days", a list's items joined (codes by their labels), an object as "key: value" pairs.
+    ``key``: where the value is, dotted."""
     if value is None:
         return NOT_SET
     if isinstance(value, bool):
@@ -165,8 +166,8 @@ def shown_value(value: Any, key: str = "") -> str:
     if isinstance(value, list | tuple):
         label = _LABELS.get(key)
         items = [label(v) if label and isinstance(v, str) else shown_value(v, key) for v in value]
-        # Labels read as sentences ("The police"): within a list, "The police, the council".
-        items = items[:1] + [f"the {item[4:]}" if item.startswith("The ") else item for item in items[1:]]
+        if label:  # labels read as sentences ("The police"): in a list, "The police, the council"
+            items = items[:1] + [f"the {item[4:]}" if item.startswith("The ") else item for item in items[1:]]
         # A yearly closure reads "29 December, every year": closures are parted by semicolons.
         return ("; " if key == "closures" else ", ").join(items) or "None"
     return str(value)
