@@ -165,12 +165,19 @@ def shown_value(value: Any, key: str = "") -> str:
         return f"{value} day{'' if value == 1 else 's'}"
     if isinstance(value, list | tuple):
         label = _LABELS.get(key)
-        items = [label(v) if label and isinstance(v, str) else shown_value(v, key) for v in value]
-        if label:  # labels read as sentences ("The police"): in a list, "The police, the council"
-            items = items[:1] + [f"the {item[4:]}" if item.startswith("The ") else item for item in items[1:]]
+        if label:
+            return joined_labels([label(v) if isinstance(v, str) else shown_value(v, key) for v in value])
+        items = [shown_value(v, key) for v in value]
         # A yearly closure reads "29 December, every year": closures are parted by semicolons.
         return ("; " if key == "closures" else ", ").join(items) or "None"
     return str(value)
+
+
+def joined_labels(labels: list[str]) -> str:
+    """Code lists by their labels, which read as sentences ("The police"): "The police, the
+    council", or "None"."""
+    rest = [f"the {label[4:]}" if label.startswith("The ") else label for label in labels[1:]]
+    return ", ".join(labels[:1] + rest) or "None"
 
 
 def _shown_text(value: str, key: str) -> str:

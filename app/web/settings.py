@@ -15,7 +15,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from app.councils import closure_words, settings_document
 from app.domain.letter_wording import DEFAULT_WORDING
 from app.letters.snapshots import council_wording
-from app.presenters.council_settings import settings_view, shown_value, version_history
+from app.presenters.council_settings import joined_labels, settings_view, shown_value, version_history
 from app.services import audit, council_settings
 from app.services.council_settings import (
     ChangeResult,
@@ -63,7 +63,7 @@ def _rows(section: str, value: Any) -> list[tuple[str, str, bool]]:
             current = current.get(part) if isinstance(current, dict) else None
         if spec.kind == "choices":
             labels = dict(spec.choices)
-            text = ", ".join(labels.get(c, c) for c in current or []) or "None"
+            text = joined_labels([labels.get(c, c) for c in current or []])
         elif spec.kind == "lines":  # the closure days
             text = "; ".join(closure_words(c) for c in current or []) or "None"
         else:

@@ -37,6 +37,7 @@ def test_the_page_shows_every_section_what_is_assumed_and_links_its_source_line(
                   "Letter wording", "Keeping closed cases", "To confirm", "Versions"):  # fmt: skip
         assert title in html, title
     assert "01279 655261" in html and "Community Wellbeing and Partnerships Manager" in html
+    assert "The council, the police, A housing provider (landlord)" in html  # labels in a list
     assert 'href="/councils/east-herts/sources/east-herts-policy.txt#line-553"' in html
     assert html.count('href="/councils/east-herts/settings/') >= 7  # a Change link per section
     assert "The councils file's settings: no change has been made here yet." in html
